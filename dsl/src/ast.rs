@@ -1,0 +1,224 @@
+//! The syntax tree of one rule file.
+//!
+//! The AST is what the analyst wrote, nothing more: names are still strings,
+//! nothing is resolved and no type is known. It exists so that the parser
+//! (the only code that sees pest) and the checker (which resolves names,
+//! units and the base agreement) can be written separately. Every node keeps
+//! the [`Span`] of its text, because every diagnostic the checker emits points
+//! at the exact place an analyst must edit.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::span::Span;
+
+/// A name as written, with its place in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A parsed rule file: its header and its declarations in file order.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub header: Header,
+    pub declarations: Vec<Declaration>,
+}
+
+/// `agreement "name" extends "base" source "..." valid from D to D`.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub name: String,
+    pub name_span: Span,
+    pub extends: Option<(String, Span)>,
+    pub source: Option<String>,
+    pub valid: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// What every named declaration may carry besides its body.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    /// `[§5.6]`: the section of the agreement the rule comes from.
+    pub citation: Option<String>,
+    /// `"Døgntakst"`: the name shown in tables.
+    pub label: Option<String>,
+    /// Marked `override`: replaces the base agreement's declaration.
+    pub is_override: bool,
+}
+
+/// One top-level declaration.
+#[derive(Debug, Clone)]
+pub enum Declaration {
+    Input(Input),
+    Value(Value),
+    Check(Check),
+    Part(Part),
+    Example(Example),
+}
+
+/// `input places: number`: a figure the user supplies per offer.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: Name,
+    pub meta: Meta,
+    pub ty: TypeExpr,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+/// Whether a value is a fixed figure of the agreement or a formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// `param`: a figure of the agreement; may not depend on inputs.
+    Param,
+    /// `define`: a formula over inputs, parameters and other definitions.
+    Define,
+}
+
+/// `param x = …` or `define x = …`.
+#[derive(Debug, Clone)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub name: Name,
+    pub meta: Meta,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+/// How serious a failed check is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// `check name [§]: condition else error "message"`.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: Name,
+    pub meta: Meta,
+    pub condition: Expr,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+}
+
+/// `part tariff "Døgntakst": a, b, c`: a named set of results.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub name: Name,
+    pub meta: Meta,
+    pub outputs: Vec<Name>,
+    pub span: Span,
+}
+
+/// A worked example the tool verifies.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub title: String,
+    pub title_span: Span,
+    pub citation: Option<String>,
+    pub givens: Vec<(Name, Expr)>,
+    pub expects: Vec<Expr>,
+    pub span: Span,
+}
+
+/// A type as written in an input declaration.
+#[derive(Debug, Clone)]
+pub struct TypeExpr {
+    pub kind: TypeExprKind,
+    pub span: Span,
+}
+
+/// The shapes a declared type can take.
+#[derive(Debug, Clone)]
+pub enum TypeExprKind {
+    Scalar(ScalarTypeExpr),
+    /// `percent per year`, `money per municipality`.
+    Table { value: ScalarTypeExpr, key: Name },
+    /// `series of percent`.
+    Series(ScalarTypeExpr),
+}
+
+/// A single-valued type as written.
+#[derive(Debug, Clone)]
+pub enum ScalarTypeExpr {
+    /// `money`, `percent`, …, as the keyword was written.
+    Basic(String),
+    /// `one of children, adults, shelter`.
+    Choice(Vec<Name>),
+}
+
+/// An expression with its span.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+/// The unit written after a number literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiteralUnit {
+    None,
+    Kroner,
+    KronerPerDay,
+    Percent,
+    Days,
+}
+
+/// A key of a table literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyLiteral {
+    Integer(i64),
+    Text(String),
+    Date(NaiveDate),
+}
+
+/// Operators with two operands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Less,
+    LessEq,
+    Greater,
+    GreaterEq,
+    Equal,
+    NotEqual,
+    And,
+    Or,
+    Where,
+}
+
+/// Operators with one operand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Negate,
+    Not,
+}
+
+/// The expression forms of the language.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Number(Decimal, LiteralUnit),
+    Date(NaiveDate),
+    Bool(bool),
+    Text(String),
+    Name(Name),
+    Call { function: Name, args: Vec<Expr> },
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `table[key]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `series on date`
+    On(Box<Expr>, Box<Expr>),
+    /// `choice is a` / `choice is not (a, b)`
+    Is { subject: Box<Expr>, negated: bool, variants: Vec<Name> },
+    /// `when c then x … otherwise y` (and `if c then x else y`)
+    When { arms: Vec<(Expr, Expr)>, otherwise: Box<Expr> },
+    /// `{ key: value, … }`
+    Table(Vec<(KeyLiteral, Span, Expr)>),
+}

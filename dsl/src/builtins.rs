@@ -1,0 +1,292 @@
+//! The builtin functions: their names, their types and their documentation.
+//!
+//! To add a builtin: add a variant to [`Builtin`], a row to [`BUILTINS`]
+//! (name, signature and a one-line description for `docs/language.md`), its
+//! typing rule in [`result_type`], and its evaluation in the engine's
+//! `builtins.rs`. A test fails until `docs/language.md` documents it.
+
+use crate::types::{unify, Dimension, KeyType, NumKind, Type};
+
+/// A builtin function, resolved at check time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Min,
+    Max,
+    Round,
+    Floor,
+    Ceil,
+    Abs,
+    Sum,
+    Count,
+    Average,
+    Share,
+    Allocate,
+    Has,
+    Date,
+    DaysInYear,
+    DaysInMonth,
+    StartOfMonth,
+    EndOfMonth,
+    AddMonths,
+    YearOf,
+    MonthOf,
+    DayOf,
+    IsLeapYear,
+}
+
+/// The name, signature and purpose of each builtin.
+pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
+    ("min", Builtin::Min, "min(a, b, …) or min(table)", "the smallest value"),
+    ("max", Builtin::Max, "max(a, b, …) or max(table)", "the largest value"),
+    ("round", Builtin::Round, "round(x) or round(x, decimals)", "rounds half away from zero"),
+    ("floor", Builtin::Floor, "floor(x)", "rounds down to a whole number"),
+    ("ceil", Builtin::Ceil, "ceil(x)", "rounds up to a whole number"),
+    ("abs", Builtin::Abs, "abs(x)", "the value without its sign"),
+    ("sum", Builtin::Sum, "sum(table)", "adds the values of a table"),
+    ("count", Builtin::Count, "count(table)", "the number of entries of a table"),
+    ("average", Builtin::Average, "average(a, b, …) or average(table)", "the mean"),
+    ("share", Builtin::Share, "share(table)", "each value as a share of the table's total"),
+    (
+        "allocate",
+        Builtin::Allocate,
+        "allocate(amount, weights)",
+        "splits an amount by weights, exact to the øre: the parts add up to the amount",
+    ),
+    ("has", Builtin::Has, "has(table, key)", "yes if the table has the key"),
+    ("date", Builtin::Date, "date(year, month, day)", "a date"),
+    ("days_in_year", Builtin::DaysInYear, "days_in_year(year)", "365, or 366 in a leap year"),
+    ("days_in_month", Builtin::DaysInMonth, "days_in_month(date)", "28 to 31"),
+    ("start_of_month", Builtin::StartOfMonth, "start_of_month(date)", "the 1st of the month"),
+    ("end_of_month", Builtin::EndOfMonth, "end_of_month(date)", "the last day of the month"),
+    (
+        "add_months",
+        Builtin::AddMonths,
+        "add_months(date, n)",
+        "the same day n months later (the month's last day if it has fewer days)",
+    ),
+    ("year_of", Builtin::YearOf, "year_of(date)", "the year of a date"),
+    ("month_of", Builtin::MonthOf, "month_of(date)", "the month of a date, 1 to 12"),
+    ("day_of", Builtin::DayOf, "day_of(date)", "the day of the month"),
+    ("is_leap_year", Builtin::IsLeapYear, "is_leap_year(year)", "yes for a leap year"),
+];
+
+/// The builtin with this name.
+pub fn lookup(name: &str) -> Option<Builtin> {
+    BUILTINS.iter().find(|(n, ..)| *n == name).map(|(_, b, ..)| *b)
+}
+
+/// The name of a builtin.
+pub fn name(builtin: Builtin) -> &'static str {
+    BUILTINS.iter().find(|(_, b, ..)| *b == builtin).map_or("?", |(n, ..)| n)
+}
+
+/// The signature text of a builtin, for messages.
+pub fn signature(builtin: Builtin) -> &'static str {
+    BUILTINS.iter().find(|(_, b, ..)| *b == builtin).map_or("?", |(_, _, s, _)| s)
+}
+
+/// Why a call does not type-check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallError {
+    /// Wrong number of arguments.
+    Arity,
+    /// Argument `index` has the wrong type; the text says what was expected.
+    Argument(usize, String),
+}
+
+/// The type of a call to `builtin` with arguments of these types.
+pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
+    use Builtin::*;
+    if args.contains(&Type::Error) {
+        return Ok(Type::Error);
+    }
+    let number = |i: usize| -> Result<&Type, CallError> {
+        match args.get(i) {
+            Some(t) if t.is_number() => Ok(t),
+            Some(_) => Err(CallError::Argument(i, "a number".into())),
+            None => Err(CallError::Arity),
+        }
+    };
+    let date = |i: usize| -> Result<(), CallError> {
+        match args.get(i) {
+            Some(Type::Date) => Ok(()),
+            Some(_) => Err(CallError::Argument(i, "a date".into())),
+            None => Err(CallError::Arity),
+        }
+    };
+    let whole = |i: usize| -> Result<(), CallError> {
+        match args.get(i) {
+            Some(t) if t.is_dimensionless() => Ok(()),
+            Some(_) => Err(CallError::Argument(i, "a whole number without a unit".into())),
+            None => Err(CallError::Arity),
+        }
+    };
+    let table = |i: usize| -> Result<(&KeyType, &Type), CallError> {
+        match args.get(i) {
+            Some(Type::Table { key, value }) => Ok((key, value)),
+            Some(_) => Err(CallError::Argument(i, "a table".into())),
+            None => Err(CallError::Arity),
+        }
+    };
+    let arity = |n: usize| if args.len() == n { Ok(()) } else { Err(CallError::Arity) };
+    let integer = Type::Number { dim: Dimension::NONE, kind: NumKind::Integer };
+    match builtin {
+        Min | Max | Average => {
+            if let [Type::Table { value, .. }] = args {
+                return if value.is_number() {
+                    Ok((**value).clone())
+                } else {
+                    Err(CallError::Argument(0, "a table of numbers".into()))
+                };
+            }
+            let first = args.first().ok_or(CallError::Arity)?;
+            if !first.is_number() && !(*first == Type::Date && builtin != Average) {
+                return Err(CallError::Argument(0, "a number".into()));
+            }
+            let mut ty = first.clone();
+            for (i, arg) in args.iter().enumerate().skip(1) {
+                ty = unify(&ty, arg).ok_or_else(|| CallError::Argument(i, format!("{ty}")))?;
+            }
+            Ok(ty)
+        }
+        Round | Floor | Ceil | Abs => {
+            let ok = match args.first() {
+                Some(Type::Table { value, .. }) => value.is_number(),
+                Some(t) => t.is_number(),
+                None => false,
+            };
+            if !ok {
+                return Err(if args.is_empty() {
+                    CallError::Arity
+                } else {
+                    CallError::Argument(0, "a number".into())
+                });
+            }
+            match (builtin, args.len()) {
+                (Round, 2) => whole(1)?,
+                (_, 1) => {}
+                _ => return Err(CallError::Arity),
+            }
+            Ok(args[0].clone())
+        }
+        Sum => {
+            arity(1)?;
+            let (_, value) = table(0)?;
+            if value.is_number() {
+                Ok(value.clone())
+            } else {
+                Err(CallError::Argument(0, "a table of numbers".into()))
+            }
+        }
+        Count => {
+            arity(1)?;
+            table(0)?;
+            Ok(integer)
+        }
+        Share => {
+            arity(1)?;
+            let (key, value) = table(0)?;
+            if !value.is_number() {
+                return Err(CallError::Argument(0, "a table of numbers".into()));
+            }
+            Ok(Type::Table { key: key.clone(), value: Box::new(Type::PERCENT) })
+        }
+        Allocate => {
+            arity(2)?;
+            let amount = number(0)?.clone();
+            let (key, value) = table(1)?;
+            if !value.is_number() {
+                return Err(CallError::Argument(1, "a table of numbers (the weights)".into()));
+            }
+            Ok(Type::Table { key: key.clone(), value: Box::new(amount) })
+        }
+        Has => {
+            arity(2)?;
+            let (key, _) = table(0)?;
+            let ok = match (key, &args[1]) {
+                (KeyType::Year, t) => t.is_dimensionless(),
+                (KeyType::Label, t) => *t == Type::Text,
+            };
+            if ok {
+                Ok(Type::Bool)
+            } else {
+                Err(CallError::Argument(1, "a key of the table".into()))
+            }
+        }
+        Date => {
+            arity(3)?;
+            whole(0)?;
+            whole(1)?;
+            whole(2)?;
+            Ok(Type::Date)
+        }
+        DaysInYear => {
+            arity(1)?;
+            whole(0)?;
+            Ok(Type::DAYS)
+        }
+        DaysInMonth => {
+            arity(1)?;
+            date(0)?;
+            Ok(Type::DAYS)
+        }
+        StartOfMonth | EndOfMonth => {
+            arity(1)?;
+            date(0)?;
+            Ok(Type::Date)
+        }
+        AddMonths => {
+            arity(2)?;
+            date(0)?;
+            whole(1)?;
+            Ok(Type::Date)
+        }
+        YearOf => {
+            arity(1)?;
+            date(0)?;
+            Ok(Type::YEAR)
+        }
+        MonthOf | DayOf => {
+            arity(1)?;
+            date(0)?;
+            Ok(integer)
+        }
+        IsLeapYear => {
+            arity(1)?;
+            whole(0)?;
+            Ok(Type::Bool)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_has_a_row() {
+        for (name, builtin, ..) in BUILTINS {
+            assert_eq!(lookup(name), Some(*builtin));
+        }
+    }
+
+    #[test]
+    fn allocate_returns_a_table_of_the_amount() {
+        let weights = Type::Table { key: KeyType::Label, value: Box::new(Type::MONEY) };
+        let t = result_type(Builtin::Allocate, &[Type::MONEY, weights]).unwrap();
+        assert_eq!(t, Type::Table { key: KeyType::Label, value: Box::new(Type::MONEY) });
+    }
+
+    #[test]
+    fn min_of_money_and_percent_is_refused() {
+        assert!(matches!(
+            result_type(Builtin::Min, &[Type::MONEY, Type::PERCENT]),
+            Err(CallError::Argument(1, _))
+        ));
+    }
+
+    #[test]
+    fn date_needs_three_arguments() {
+        assert_eq!(result_type(Builtin::Date, &[Type::YEAR]), Err(CallError::Arity));
+    }
+}

@@ -1,0 +1,237 @@
+//! From rule files to a checked [`Program`].
+//!
+//! Checking goes in four steps, and reports every error it can find rather
+//! than stopping at the first:
+//!
+//! 1. [`load`]: read the file and the chain of bases it `extends`.
+//! 2. [`merge`]: lay the files over each other — a base's declarations
+//!    first, each `override` replacing one of them in place.
+//! 3. [`graph`]: find what each formula uses, reject cycles, order the slots.
+//! 4. [`typing`]: resolve every name to a slot and every operation to a type.
+
+mod graph;
+mod load;
+mod merge;
+mod typing;
+
+use std::collections::HashMap;
+
+pub use load::Loader;
+
+use crate::ast::{self, Declaration, ValueKind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::{
+    self, AgreementInfo, CheckRule, ExampleRule, PartRule, Program, Slot, SlotId, SlotRule,
+};
+use crate::span::Sources;
+use crate::suggest;
+use crate::types::Type;
+
+/// Checks the rule file `name` with text `text`, loading its bases through `loader`.
+pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec<Diagnostic>> {
+    let mut sources = Sources::default();
+    let chain = load::chain(name, text, loader, &mut sources)?;
+    let root = chain.last().map(|(id, _)| *id).unwrap_or_default();
+    let mut diagnostics = Vec::new();
+
+    let merged = merge::merge(&chain, &sources, &mut diagnostics);
+    let names: HashMap<String, SlotId> =
+        merged.values.iter().enumerate().map(|(i, v)| (v.name().text.clone(), i as SlotId)).collect();
+
+    let mut typer = typing::Typer::new(&sources, &names, &mut diagnostics);
+    let declared: Vec<Option<Type>> = merged
+        .values
+        .iter()
+        .map(|v| match v {
+            merge::ValueDecl::Input(input) => Some(typer.declared_type(&input.ty)),
+            merge::ValueDecl::Value(_) => None,
+        })
+        .collect();
+
+    let uses: Vec<Vec<SlotId>> = merged.values.iter().map(|v| graph::uses(v, &names)).collect();
+    let (order, in_cycle) = graph::order(&merged.values, &uses, &sources, typer.diagnostics());
+
+    // Type every slot after the slots it uses.
+    let mut types: Vec<Type> = declared.iter().map(|t| t.clone().unwrap_or(Type::Error)).collect();
+    let mut rules: Vec<Option<SlotRule>> = vec![None; merged.values.len()];
+    for &slot in &order {
+        let i = slot as usize;
+        let rule = match &merged.values[i] {
+            merge::ValueDecl::Input(input) => {
+                let default = input.default.as_ref().map(|d| typer.expect(d, &types, &types[i]));
+                SlotRule::Input { default }
+            }
+            merge::ValueDecl::Value(value) => {
+                let (node, ty) = typer.expr(&value.expr, &types);
+                types[i] = if in_cycle[i] { Type::Error } else { ty };
+                match value.kind {
+                    ValueKind::Param => SlotRule::Param(node),
+                    ValueKind::Define => SlotRule::Define(node),
+                }
+            }
+        };
+        rules[i] = Some(rule);
+    }
+
+    let slots: Vec<Slot> = merged
+        .values
+        .iter()
+        .zip(rules)
+        .zip(types)
+        .zip(uses)
+        .map(|(((decl, rule), ty), uses)| {
+            let (meta, span, formula) = match decl {
+                merge::ValueDecl::Input(i) => (&i.meta, i.span, String::from("input")),
+                merge::ValueDecl::Value(v) => {
+                    (&v.meta, v.span, sources.slice(v.expr.span).to_string())
+                }
+            };
+            Slot {
+                name: decl.name().text.clone(),
+                label: meta.label.clone(),
+                citation: meta.citation.clone(),
+                ty,
+                rule: rule.unwrap_or(SlotRule::Input { default: None }),
+                uses,
+                span,
+                formula,
+            }
+        })
+        .collect();
+    graph::params_without_inputs(&slots, &order, &sources, typer.diagnostics());
+
+    let checks: Vec<CheckRule> = merged
+        .checks
+        .iter()
+        .map(|c| {
+            let condition = typer.expect(&c.condition, &slots_types(&slots), &Type::Bool);
+            CheckRule {
+                name: c.name.text.clone(),
+                citation: c.meta.citation.clone(),
+                condition,
+                severity: c.severity,
+                message: c.message.clone(),
+                uses: graph::names_used(&c.condition, &names),
+                span: c.span,
+            }
+        })
+        .collect();
+
+    let parts = merged
+        .parts
+        .iter()
+        .map(|p| {
+            let outputs = p
+                .outputs
+                .iter()
+                .filter_map(|o| typer.slot_of(o))
+                .collect::<Vec<_>>();
+            PartRule {
+                name: p.name.text.clone(),
+                label: p.meta.label.clone(),
+                citation: p.meta.citation.clone(),
+                plan: program::plan(&slots, &checks, &outputs, &[]),
+                outputs,
+                span: p.span,
+            }
+        })
+        .collect();
+
+    let examples = chain
+        .iter()
+        .filter(|(id, _)| *id == root)
+        .flat_map(|(_, file)| file.declarations.iter())
+        .filter_map(|d| match d {
+            Declaration::Example(e) => Some(e),
+            _ => None,
+        })
+        .map(|e| example(e, &slots, &checks, &names, &mut typer))
+        .collect();
+
+    let choices = typer.into_choices();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    let header = chain.last().map(|(_, f)| &f.header);
+    let bases = chain.iter().rev().skip(1).map(|(_, f)| f.header.name.clone()).collect();
+    Ok(Program {
+        agreement: AgreementInfo {
+            name: header.map(|h| h.name.clone()).unwrap_or_default(),
+            source: header.and_then(|h| h.source.clone()),
+            valid: header.and_then(|h| h.valid),
+            bases,
+        },
+        by_name: names,
+        sources,
+        slots,
+        choices,
+        checks,
+        parts,
+        examples,
+    })
+}
+
+fn slots_types(slots: &[Slot]) -> Vec<Type> {
+    slots.iter().map(|s| s.ty.clone()).collect()
+}
+
+/// Checks a worked example: its givens fit their slots, its expectations are yes/no,
+/// and every input it needs is given.
+fn example(
+    e: &ast::Example,
+    slots: &[Slot],
+    checks: &[CheckRule],
+    names: &HashMap<String, SlotId>,
+    typer: &mut typing::Typer,
+) -> ExampleRule {
+    let types = slots_types(slots);
+    let mut givens = Vec::new();
+    for (name, expr) in &e.givens {
+        if let Some(slot) = typer.slot_of(name) {
+            let node = typer.expect(expr, &types, &types[slot as usize]);
+            givens.push((slot, node));
+        }
+    }
+    let expects: Vec<_> = e.expects.iter().map(|x| typer.expect(x, &types, &Type::Bool)).collect();
+    let mut targets: Vec<SlotId> = Vec::new();
+    for x in &e.expects {
+        targets.extend(graph::names_used(x, names));
+    }
+    let fixed: Vec<SlotId> = givens.iter().map(|(s, _)| *s).collect();
+    let plan = program::plan(slots, checks, &targets, &fixed);
+    let missing: Vec<&str> = plan
+        .inputs
+        .iter()
+        .map(|&s| &slots[s as usize])
+        .filter(|s| matches!(s.rule, SlotRule::Input { default: None }))
+        .map(|s| s.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        let list = missing.join(", ");
+        typer.report(
+            Diagnostic::error(Code::MissingInput, format!("the example does not give {list}"))
+                .label(typer.sources(), e.title_span, "this example")
+                .help(format!("add `given {} = …` to the example", missing[0])),
+        );
+    }
+    ExampleRule {
+        title: e.title.clone(),
+        citation: e.citation.clone(),
+        givens,
+        expects,
+        plan,
+        span: e.span,
+    }
+}
+
+/// Suggests a known name for a misspelt one, as a help line.
+pub(crate) fn did_you_mean<'a>(
+    wanted: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    otherwise: &str,
+) -> String {
+    match suggest::closest(wanted, known) {
+        Some(name) => format!("did you mean `{name}`?"),
+        None => otherwise.to_string(),
+    }
+}

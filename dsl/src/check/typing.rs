@@ -1,0 +1,556 @@
+//! Resolving names and checking units: AST expressions become typed [`Node`]s.
+//!
+//! An error is reported where it happens and the expression gets
+//! [`Type::Error`], which every rule accepts silently — so one mistake is
+//! reported once, not again by everything that uses it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::ast::{BinaryOp, Expr, ExprKind, KeyLiteral, LiteralUnit, Name, ScalarTypeExpr};
+use crate::ast::{TypeExpr, TypeExprKind, UnaryOp};
+use crate::builtins::{self, CallError};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::program::{Key, Local, Node, NodeKind, SlotId};
+use crate::span::{Sources, Span};
+use crate::types::{self, Dimension, KeyType, Type};
+
+/// Types expressions against the slots of one agreement.
+pub(crate) struct Typer<'a> {
+    sources: &'a Sources,
+    names: &'a HashMap<String, SlotId>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    choices: Vec<Vec<String>>,
+    /// The key and value types of the tables being filtered, innermost last.
+    locals: Vec<(Type, Type)>,
+}
+
+impl<'a> Typer<'a> {
+    pub(crate) fn new(
+        sources: &'a Sources,
+        names: &'a HashMap<String, SlotId>,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Typer { sources, names, diagnostics, choices: Vec::new(), locals: Vec::new() }
+    }
+
+    pub(crate) fn diagnostics(&mut self) -> &mut Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    pub(crate) fn sources(&self) -> &'a Sources {
+        self.sources
+    }
+
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub(crate) fn into_choices(self) -> Vec<Vec<String>> {
+        self.choices
+    }
+
+    fn error(&mut self, code: Code, span: Span, title: String, label: &str, help: String) -> Type {
+        let d = Diagnostic::error(code, title).label(self.sources, span, label).help(help);
+        self.diagnostics.push(d);
+        Type::Error
+    }
+
+    /// The type an input declares.
+    pub(crate) fn declared_type(&mut self, ty: &TypeExpr) -> Type {
+        match &ty.kind {
+            TypeExprKind::Scalar(s) => self.scalar_type(s),
+            TypeExprKind::Table { value, key } => Type::Table {
+                key: if key.text == "year" { KeyType::Year } else { KeyType::Label },
+                value: Box::new(self.scalar_type(value)),
+            },
+            TypeExprKind::Series(value) => Type::Series(Box::new(self.scalar_type(value))),
+        }
+    }
+
+    fn scalar_type(&mut self, ty: &ScalarTypeExpr) -> Type {
+        match ty {
+            ScalarTypeExpr::Basic(word) => match word.as_str() {
+                "money" => Type::MONEY,
+                "percent" => Type::PERCENT,
+                "integer" => Type::INTEGER,
+                "year" => Type::YEAR,
+                "date" => Type::Date,
+                "days" => Type::DAYS,
+                "yes/no" => Type::Bool,
+                "text" => Type::Text,
+                _ => Type::NUMBER,
+            },
+            ScalarTypeExpr::Choice(variants) => {
+                let mut names: Vec<String> = Vec::new();
+                for v in variants {
+                    if names.contains(&v.text) {
+                        self.error(
+                            Code::Duplicate,
+                            v.span,
+                            format!("`{}` is listed twice", v.text),
+                            "listed again here",
+                            "list each choice once".into(),
+                        );
+                    } else {
+                        names.push(v.text.clone());
+                    }
+                }
+                self.choices.push(names);
+                Type::Choice((self.choices.len() - 1) as u32)
+            }
+        }
+    }
+
+    /// The slot a name refers to, reporting it if unknown.
+    pub(crate) fn slot_of(&mut self, name: &Name) -> Option<SlotId> {
+        if let Some(&slot) = self.names.get(&name.text) {
+            return Some(slot);
+        }
+        let variant_of = self.choices.iter().any(|c| c.contains(&name.text));
+        let help = if variant_of {
+            format!("`{0}` is one of the choices of an input; test it with `is`: `… is {0}`", name.text)
+        } else {
+            super::did_you_mean(
+                &name.text,
+                self.names.keys().map(String::as_str),
+                "declare it with `input`, `param` or `define`, or check the spelling",
+            )
+        };
+        self.error(
+            Code::UnknownName,
+            name.span,
+            format!("unknown name `{}`", name.text),
+            "not declared in this agreement or its bases",
+            help,
+        );
+        None
+    }
+
+    /// Types `expr` where a value of type `expected` is needed.
+    pub(crate) fn expect(&mut self, expr: &Expr, types: &[Type], expected: &Type) -> Node {
+        if let (Type::Choice(c), ExprKind::Name(name)) = (expected, &expr.kind) {
+            if !self.names.contains_key(&name.text) {
+                let variant = self.variant(*c, name);
+                return Node { kind: NodeKind::Choice(variant.unwrap_or(0)), span: expr.span };
+            }
+        }
+        let (node, found) = self.expr(expr, types);
+        if !fits(expected, &found) {
+            self.error(
+                Code::WrongType,
+                expr.span,
+                format!("expected {expected}, found {found}"),
+                &format!("this is {found}"),
+                format!("write {expected} here"),
+            );
+        }
+        node
+    }
+
+    fn variant(&mut self, choice: u32, name: &Name) -> Option<u32> {
+        let variants = self.choices.get(choice as usize).cloned().unwrap_or_default();
+        if let Some(i) = variants.iter().position(|v| *v == name.text) {
+            return Some(i as u32);
+        }
+        let help = super::did_you_mean(
+            &name.text,
+            variants.iter().map(String::as_str),
+            &format!("the choices are: {}", variants.join(", ")),
+        );
+        self.error(
+            Code::UnknownVariant,
+            name.span,
+            format!("`{}` is not one of the choices", name.text),
+            "not a choice of this input",
+            help,
+        );
+        None
+    }
+
+    /// Types an expression.
+    pub(crate) fn expr(&mut self, expr: &Expr, types: &[Type]) -> (Node, Type) {
+        let span = expr.span;
+        let node = |kind| Node { kind, span };
+        match &expr.kind {
+            ExprKind::Number(value, unit) => {
+                let ty = match unit {
+                    LiteralUnit::None => Type::NUMBER,
+                    LiteralUnit::Kroner => Type::MONEY,
+                    LiteralUnit::KronerPerDay => Type::number(Dimension { money: 1, days: -1 }),
+                    LiteralUnit::Percent => Type::PERCENT,
+                    LiteralUnit::Days => Type::DAYS,
+                };
+                (node(NodeKind::Number(*value)), ty)
+            }
+            ExprKind::Date(d) => (node(NodeKind::Date(*d)), Type::Date),
+            ExprKind::Bool(b) => (node(NodeKind::Bool(*b)), Type::Bool),
+            ExprKind::Text(t) => (node(NodeKind::Text(Arc::from(t.as_str()))), Type::Text),
+            ExprKind::Name(name) => {
+                if let Some((key, value)) = self.locals.last() {
+                    match name.text.as_str() {
+                        "key" => return (node(NodeKind::Local(Local::Key)), key.clone()),
+                        "value" => return (node(NodeKind::Local(Local::Value)), value.clone()),
+                        _ => {}
+                    }
+                }
+                match self.slot_of(name) {
+                    Some(slot) => (node(NodeKind::Slot(slot)), types[slot as usize].clone()),
+                    None => (node(NodeKind::Bool(false)), Type::Error),
+                }
+            }
+            ExprKind::Unary(op, inner) => {
+                let (inner_node, ty) = self.expr(inner, types);
+                let ok = match op {
+                    UnaryOp::Not => matches!(ty, Type::Bool | Type::Error),
+                    UnaryOp::Negate => numeric(&ty) || ty == Type::Error,
+                };
+                let ty = if ok {
+                    ty
+                } else {
+                    let what = if *op == UnaryOp::Not { "yes/no" } else { "a number" };
+                    self.error(
+                        Code::WrongType,
+                        inner.span,
+                        format!("expected {what}, found {ty}"),
+                        &format!("this is {ty}"),
+                        format!("`{}` applies to {what}", if *op == UnaryOp::Not { "not" } else { "-" }),
+                    )
+                };
+                (node(NodeKind::Unary(*op, Box::new(inner_node))), ty)
+            }
+            ExprKind::Binary(op, a, b) => self.binary(span, *op, a, b, types),
+            ExprKind::Call { function, args } => self.call(span, function, args, types),
+            ExprKind::Index(table, key) => {
+                let (t, tt) = self.expr(table, types);
+                let (k, kt) = self.expr(key, types);
+                let ty = match &tt {
+                    Type::Table { key: KeyType::Year, value } if kt.is_dimensionless() => {
+                        (**value).clone()
+                    }
+                    Type::Table { key: KeyType::Label, value } if kt == Type::Text => {
+                        (**value).clone()
+                    }
+                    Type::Error => Type::Error,
+                    _ if kt == Type::Error => Type::Error,
+                    Type::Table { .. } => self.error(
+                        Code::WrongType,
+                        key.span,
+                        format!("this table is not indexed by {kt}"),
+                        "wrong kind of key",
+                        "a table per year takes a year; a table of names takes a text".into(),
+                    ),
+                    Type::Series(_) => self.error(
+                        Code::WrongType,
+                        span,
+                        "a series is read on a date, not with [ ]".into(),
+                        "a series of values by date",
+                        "write `series on DATE`, e.g. `discount_rate on date(year - 1, 5, 1)`".into(),
+                    ),
+                    _ => self.error(
+                        Code::WrongType,
+                        table.span,
+                        format!("only a table can be indexed; this is {tt}"),
+                        "not a table",
+                        "declare the input as a table, e.g. `input history: percent per year`"
+                            .into(),
+                    ),
+                };
+                (node(NodeKind::Index(Box::new(t), Box::new(k))), ty)
+            }
+            ExprKind::On(series, date) => {
+                let (s, st) = self.expr(series, types);
+                let d = self.expect(date, types, &Type::Date);
+                let ty = match st {
+                    Type::Series(value) => *value,
+                    Type::Error => Type::Error,
+                    other => self.error(
+                        Code::WrongType,
+                        series.span,
+                        format!("`on` reads a series of values by date; this is {other}"),
+                        "not a series",
+                        "declare it as `series of …`".into(),
+                    ),
+                };
+                (node(NodeKind::On(Box::new(s), Box::new(d))), ty)
+            }
+            ExprKind::Is { subject, negated, variants } => {
+                let (s, st) = self.expr(subject, types);
+                let mut ids = Vec::new();
+                match st {
+                    Type::Choice(c) => {
+                        for v in variants {
+                            ids.extend(self.variant(c, v));
+                        }
+                    }
+                    Type::Error => {}
+                    other => {
+                        self.error(
+                            Code::WrongType,
+                            subject.span,
+                            format!("`is` tests a choice; this is {other}"),
+                            "not a choice",
+                            "compare numbers, dates and texts with `==`".into(),
+                        );
+                    }
+                }
+                let kind = NodeKind::Is { subject: Box::new(s), negated: *negated, variants: ids };
+                (node(kind), Type::Bool)
+            }
+            ExprKind::When { arms, otherwise } => {
+                let mut typed_arms = Vec::new();
+                let (other, mut ty) = self.expr(otherwise, types);
+                for (condition, value) in arms {
+                    let c = self.expect(condition, types, &Type::Bool);
+                    let (v, vt) = self.expr(value, types);
+                    ty = match types::unify(&ty, &vt) {
+                        Some(t) => t,
+                        None => self.error(
+                            Code::UnitMismatch,
+                            value.span,
+                            format!("the cases give different kinds of value: {vt} and {ty}"),
+                            &format!("this case gives {vt}"),
+                            "every case of a `when` must give the same unit".into(),
+                        ),
+                    };
+                    typed_arms.push((c, v));
+                }
+                (node(NodeKind::When { arms: typed_arms, otherwise: Box::new(other) }), ty)
+            }
+            ExprKind::Table(entries) => self.table(span, entries, types),
+        }
+    }
+
+    fn table(
+        &mut self,
+        span: Span,
+        entries: &[(KeyLiteral, Span, Expr)],
+        types: &[Type],
+    ) -> (Node, Type) {
+        let mut value_type = Type::Error;
+        let mut out = Vec::new();
+        let mut dated = Vec::new();
+        let kind_of = |k: &KeyLiteral| match k {
+            KeyLiteral::Integer(_) => 0,
+            KeyLiteral::Text(_) => 1,
+            KeyLiteral::Date(_) => 2,
+        };
+        let first_kind = entries.first().map(|(k, ..)| kind_of(k));
+        for (key, key_span, value) in entries {
+            let (v, vt) = self.expr(value, types);
+            value_type = match types::unify(&value_type, &vt) {
+                Some(t) => t,
+                None => self.error(
+                    Code::UnitMismatch,
+                    value.span,
+                    format!("the entries give different kinds of value: {vt} and {value_type}"),
+                    "differs from the others",
+                    "every entry of a table has the same unit".into(),
+                ),
+            };
+            if Some(kind_of(key)) != first_kind {
+                self.error(
+                    Code::WrongType,
+                    *key_span,
+                    "the keys of a table are all years, all names or all dates".into(),
+                    "a different kind of key",
+                    "use one kind of key in a table".into(),
+                );
+            }
+            match key {
+                KeyLiteral::Integer(n) => out.push((Key::Year(*n), v)),
+                KeyLiteral::Text(t) => out.push((Key::Label(Arc::from(t.as_str())), v)),
+                KeyLiteral::Date(d) => dated.push((*d, v)),
+            }
+        }
+        let (kind, ty) = match first_kind {
+            // A table keyed by dates is a series: the value on a date is the latest entry.
+            Some(2) => {
+                        let nodes = dated.into_iter().map(|(d, v)| (Key::Date(d), v)).collect();
+                (NodeKind::Table(nodes), Type::Series(Box::new(value_type)))
+            }
+            Some(0) => {
+                (NodeKind::Table(out), Type::Table { key: KeyType::Year, value: Box::new(value_type) })
+            }
+            _ => (NodeKind::Table(out), Type::Table { key: KeyType::Label, value: Box::new(value_type) }),
+        };
+        (Node { kind, span }, ty)
+    }
+
+    fn binary(&mut self, span: Span, op: BinaryOp, a: &Expr, b: &Expr, types: &[Type]) -> (Node, Type) {
+        let (left, lt) = self.expr(a, types);
+        let (right, rt) = if op == BinaryOp::Where {
+            let (key, value) = match &lt {
+                Type::Table { key, value } => {
+                    let key = if *key == KeyType::Year { Type::YEAR } else { Type::Text };
+                    (key, (**value).clone())
+                }
+                _ => (Type::Error, Type::Error),
+            };
+            self.locals.push((key, value));
+            let r = self.expect(b, types, &Type::Bool);
+            self.locals.pop();
+            (r, Type::Bool)
+        } else {
+            self.expr(b, types)
+        };
+        let ty = if lt == Type::Error || rt == Type::Error {
+            Type::Error
+        } else {
+            match binary_type(op, &lt, &rt) {
+                Some(t) => t,
+                None => {
+                    let (title, help) = explain_mismatch(op, &lt, &rt);
+                    self.error(Code::UnitMismatch, span, title, "these do not combine", help)
+                }
+            }
+        };
+        (Node { kind: NodeKind::Binary(op, Box::new(left), Box::new(right)), span }, ty)
+    }
+
+    fn call(&mut self, span: Span, function: &Name, args: &[Expr], types: &[Type]) -> (Node, Type) {
+        let typed: Vec<(Node, Type)> = args.iter().map(|a| self.expr(a, types)).collect();
+        let Some(builtin) = builtins::lookup(&function.text) else {
+            let help = if self.names.contains_key(&function.text) {
+                format!("`{}` is a value, not a function; remove the brackets", function.text)
+            } else {
+                super::did_you_mean(
+                    &function.text,
+                    builtins::BUILTINS.iter().map(|(n, ..)| *n),
+                    "see the list of functions in docs/language.md",
+                )
+            };
+            self.error(
+                Code::UnknownFunction,
+                function.span,
+                format!("unknown function `{}`", function.text),
+                "no such function",
+                help,
+            );
+            return (Node { kind: NodeKind::Bool(false), span }, Type::Error);
+        };
+        let arg_types: Vec<Type> = typed.iter().map(|(_, t)| t.clone()).collect();
+        let ty = match builtins::result_type(builtin, &arg_types) {
+            Ok(t) => t,
+            Err(CallError::Arity) => self.error(
+                Code::WrongArguments,
+                span,
+                format!("`{}` does not take {} argument(s)", function.text, args.len()),
+                "wrong number of arguments",
+                format!("write {}", builtins::signature(builtin)),
+            ),
+            Err(CallError::Argument(i, wanted)) => {
+                let found = &arg_types[i];
+                self.error(
+                    Code::WrongType,
+                    args[i].span,
+                    format!("`{}` expected {wanted} here, found {found}", function.text),
+                    &format!("this is {found}"),
+                    format!("write {}", builtins::signature(builtin)),
+                )
+            }
+        };
+        let nodes = typed.into_iter().map(|(n, _)| n).collect();
+        (Node { kind: NodeKind::Call(builtin, nodes), span }, ty)
+    }
+}
+
+/// True if a value of type `found` may stand where `expected` is declared.
+fn fits(expected: &Type, found: &Type) -> bool {
+    match (expected, found) {
+        (Type::Error, _) | (_, Type::Error) => true,
+        (Type::Number { dim: a, .. }, Type::Number { dim: b, .. }) => a == b,
+        (Type::Table { key: k1, value: v1 }, Type::Table { key: k2, value: v2 }) => {
+            k1 == k2 && fits(v1, v2)
+        }
+        (Type::Series(a), Type::Series(b)) => fits(a, b),
+        (a, b) => a == b,
+    }
+}
+
+fn numeric(ty: &Type) -> bool {
+    match ty {
+        Type::Table { value, .. } => value.is_number(),
+        t => t.is_number(),
+    }
+}
+
+/// The type of `a op b`, applying the operation entry by entry when a side is a table.
+fn binary_type(op: BinaryOp, a: &Type, b: &Type) -> Option<Type> {
+    use BinaryOp::*;
+    match (a, b) {
+        (Type::Table { key, value }, Type::Table { key: k2, value: v2 })
+            if matches!(op, Add | Subtract | Multiply | Divide) =>
+        {
+            (key == k2).then_some(())?;
+            Some(Type::Table { key: key.clone(), value: Box::new(binary_type(op, value, v2)?) })
+        }
+        (Type::Table { key, value }, s) | (s, Type::Table { key, value })
+            if matches!(op, Add | Subtract | Multiply | Divide) && !matches!(s, Type::Table { .. }) =>
+        {
+            let inner = if matches!(a, Type::Table { .. }) {
+                binary_type(op, value, s)?
+            } else {
+                binary_type(op, s, value)?
+            };
+            Some(Type::Table { key: key.clone(), value: Box::new(inner) })
+        }
+        _ => match op {
+            Add | Subtract => match (a, b) {
+                (Type::Date, Type::Number { dim, .. }) if *dim == Dimension::DAYS => Some(Type::Date),
+                (Type::Number { dim, .. }, Type::Date) if *dim == Dimension::DAYS && op == Add => {
+                    Some(Type::Date)
+                }
+                (Type::Date, Type::Date) if op == Subtract => Some(Type::DAYS),
+                _ => types::add(a, b, op == Subtract),
+            },
+            Multiply => types::multiply(a, b, false),
+            Divide => types::multiply(a, b, true),
+            Less | LessEq | Greater | GreaterEq => {
+                let ordered = a.is_number() || *a == Type::Date;
+                (ordered && types::comparable(a, b)).then_some(Type::Bool)
+            }
+            Equal | NotEqual => {
+                let scalar = !matches!(a, Type::Table { .. } | Type::Series(_));
+                (scalar && types::comparable(a, b)).then_some(Type::Bool)
+            }
+            And | Or => (*a == Type::Bool && *b == Type::Bool).then_some(Type::Bool),
+            Where => matches!(a, Type::Table { .. }).then(|| a.clone()),
+        },
+    }
+}
+
+/// A title and a help line for two operands that do not combine.
+fn explain_mismatch(op: BinaryOp, a: &Type, b: &Type) -> (String, String) {
+    use BinaryOp::*;
+    let percent_and_money = |x: &Type, y: &Type| {
+        x.is_dimensionless() && y.dimension() == Some(Dimension::MONEY)
+            || y.is_dimensionless() && x.dimension() == Some(Dimension::MONEY)
+    };
+    match op {
+        Add | Subtract if percent_and_money(a, b) => (
+            format!("cannot {} {b} and {a}", if op == Add { "add" } else { "subtract" }),
+            "a percentage cannot be added to an amount; multiply it by an amount first, e.g. `cost × overhead_rate`".into(),
+        ),
+        Add | Subtract => (
+            format!("cannot {} {b} and {a}", if op == Add { "add" } else { "subtract" }),
+            "only values of the same unit can be added or subtracted".into(),
+        ),
+        Multiply | Divide => (
+            format!("cannot {} {a} by {b}", if op == Multiply { "multiply" } else { "divide" }),
+            "multiply and divide numbers (amounts, percentages, days, counts)".into(),
+        ),
+        Where => (
+            format!("`where` filters a table; this is {a}"),
+            "write `table where condition`, using `key` and `value` in the condition".into(),
+        ),
+        And | Or => (
+            format!("`and`/`or` combine yes/no values, not {a} and {b}"),
+            "compare the values first, e.g. `places > 0 and occupancy <= 100 %`".into(),
+        ),
+        _ => (
+            format!("cannot compare {a} with {b}"),
+            "compare values of the same kind: amounts with amounts, dates with dates".into(),
+        ),
+    }
+}

@@ -1,0 +1,40 @@
+//! The takst rule language: grammar, parser, checker and diagnostics.
+//!
+//! A rule file is text; [`check`] turns it (and the base agreements it
+//! extends, found through a [`Loader`]) into a [`Program`] that the engine
+//! evaluates, or into diagnostics an analyst can act on.
+//!
+//! ```
+//! use dsl::{check, Loader};
+//!
+//! struct NoBases;
+//! impl Loader for NoBases {
+//!     fn load(&self, name: &str, _from: &str) -> Result<(String, Vec<u8>), String> {
+//!         Err(format!("no agreement called {name}"))
+//!     }
+//! }
+//!
+//! let text = r#"
+//! agreement "Example"
+//! input cost: money
+//! input places: number
+//! define tariff_per_day [§8.1] = cost / places / 365 days
+//! "#;
+//! let program = check("example.takst", text, &NoBases).expect("a valid rule file");
+//! assert_eq!(program.slots.len(), 3);
+//! ```
+
+pub mod ast;
+pub mod builtins;
+mod check;
+pub mod diagnostic;
+pub mod limits;
+mod parser;
+pub mod program;
+pub mod span;
+pub mod suggest;
+pub mod types;
+
+pub use check::{check, Loader};
+pub use diagnostic::{Code, Diagnostic, Level};
+pub use program::Program;

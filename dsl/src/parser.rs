@@ -1,0 +1,610 @@
+//! From text to [`ast::File`]: the only module that sees pest.
+//!
+//! One `lower_<rule>` function per grammar rule turns a pest `Pair` into an
+//! AST node with its span; operator precedence is a `PrattParser`. No `Pair`
+//! leaves this module.
+
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use rust_decimal::Decimal;
+
+use crate::ast::*;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::limits;
+use crate::span::{FileId, Sources, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar.pest"]
+struct Grammar;
+
+type Lowered<T> = Result<T, Diagnostic>;
+
+/// Parses one file of `sources` into its syntax tree.
+pub fn parse(sources: &Sources, file: FileId) -> Result<File, Diagnostic> {
+    limits::check_depth(sources, file)?;
+    let text = sources.get(file).map(|f| f.text.clone()).unwrap_or_default();
+    let mut pairs =
+        Grammar::parse(Rule::file, &text).map_err(|e| syntax_error(sources, file, &text, e))?;
+    let lower = Lower { sources, file };
+    match pairs.next() {
+        Some(pair) => lower.file(pair),
+        None => Err(Diagnostic::error(Code::Syntax, "the file is empty")),
+    }
+}
+
+/// Turns a pest error into a diagnostic that speaks the analyst's language.
+fn syntax_error(
+    sources: &Sources,
+    file: FileId,
+    text: &str,
+    error: pest::error::Error<Rule>,
+) -> Diagnostic {
+    let at = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found: String = text
+        .get(at..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .take(20)
+        .collect();
+    let expected = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            join_or(&names)
+        }
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let title = if text.trim().is_empty() {
+        String::from("the rule file is empty")
+    } else if found.is_empty() {
+        String::from("the rule file ends too early")
+    } else {
+        format!("unexpected `{found}`")
+    };
+    let end = at + found.len().max(1);
+    let end = if end > text.len() { at } else { end };
+    let help = if text.trim().is_empty() {
+        "a rule file starts with `agreement \"name\"`".to_string()
+    } else if found.starts_with('"') {
+        "strings end with `\"` on the same line".to_string()
+    } else {
+        format!("expected {expected} here; see docs/language.md for the form of each declaration")
+    };
+    Diagnostic::error(Code::Syntax, title)
+        .label(sources, Span::new(file, at, end), format!("expected {expected}"))
+        .help(help)
+}
+
+/// A grammar rule as an analyst would call it.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "the end of the file",
+        Rule::file | Rule::header => "`agreement \"name\"`",
+        Rule::extends => "`extends \"base\"`",
+        Rule::source => "`source \"document\"`",
+        Rule::valid => "`valid from DATE to DATE`",
+        Rule::input => "`input`",
+        Rule::param => "`param`",
+        Rule::define => "`define`",
+        Rule::check => "`check`",
+        Rule::part => "`part`",
+        Rule::example => "`example`",
+        Rule::given => "`given`",
+        Rule::expect => "`expect`",
+        Rule::override_mark => "`override`",
+        Rule::default => "`default`",
+        Rule::citation | Rule::citation_text => "a citation like [§5.6]",
+        Rule::label | Rule::string | Rule::string_text => "a text in quotes",
+        Rule::severity => "`error` or `warning`",
+        Rule::type_expr | Rule::scalar_type | Rule::basic_type | Rule::table_type => {
+            "a type (money, percent, number, integer, year, date, days, yes/no, text)"
+        }
+        Rule::series_type => "`series of …`",
+        Rule::choice_type => "`one of …`",
+        Rule::table_key => "the key of a table (e.g. year)",
+        Rule::expr | Rule::operation | Rule::when_expr | Rule::if_expr => "a formula",
+        Rule::when_arm => "`when … then …`",
+        Rule::add | Rule::subtract | Rule::multiply | Rule::divide => "an operator",
+        Rule::le | Rule::ge | Rule::ne | Rule::eq | Rule::lt | Rule::gt => "a comparison",
+        Rule::and | Rule::or | Rule::not | Rule::filter => "an operator",
+        Rule::negate => "`-`",
+        Rule::index => "`[`",
+        Rule::on_date => "`on`",
+        Rule::is_test | Rule::is_negated => "`is`",
+        Rule::call => "a function call",
+        Rule::table_literal | Rule::table_entry => "a table `{ key: value }`",
+        Rule::quantity | Rule::number | Rule::integer => "a number",
+        Rule::unit => "a unit (kr, %, pp, days, kr/day)",
+        Rule::date => "a date (YYYY-MM-DD)",
+        Rule::boolean => "yes or no",
+        Rule::name => "a name (letters, digits, _)",
+        _ => "a declaration or a formula",
+    }
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::from("something else"),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::filter, Assoc::Left))
+        .op(Op::infix(Rule::or, Assoc::Left))
+        .op(Op::infix(Rule::and, Assoc::Left))
+        .op(Op::prefix(Rule::not))
+        .op(Op::infix(Rule::eq, Assoc::Left)
+            | Op::infix(Rule::ne, Assoc::Left)
+            | Op::infix(Rule::lt, Assoc::Left)
+            | Op::infix(Rule::le, Assoc::Left)
+            | Op::infix(Rule::gt, Assoc::Left)
+            | Op::infix(Rule::ge, Assoc::Left))
+        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::subtract, Assoc::Left))
+        .op(Op::infix(Rule::multiply, Assoc::Left) | Op::infix(Rule::divide, Assoc::Left))
+        .op(Op::prefix(Rule::negate))
+        .op(Op::postfix(Rule::index) | Op::postfix(Rule::on_date) | Op::postfix(Rule::is_test))
+});
+
+struct Lower<'a> {
+    sources: &'a Sources,
+    file: FileId,
+}
+
+impl Lower<'_> {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn name(&self, pair: Pair<Rule>) -> Name {
+        Name { text: pair.as_str().to_string(), span: self.span(&pair) }
+    }
+
+    fn bad_literal(&self, span: Span, title: String, help: &str) -> Diagnostic {
+        Diagnostic::error(Code::BadLiteral, title)
+            .label(self.sources, span, "here")
+            .help(help.to_string())
+    }
+
+    fn file(&self, pair: Pair<Rule>) -> Lowered<File> {
+        let mut inner = pair.into_inner();
+        let header = match inner.next() {
+            Some(h) => self.header(h)?,
+            None => return Err(Diagnostic::error(Code::Syntax, "the file has no header")),
+        };
+        let mut declarations = Vec::new();
+        for pair in inner {
+            let declaration = match pair.as_rule() {
+                Rule::input => Declaration::Input(self.input(pair)?),
+                Rule::param => Declaration::Value(self.value(pair, ValueKind::Param)?),
+                Rule::define => Declaration::Value(self.value(pair, ValueKind::Define)?),
+                Rule::check => Declaration::Check(self.check(pair)?),
+                Rule::part => Declaration::Part(self.part(pair)),
+                Rule::example => Declaration::Example(self.example(pair)?),
+                _ => continue, // EOI
+            };
+            declarations.push(declaration);
+        }
+        Ok(File { header, declarations })
+    }
+
+    fn header(&self, pair: Pair<Rule>) -> Lowered<Header> {
+        let mut header = Header {
+            name: String::new(),
+            name_span: self.span(&pair),
+            extends: None,
+            source: None,
+            valid: None,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::string => {
+                    header.name_span = self.span(&part);
+                    header.name = string_text(part);
+                }
+                Rule::extends => {
+                    if let Some(s) = part.into_inner().next() {
+                        let span = self.span(&s);
+                        header.extends = Some((string_text(s), span));
+                    }
+                }
+                Rule::source => header.source = part.into_inner().next().map(string_text),
+                Rule::valid => {
+                    let mut dates = part.into_inner();
+                    if let (Some(from), Some(to)) = (dates.next(), dates.next()) {
+                        header.valid = Some((self.date(from)?, self.date(to)?));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(header)
+    }
+
+    /// Reads the `override`, name, citation and label that open a declaration.
+    fn opening(&self, inner: &mut Pairs<Rule>) -> (Meta, Option<Name>) {
+        let mut meta = Meta::default();
+        let mut name = None;
+        while let Some(pair) = inner.peek() {
+            match pair.as_rule() {
+                Rule::override_mark => meta.is_override = true,
+                Rule::name if name.is_none() => name = Some(self.name(pair)),
+                Rule::citation => {
+                    meta.citation = pair.into_inner().next().map(|t| t.as_str().trim().to_string())
+                }
+                Rule::label => meta.label = pair.into_inner().next().map(string_text),
+                _ => break,
+            }
+            inner.next();
+        }
+        (meta, name)
+    }
+
+    fn missing_name(&self, span: Span) -> Diagnostic {
+        Diagnostic::error(Code::Syntax, "a declaration without a name")
+            .label(self.sources, span, "name this declaration")
+    }
+
+    fn input(&self, pair: Pair<Rule>) -> Lowered<Input> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let (meta, name) = self.opening(&mut inner);
+        let name = name.ok_or_else(|| self.missing_name(span))?;
+        let mut ty = None;
+        let mut default = None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::type_expr => ty = Some(self.type_expr(part)?),
+                Rule::default => {
+                    if let Some(e) = part.into_inner().next() {
+                        default = Some(self.expr(e)?);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let ty = ty.ok_or_else(|| self.missing_name(span))?;
+        Ok(Input { name, meta, ty, default, span })
+    }
+
+    fn value(&self, pair: Pair<Rule>, kind: ValueKind) -> Lowered<Value> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let (meta, name) = self.opening(&mut inner);
+        let name = name.ok_or_else(|| self.missing_name(span))?;
+        let expr = match inner.next() {
+            Some(e) => self.expr(e)?,
+            None => return Err(self.missing_name(span)),
+        };
+        Ok(Value { kind, name, meta, expr, span })
+    }
+
+    fn check(&self, pair: Pair<Rule>) -> Lowered<Check> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let (meta, name) = self.opening(&mut inner);
+        let name = name.ok_or_else(|| self.missing_name(span))?;
+        let (Some(condition), Some(severity), Some(message)) =
+            (inner.next(), inner.next(), inner.next())
+        else {
+            return Err(self.missing_name(span));
+        };
+        let severity =
+            if severity.as_str() == "warning" { Severity::Warning } else { Severity::Error };
+        Ok(Check {
+            name,
+            meta,
+            condition: self.expr(condition)?,
+            severity,
+            message: string_text(message),
+            span,
+        })
+    }
+
+    fn part(&self, pair: Pair<Rule>) -> Part {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let (meta, name) = self.opening(&mut inner);
+        let name = name.unwrap_or(Name { text: String::new(), span });
+        let outputs = inner.filter(|p| p.as_rule() == Rule::name).map(|p| self.name(p)).collect();
+        Part { name, meta, outputs, span }
+    }
+
+    fn example(&self, pair: Pair<Rule>) -> Lowered<Example> {
+        let span = self.span(&pair);
+        let mut example = Example {
+            title: String::new(),
+            title_span: span,
+            citation: None,
+            givens: Vec::new(),
+            expects: Vec::new(),
+            span,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::string => {
+                    example.title_span = self.span(&part);
+                    example.title = string_text(part);
+                }
+                Rule::citation => {
+                    example.citation =
+                        part.into_inner().next().map(|t| t.as_str().trim().to_string())
+                }
+                Rule::given => {
+                    let mut inner = part.into_inner();
+                    if let (Some(name), Some(expr)) = (inner.next(), inner.next()) {
+                        example.givens.push((self.name(name), self.expr(expr)?));
+                    }
+                }
+                Rule::expect => {
+                    if let Some(expr) = part.into_inner().next() {
+                        example.expects.push(self.expr(expr)?);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(example)
+    }
+
+    fn type_expr(&self, pair: Pair<Rule>) -> Lowered<TypeExpr> {
+        let span = self.span(&pair);
+        let Some(inner) = pair.into_inner().next() else {
+            return Err(Diagnostic::error(Code::Syntax, "a type is missing"));
+        };
+        let kind = match inner.as_rule() {
+            Rule::series_type => match inner.into_inner().next() {
+                Some(s) => TypeExprKind::Series(self.scalar_type(s)),
+                None => return Err(Diagnostic::error(Code::Syntax, "a type is missing")),
+            },
+            Rule::table_type => {
+                let mut parts = inner.into_inner();
+                match (parts.next(), parts.next().and_then(|k| k.into_inner().next())) {
+                    (Some(value), Some(key)) => TypeExprKind::Table {
+                        value: self.scalar_type(value),
+                        key: self.name(key),
+                    },
+                    _ => return Err(Diagnostic::error(Code::Syntax, "a table type is incomplete")),
+                }
+            }
+            _ => TypeExprKind::Scalar(self.scalar_type(inner)),
+        };
+        Ok(TypeExpr { kind, span })
+    }
+
+    fn scalar_type(&self, pair: Pair<Rule>) -> ScalarTypeExpr {
+        let inner = pair.into_inner().next();
+        match inner {
+            Some(p) if p.as_rule() == Rule::choice_type => {
+                ScalarTypeExpr::Choice(p.into_inner().map(|n| self.name(n)).collect())
+            }
+            Some(p) => ScalarTypeExpr::Basic(p.as_str().to_string()),
+            None => ScalarTypeExpr::Basic(String::new()),
+        }
+    }
+
+    fn expr(&self, pair: Pair<Rule>) -> Lowered<Expr> {
+        let span = self.span(&pair);
+        let Some(inner) = pair.into_inner().next() else {
+            return Err(Diagnostic::error(Code::Syntax, "a formula is missing"));
+        };
+        match inner.as_rule() {
+            Rule::when_expr => {
+                let mut arms = Vec::new();
+                let mut otherwise = None;
+                for part in inner.into_inner() {
+                    if part.as_rule() == Rule::when_arm {
+                        let mut two = part.into_inner();
+                        if let (Some(c), Some(v)) = (two.next(), two.next()) {
+                            arms.push((self.operation(c)?, self.operation(v)?));
+                        }
+                    } else {
+                        otherwise = Some(self.operation(part)?);
+                    }
+                }
+                let otherwise = otherwise.ok_or_else(|| {
+                    Diagnostic::error(Code::Syntax, "`when` needs `otherwise`")
+                        .label(self.sources, span, "here")
+                })?;
+                Ok(Expr { kind: ExprKind::When { arms, otherwise: Box::new(otherwise) }, span })
+            }
+            Rule::if_expr => {
+                let mut three = inner.into_inner();
+                let (Some(c), Some(a), Some(b)) = (three.next(), three.next(), three.next())
+                else {
+                    return Err(Diagnostic::error(Code::Syntax, "`if` needs `then` and `else`"));
+                };
+                let arms = vec![(self.operation(c)?, self.operation(a)?)];
+                let otherwise = Box::new(self.operation(b)?);
+                Ok(Expr { kind: ExprKind::When { arms, otherwise }, span })
+            }
+            _ => self.operation(inner),
+        }
+    }
+
+    fn operation(&self, pair: Pair<Rule>) -> Lowered<Expr> {
+        let operators = pair.clone().into_inner().filter(|p| is_infix(p.as_rule())).count();
+        if operators > limits::MAX_OPERATORS {
+            return Err(Diagnostic::error(
+                Code::TooDeep,
+                format!("a formula with {operators} operators; at most {} are allowed", limits::MAX_OPERATORS),
+            )
+            .label(self.sources, self.span(&pair), "this formula is too long")
+            .help("break the formula into named definitions with `define`"));
+        }
+        PRATT
+            .map_primary(|p| self.primary(p))
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                let span = self.span(&op).to(rhs.span);
+                let op = if op.as_rule() == Rule::not { UnaryOp::Not } else { UnaryOp::Negate };
+                Ok(Expr { kind: ExprKind::Unary(op, Box::new(rhs)), span })
+            })
+            .map_postfix(|lhs, op| self.postfix(lhs?, op))
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let span = lhs.span.to(rhs.span);
+                let op = match op.as_rule() {
+                    Rule::add => BinaryOp::Add,
+                    Rule::subtract => BinaryOp::Subtract,
+                    Rule::multiply => BinaryOp::Multiply,
+                    Rule::divide => BinaryOp::Divide,
+                    Rule::le => BinaryOp::LessEq,
+                    Rule::ge => BinaryOp::GreaterEq,
+                    Rule::lt => BinaryOp::Less,
+                    Rule::gt => BinaryOp::Greater,
+                    Rule::eq => BinaryOp::Equal,
+                    Rule::ne => BinaryOp::NotEqual,
+                    Rule::and => BinaryOp::And,
+                    Rule::or => BinaryOp::Or,
+                    _ => BinaryOp::Where,
+                };
+                Ok(Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span })
+            })
+            .parse(pair.into_inner())
+    }
+
+    fn postfix(&self, lhs: Expr, op: Pair<Rule>) -> Lowered<Expr> {
+        let span = lhs.span.to(self.span(&op));
+        let rule = op.as_rule();
+        let mut inner = op.into_inner();
+        let kind = match rule {
+            Rule::index => match inner.next() {
+                Some(key) => ExprKind::Index(Box::new(lhs), Box::new(self.expr(key)?)),
+                None => return Err(Diagnostic::error(Code::Syntax, "`[` needs a key")),
+            },
+            Rule::on_date => match inner.next() {
+                Some(date) => ExprKind::On(Box::new(lhs), Box::new(self.primary(date)?)),
+                None => return Err(Diagnostic::error(Code::Syntax, "`on` needs a date")),
+            },
+            _ => {
+                let mut negated = false;
+                let mut variants = Vec::new();
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::is_negated => negated = true,
+                        _ => variants.push(self.name(part)),
+                    }
+                }
+                ExprKind::Is { subject: Box::new(lhs), negated, variants }
+            }
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn primary(&self, pair: Pair<Rule>) -> Lowered<Expr> {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::expr => return self.expr(pair),
+            Rule::quantity => self.quantity(pair)?,
+            Rule::date => ExprKind::Date(self.date(pair)?),
+            Rule::boolean => ExprKind::Bool(pair.as_str() == "yes"),
+            Rule::string => ExprKind::Text(string_text(pair)),
+            Rule::name => ExprKind::Name(self.name(pair)),
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let Some(function) = inner.next() else {
+                    return Err(Diagnostic::error(Code::Syntax, "a call without a name"));
+                };
+                let args = inner.map(|a| self.expr(a)).collect::<Lowered<Vec<_>>>()?;
+                ExprKind::Call { function: self.name(function), args }
+            }
+            Rule::table_literal => {
+                let mut entries = Vec::new();
+                for entry in pair.into_inner() {
+                    let mut two = entry.into_inner();
+                    let (Some(key), Some(value)) = (two.next(), two.next()) else { continue };
+                    let key_span = self.span(&key);
+                    let key_literal = match key.as_rule() {
+                        Rule::date => KeyLiteral::Date(self.date(key)?),
+                        Rule::integer => match key.as_str().parse::<i64>() {
+                            Ok(n) => KeyLiteral::Integer(n),
+                            Err(_) => {
+                                return Err(self.bad_literal(
+                                    key_span,
+                                    format!("{} is too large for a key", key.as_str()),
+                                    "use a smaller number",
+                                ))
+                            }
+                        },
+                        Rule::string => KeyLiteral::Text(string_text(key)),
+                        _ => KeyLiteral::Text(key.as_str().to_string()),
+                    };
+                    entries.push((key_literal, key_span, self.expr(value)?));
+                }
+                ExprKind::Table(entries)
+            }
+            _ => return Err(Diagnostic::error(Code::Syntax, "unexpected formula")),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn quantity(&self, pair: Pair<Rule>) -> Lowered<ExprKind> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let digits = inner.next().map(|n| n.as_str().replace('_', "")).unwrap_or_default();
+        let unit = match inner.next().map(|u| u.as_str()) {
+            Some("kr") => LiteralUnit::Kroner,
+            Some("kr/day") => LiteralUnit::KronerPerDay,
+            Some("%") | Some("pp") => LiteralUnit::Percent,
+            Some("days") | Some("day") => LiteralUnit::Days,
+            _ => LiteralUnit::None,
+        };
+        let value = Decimal::from_str(&digits).map_err(|_| {
+            self.bad_literal(
+                span,
+                format!("{digits} is too large or too precise"),
+                "numbers may have at most 28 significant digits",
+            )
+        })?;
+        let value = if unit == LiteralUnit::Percent { value / Decimal::ONE_HUNDRED } else { value };
+        Ok(ExprKind::Number(value, unit))
+    }
+
+    fn date(&self, pair: Pair<Rule>) -> Lowered<NaiveDate> {
+        NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d").map_err(|_| {
+            self.bad_literal(
+                self.span(&pair),
+                format!("{} is not a date in the calendar", pair.as_str()),
+                "write dates as YYYY-MM-DD, with a day that exists in that month",
+            )
+        })
+    }
+}
+
+fn is_infix(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::add
+            | Rule::subtract
+            | Rule::multiply
+            | Rule::divide
+            | Rule::le
+            | Rule::ge
+            | Rule::ne
+            | Rule::eq
+            | Rule::lt
+            | Rule::gt
+            | Rule::and
+            | Rule::or
+            | Rule::filter
+    )
+}
+
+fn string_text(pair: Pair<Rule>) -> String {
+    pair.into_inner().next().map(|t| t.as_str().to_string()).unwrap_or_default()
+}

@@ -1,0 +1,239 @@
+//! The checked program: what the engine evaluates.
+//!
+//! Checking turns an agreement (a rule file and the bases it extends) into a
+//! flat [`Program`]: every named value is a [`Slot`] with an index, every
+//! name in a formula is already that index, every type is known, and each
+//! part and example carries its evaluation [`Plan`] — the slots it needs, in
+//! an order where each comes after what it uses. The engine walks a plan
+//! over a `Vec` of values; it never looks a name up.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+pub use crate::ast::{BinaryOp, Severity, UnaryOp};
+use crate::builtins::Builtin;
+use crate::span::{Sources, Span};
+use crate::types::Type;
+
+/// Index of a slot in [`Program::slots`].
+pub type SlotId = u32;
+
+/// What the agreement says about itself.
+#[derive(Debug, Clone)]
+pub struct AgreementInfo {
+    pub name: String,
+    pub source: Option<String>,
+    pub valid: Option<(NaiveDate, NaiveDate)>,
+    /// The agreements this one extends, nearest first.
+    pub bases: Vec<String>,
+}
+
+/// A checked agreement.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub agreement: AgreementInfo,
+    pub sources: Sources,
+    pub slots: Vec<Slot>,
+    pub choices: Vec<Vec<String>>,
+    pub checks: Vec<CheckRule>,
+    pub parts: Vec<PartRule>,
+    pub examples: Vec<ExampleRule>,
+    pub(crate) by_name: HashMap<String, SlotId>,
+}
+
+/// How a slot gets its value.
+#[derive(Debug, Clone)]
+pub enum SlotRule {
+    /// Supplied by the user; the default is used when the input file has none.
+    Input { default: Option<Node> },
+    /// A fixed figure of the agreement.
+    Param(Node),
+    /// A formula.
+    Define(Node),
+}
+
+/// One named value.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub name: String,
+    pub label: Option<String>,
+    pub citation: Option<String>,
+    pub ty: Type,
+    pub rule: SlotRule,
+    /// The slots its formula (or default) uses directly.
+    pub uses: Vec<SlotId>,
+    /// The declaration, for diagnostics.
+    pub span: Span,
+    /// The formula as written, for explanations.
+    pub formula: String,
+}
+
+impl Slot {
+    /// True if the user supplies this value.
+    pub fn is_input(&self) -> bool {
+        matches!(self.rule, SlotRule::Input { .. })
+    }
+}
+
+/// A `check` of the agreement.
+#[derive(Debug, Clone)]
+pub struct CheckRule {
+    pub name: String,
+    pub citation: Option<String>,
+    pub condition: Node,
+    pub severity: Severity,
+    pub message: String,
+    pub uses: Vec<SlotId>,
+    pub span: Span,
+}
+
+/// A named set of results, such as `tariff`.
+#[derive(Debug, Clone)]
+pub struct PartRule {
+    pub name: String,
+    pub label: Option<String>,
+    pub citation: Option<String>,
+    pub outputs: Vec<SlotId>,
+    pub plan: Plan,
+    pub span: Span,
+}
+
+/// A worked example inside a rule file.
+#[derive(Debug, Clone)]
+pub struct ExampleRule {
+    pub title: String,
+    pub citation: Option<String>,
+    /// Values fixed by the example, overriding inputs or formulas.
+    pub givens: Vec<(SlotId, Node)>,
+    /// Conditions that must hold.
+    pub expects: Vec<Node>,
+    pub plan: Plan,
+    pub span: Span,
+}
+
+/// What to evaluate, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Every slot needed, each after the slots it uses.
+    pub order: Vec<SlotId>,
+    /// The inputs among them.
+    pub inputs: Vec<SlotId>,
+    /// Checks whose inputs are all part of this plan.
+    pub checks: Vec<u32>,
+}
+
+/// A key of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Year(i64),
+    Label(Arc<str>),
+    /// Only in a series literal: `{ 2020-05-01: 0.05 % }`.
+    Date(NaiveDate),
+}
+
+/// Which implicit name inside a `where` condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Local {
+    Key,
+    Value,
+}
+
+/// A resolved formula node.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+/// The forms of a resolved formula.
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    Number(Decimal),
+    Date(NaiveDate),
+    Bool(bool),
+    Text(Arc<str>),
+    Choice(u32),
+    Slot(SlotId),
+    Local(Local),
+    Unary(UnaryOp, Box<Node>),
+    Binary(BinaryOp, Box<Node>, Box<Node>),
+    Call(Builtin, Vec<Node>),
+    Index(Box<Node>, Box<Node>),
+    On(Box<Node>, Box<Node>),
+    Is { subject: Box<Node>, negated: bool, variants: Vec<u32> },
+    When { arms: Vec<(Node, Node)>, otherwise: Box<Node> },
+    Table(Vec<(Key, Node)>),
+}
+
+impl Program {
+    /// The slot with this name, if any.
+    pub fn slot_id(&self, name: &str) -> Option<SlotId> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The slot with this id.
+    pub fn slot(&self, id: SlotId) -> &Slot {
+        &self.slots[id as usize]
+    }
+
+    /// The part with this name, if any.
+    pub fn part(&self, name: &str) -> Option<&PartRule> {
+        self.parts.iter().find(|p| p.name == name)
+    }
+
+    /// Plans the evaluation of `targets`, treating `fixed` slots as given.
+    pub fn plan(&self, targets: &[SlotId], fixed: &[SlotId]) -> Plan {
+        plan(&self.slots, &self.checks, targets, fixed)
+    }
+}
+
+/// Orders the slots `targets` need (depth-first, dependencies first).
+/// Cycles were rejected by the checker, so the walk terminates.
+pub(crate) fn plan(
+    slots: &[Slot],
+    checks: &[CheckRule],
+    targets: &[SlotId],
+    fixed: &[SlotId],
+) -> Plan {
+    let mut state = vec![0u8; slots.len()]; // 0 new, 1 entered, 2 done
+    let mut order = Vec::new();
+    for &target in targets {
+        // An explicit stack: a long chain of definitions must not overflow.
+        let mut stack: Vec<(SlotId, usize)> = vec![(target, 0)];
+        while let Some((slot, next)) = stack.pop() {
+            let s = slot as usize;
+            if next == 0 {
+                if state[s] != 0 {
+                    continue;
+                }
+                state[s] = 1;
+            }
+            let uses: &[SlotId] = if fixed.contains(&slot) { &[] } else { &slots[s].uses };
+            if let Some(&dep) = uses.get(next) {
+                stack.push((slot, next + 1));
+                if state[dep as usize] == 0 {
+                    stack.push((dep, 0));
+                }
+            } else {
+                state[s] = 2;
+                order.push(slot);
+            }
+        }
+    }
+    let inputs: Vec<SlotId> = order
+        .iter()
+        .copied()
+        .filter(|&s| slots[s as usize].is_input() && !fixed.contains(&s))
+        .collect();
+    let available: BTreeSet<SlotId> = order.iter().copied().collect();
+    let check_ids = checks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.uses.is_empty() && c.uses.iter().all(|u| available.contains(u)))
+        .map(|(i, _)| i as u32)
+        .collect();
+    Plan { order, inputs, checks: check_ids }
+}

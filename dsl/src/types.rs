@@ -1,0 +1,271 @@
+//! Types and units, checked before anything is evaluated.
+//!
+//! A number carries a dimension — powers of kroner and of days — so that
+//! `money × percent` is money, `money / days` is kroner per day and
+//! `money + percent` is refused. A [`NumKind`] says how a dimensionless
+//! number reads (a percentage, a year, a plain count); it never changes what
+//! may be added to what, except that a year is a point in time: year − year
+//! is a count of years and year + year makes no sense.
+
+use std::fmt;
+
+/// Powers of kroner and days: `kr/day` is `{ money: 1, days: -1 }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Dimension {
+    pub money: i8,
+    pub days: i8,
+}
+
+impl Dimension {
+    pub const NONE: Dimension = Dimension { money: 0, days: 0 };
+    pub const MONEY: Dimension = Dimension { money: 1, days: 0 };
+    pub const DAYS: Dimension = Dimension { money: 0, days: 1 };
+
+    fn times(self, other: Dimension) -> Option<Dimension> {
+        Some(Dimension {
+            money: self.money.checked_add(other.money)?,
+            days: self.days.checked_add(other.days)?,
+        })
+    }
+
+    fn per(self, other: Dimension) -> Option<Dimension> {
+        Some(Dimension {
+            money: self.money.checked_sub(other.money)?,
+            days: self.days.checked_sub(other.days)?,
+        })
+    }
+}
+
+/// How a dimensionless number reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NumKind {
+    Plain,
+    Integer,
+    Percent,
+    Year,
+}
+
+/// The key of a table: years, or named parties.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// `per year`: integer keys.
+    Year,
+    /// `per municipality`: text keys (names of parties, offers, …).
+    Label,
+}
+
+/// Index of a choice type (`one of …`) in the program.
+pub type ChoiceId = u32;
+
+/// The type of a value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Type {
+    Number { dim: Dimension, kind: NumKind },
+    Date,
+    Bool,
+    Text,
+    Choice(ChoiceId),
+    Table { key: KeyType, value: Box<Type> },
+    Series(Box<Type>),
+    /// The type of something that already failed to check; never reported twice.
+    Error,
+}
+
+impl Type {
+    pub const MONEY: Type = Type::Number { dim: Dimension::MONEY, kind: NumKind::Plain };
+    pub const PERCENT: Type = Type::Number { dim: Dimension::NONE, kind: NumKind::Percent };
+    pub const NUMBER: Type = Type::Number { dim: Dimension::NONE, kind: NumKind::Plain };
+    pub const INTEGER: Type = Type::Number { dim: Dimension::NONE, kind: NumKind::Integer };
+    pub const YEAR: Type = Type::Number { dim: Dimension::NONE, kind: NumKind::Year };
+    pub const DAYS: Type = Type::Number { dim: Dimension::DAYS, kind: NumKind::Plain };
+
+    /// A number of the given dimension, read plainly.
+    pub fn number(dim: Dimension) -> Type {
+        Type::Number { dim, kind: NumKind::Plain }
+    }
+
+    /// The dimension, if this is a number.
+    pub fn dimension(&self) -> Option<Dimension> {
+        match self {
+            Type::Number { dim, .. } => Some(*dim),
+            _ => None,
+        }
+    }
+
+    /// True for a number of any unit.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Type::Number { .. })
+    }
+
+    /// True for numbers that are dimensionless (plain, percent, integer, year).
+    pub fn is_dimensionless(&self) -> bool {
+        self.dimension() == Some(Dimension::NONE)
+    }
+
+    /// True for a number that is a year.
+    pub fn is_year(&self) -> bool {
+        matches!(self, Type::Number { kind: NumKind::Year, .. })
+    }
+}
+
+/// Result of `a + b` / `a - b` for numbers; `None` if the units differ.
+pub fn add(a: &Type, b: &Type, subtract: bool) -> Option<Type> {
+    let (Type::Number { dim: da, kind: ka }, Type::Number { dim: db, kind: kb }) = (a, b) else {
+        return None;
+    };
+    if da != db {
+        return None;
+    }
+    let kind = match (ka, kb) {
+        (NumKind::Year, NumKind::Year) if subtract => NumKind::Integer,
+        (NumKind::Year, NumKind::Year) => return None,
+        (NumKind::Year, NumKind::Plain | NumKind::Integer) => NumKind::Year,
+        (NumKind::Plain | NumKind::Integer, NumKind::Year) if !subtract => NumKind::Year,
+        (_, NumKind::Year) | (NumKind::Year, _) => return None,
+        (x, y) if x == y => *x,
+        _ => NumKind::Plain,
+    };
+    Some(Type::Number { dim: *da, kind })
+}
+
+/// Result of `a × b` or `a / b` for numbers.
+pub fn multiply(a: &Type, b: &Type, divide: bool) -> Option<Type> {
+    let (Type::Number { dim: da, kind: ka }, Type::Number { dim: db, kind: kb }) = (a, b) else {
+        return None;
+    };
+    if *ka == NumKind::Year || *kb == NumKind::Year {
+        return None;
+    }
+    let dim = if divide { da.per(*db)? } else { da.times(*db)? };
+    let kind = match (ka, kb) {
+        (NumKind::Integer, NumKind::Integer) if !divide => NumKind::Integer,
+        // A percentage of a percentage, or of a count, is still a share.
+        (NumKind::Percent, NumKind::Percent) if !divide => NumKind::Percent,
+        (NumKind::Percent, NumKind::Plain | NumKind::Integer) if dim == Dimension::NONE => {
+            NumKind::Percent
+        }
+        _ => NumKind::Plain,
+    };
+    Some(Type::Number { dim, kind })
+}
+
+/// The type two branches of a `when` share, if any.
+pub fn unify(a: &Type, b: &Type) -> Option<Type> {
+    match (a, b) {
+        (Type::Error, t) | (t, Type::Error) => Some(t.clone()),
+        (Type::Number { dim: da, kind: ka }, Type::Number { dim: db, kind: kb }) if da == db => {
+            let kind = if ka == kb { *ka } else if *ka == NumKind::Year || *kb == NumKind::Year {
+                return None;
+            } else {
+                NumKind::Plain
+            };
+            Some(Type::Number { dim: *da, kind })
+        }
+        (Type::Table { key: k1, value: v1 }, Type::Table { key: k2, value: v2 }) if k1 == k2 => {
+            Some(Type::Table { key: k1.clone(), value: Box::new(unify(v1, v2)?) })
+        }
+        (x, y) if x == y => Some(x.clone()),
+        _ => None,
+    }
+}
+
+/// True if values of the two types can be compared with `<`, `==`, ….
+pub fn comparable(a: &Type, b: &Type) -> bool {
+    match (a, b) {
+        (Type::Error, _) | (_, Type::Error) => true,
+        (Type::Number { dim: da, kind: ka }, Type::Number { dim: db, kind: kb }) => {
+            da == db && ((*ka == NumKind::Year) == (*kb == NumKind::Year) || da != &Dimension::NONE)
+        }
+        (x, y) => x == y,
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let part = |name: &str, power: i8| match power {
+            1 => name.to_string(),
+            p => format!("{name}^{p}"),
+        };
+        let mut top = Vec::new();
+        let mut bottom = Vec::new();
+        for (name, power) in [("kr", self.money), ("day", self.days)] {
+            if power > 0 {
+                top.push(part(name, power));
+            } else if power < 0 {
+                bottom.push(part(name, -power));
+            }
+        }
+        let top = if top.is_empty() { String::from("1") } else { top.join("·") };
+        if bottom.is_empty() {
+            write!(f, "{top}")
+        } else {
+            write!(f, "{top}/{}", bottom.join("·"))
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Number { dim, kind } if *dim == Dimension::NONE => f.write_str(match kind {
+                NumKind::Plain => "a number",
+                NumKind::Integer => "an integer",
+                NumKind::Percent => "a percentage",
+                NumKind::Year => "a year",
+            }),
+            Type::Number { dim, .. } if *dim == Dimension::MONEY => f.write_str("an amount (kr)"),
+            Type::Number { dim, .. } if *dim == Dimension::DAYS => f.write_str("a number of days"),
+            Type::Number { dim, .. } => write!(f, "a quantity in {dim}"),
+            Type::Date => f.write_str("a date"),
+            Type::Bool => f.write_str("yes/no"),
+            Type::Text => f.write_str("a text"),
+            Type::Choice(_) => f.write_str("a choice"),
+            Type::Table { key: KeyType::Year, value } => write!(f, "a table of {value} per year"),
+            Type::Table { key: KeyType::Label, value } => write!(f, "a table of {value} by name"),
+            Type::Series(value) => write!(f, "a series of {value} by date"),
+            Type::Error => f.write_str("an unknown type"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_times_percent_is_money() {
+        assert_eq!(multiply(&Type::MONEY, &Type::PERCENT, false), Some(Type::MONEY));
+    }
+
+    #[test]
+    fn money_per_number_per_days_is_money_per_day() {
+        let per_place = multiply(&Type::MONEY, &Type::NUMBER, true).unwrap();
+        let per_day = multiply(&per_place, &Type::DAYS, true).unwrap();
+        assert_eq!(per_day.dimension(), Some(Dimension { money: 1, days: -1 }));
+        assert_eq!(per_day.to_string(), "a quantity in kr/day");
+    }
+
+    #[test]
+    fn money_plus_percent_is_refused() {
+        assert_eq!(add(&Type::MONEY, &Type::PERCENT, false), None);
+    }
+
+    #[test]
+    fn year_arithmetic() {
+        assert_eq!(add(&Type::YEAR, &Type::NUMBER, true), Some(Type::YEAR));
+        assert_eq!(add(&Type::YEAR, &Type::YEAR, true), Some(Type::INTEGER));
+        assert_eq!(add(&Type::YEAR, &Type::YEAR, false), None);
+        assert_eq!(multiply(&Type::YEAR, &Type::NUMBER, false), None);
+    }
+
+    #[test]
+    fn percent_and_number_add_to_a_number() {
+        assert_eq!(add(&Type::NUMBER, &Type::PERCENT, false), Some(Type::NUMBER));
+    }
+
+    #[test]
+    fn a_date_is_not_comparable_with_money() {
+        assert!(!comparable(&Type::Date, &Type::MONEY));
+        assert!(comparable(&Type::PERCENT, &Type::NUMBER));
+    }
+}

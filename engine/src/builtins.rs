@@ -1,0 +1,185 @@
+//! Evaluation of the builtin functions (their types are in `dsl::builtins`).
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use dsl::builtins::{self as names, Builtin};
+use dsl::program::Node;
+use dsl::Code;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::allocation::{self, AllocationError};
+use crate::calendar;
+use crate::error::EvalError;
+use crate::eval::{show_key, year_value};
+use crate::value::{Table, Value};
+
+/// The decimals an allocation is exact to: øre.
+const ALLOCATION_DECIMALS: u32 = 2;
+
+/// Calls `builtin` on evaluated arguments; `node` is the call, for errors.
+pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Value, EvalError> {
+    use Builtin::*;
+    let fail = |code: Code, title: String| EvalError::new(code, node.span, title);
+    let number = |i: usize| args.get(i).and_then(Value::as_number).unwrap_or_default();
+    let date = |i: usize| match args.get(i) {
+        Some(Value::Date(d)) => *d,
+        _ => NaiveDate::MIN,
+    };
+    let whole = |i: usize| -> Result<i64, EvalError> {
+        let n = number(i);
+        if !n.fract().is_zero() {
+            return Err(fail(
+                Code::InvalidDate,
+                format!("`{}` needs a whole number, not {n}", names::name(builtin)),
+            ));
+        }
+        i64::try_from(n).map_err(|_| fail(Code::Overflow, format!("{n} is too large")))
+    };
+    let year = |i: usize| -> Result<i32, EvalError> {
+        i32::try_from(whole(i)?).map_err(|_| fail(Code::InvalidDate, "not a year".into()))
+    };
+    let table = |i: usize| match args.get(i) {
+        Some(Value::Table(t)) => Some(t.clone()),
+        _ => None,
+    };
+    Ok(match builtin {
+        Min | Max | Average => {
+            let items: Vec<Value> = match (args, table(0)) {
+                ([_], Some(t)) => t.entries.iter().map(|(_, v)| v.clone()).collect(),
+                _ => args.to_vec(),
+            };
+            if items.is_empty() {
+                return Err(fail(
+                    Code::MissingKey,
+                    format!("`{}` of an empty table", names::name(builtin)),
+                )
+                .help("the table has no entries; check the input file"));
+            }
+            if builtin == Average {
+                let mut sum = Decimal::ZERO;
+                for v in &items {
+                    sum = sum
+                        .checked_add(v.as_number().unwrap_or_default())
+                        .ok_or_else(|| fail(Code::Overflow, "the sum is too large".into()))?;
+                }
+                Value::Number(sum / Decimal::from(items.len()))
+            } else {
+                let mut best = items[0].clone();
+                for v in &items[1..] {
+                    let better = match (v, &best) {
+                        (Value::Number(a), Value::Number(b)) => (a < b) == (builtin == Min),
+                        (Value::Date(a), Value::Date(b)) => (a < b) == (builtin == Min),
+                        _ => false,
+                    };
+                    if better {
+                        best = v.clone();
+                    }
+                }
+                best
+            }
+        }
+        Round | Floor | Ceil => {
+            let decimals = if args.len() > 1 {
+                u32::try_from(whole(1)?.clamp(0, 20)).unwrap_or(0)
+            } else {
+                0
+            };
+            let strategy = match builtin {
+                Floor => RoundingStrategy::ToNegativeInfinity,
+                Ceil => RoundingStrategy::ToPositiveInfinity,
+                _ => RoundingStrategy::MidpointAwayFromZero,
+            };
+            map(&args[0], |n| n.round_dp_with_strategy(decimals, strategy))
+        }
+        Abs => map(&args[0], |n| n.abs()),
+        Sum => {
+            let t = table(0).unwrap_or_default();
+            let mut sum = Decimal::ZERO;
+            for (_, v) in &t.entries {
+                sum = sum
+                    .checked_add(v.as_number().unwrap_or_default())
+                    .ok_or_else(|| fail(Code::Overflow, "the sum is too large".into()))?;
+            }
+            Value::Number(sum)
+        }
+        Count => Value::Number(Decimal::from(table(0).map_or(0, |t| t.entries.len()))),
+        Share => {
+            let t = table(0).unwrap_or_default();
+            let total: Decimal = t.entries.iter().filter_map(|(_, v)| v.as_number()).sum();
+            if total.is_zero() {
+                return Err(fail(Code::EmptyShares, "the shares add up to zero".into())
+                    .help("a share of a total of 0 is undefined; check the figures shared by"));
+            }
+            let entries = t
+                .entries
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::Number(v.as_number().unwrap_or_default() / total)))
+                .collect();
+            Value::Table(Arc::new(Table { entries }))
+        }
+        Allocate => {
+            let t = table(1).unwrap_or_default();
+            let weights: Vec<Decimal> =
+                t.entries.iter().map(|(_, v)| v.as_number().unwrap_or_default()).collect();
+            let parts = allocation::allocate(number(0), &weights, ALLOCATION_DECIMALS).map_err(|e| match e {
+                AllocationError::NoWeight => fail(Code::EmptyShares, "every weight is zero: nothing to allocate by".into())
+                    .help("at least one party must have a positive weight (revenue, bed days, budget …)"),
+                AllocationError::NegativeWeight(i) => fail(
+                    Code::EmptyShares,
+                    format!("the weight of {} is negative", show_key(&t.entries[i].0)),
+                )
+                .help("weights are revenues, bed days or budgets: 0 or more"),
+                AllocationError::Overflow => fail(Code::Overflow, "the figures are too large".into()),
+            })?;
+            let entries =
+                t.entries.iter().zip(parts).map(|((k, _), p)| (k.clone(), Value::Number(p))).collect();
+            Value::Table(Arc::new(Table { entries }))
+        }
+        Has => {
+            let t = table(0).unwrap_or_default();
+            let key = match &args[1] {
+                Value::Number(n) => i64::try_from(*n).ok().map(dsl::program::Key::Year),
+                Value::Text(s) => Some(dsl::program::Key::Label(s.clone())),
+                _ => None,
+            };
+            Value::Bool(key.is_some_and(|k| t.get(&k).is_some()))
+        }
+        Date => {
+            let (y, m, d) = (year(0)?, whole(1)?, whole(2)?);
+            let made = u32::try_from(m)
+                .ok()
+                .zip(u32::try_from(d).ok())
+                .and_then(|(m, d)| NaiveDate::from_ymd_opt(y, m, d));
+            match made {
+                Some(date) => Value::Date(date),
+                None => {
+                    return Err(fail(Code::InvalidDate, format!("{y}-{m:02}-{d:02} is not a date"))
+                        .help("the month is 1-12 and the day must exist in that month"))
+                }
+            }
+        }
+        DaysInYear => Value::Number(Decimal::from(calendar::days_in_year(year(0)?))),
+        DaysInMonth => Value::Number(Decimal::from(calendar::days_in_month(date(0)))),
+        StartOfMonth => Value::Date(calendar::start_of_month(date(0))),
+        EndOfMonth => Value::Date(calendar::end_of_month(date(0))),
+        AddMonths => match calendar::add_months(date(0), whole(1)?) {
+            Some(d) => Value::Date(d),
+            None => return Err(fail(Code::InvalidDate, "the date is out of range".into())),
+        },
+        YearOf => year_value(date(0)),
+        MonthOf => Value::Number(Decimal::from(date(0).month())),
+        DayOf => Value::Number(Decimal::from(date(0).day())),
+        IsLeapYear => Value::Bool(calendar::is_leap_year(year(0)?)),
+    })
+}
+
+fn map(value: &Value, f: impl Fn(Decimal) -> Decimal + Copy) -> Value {
+    match value {
+        Value::Number(n) => Value::Number(f(*n)),
+        Value::Table(t) => Value::Table(Arc::new(Table {
+            entries: t.entries.iter().map(|(k, v)| (k.clone(), map(v, f))).collect(),
+        })),
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,89 @@
+//! Date arithmetic the agreements need: days in a year, ends of months, adding months.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+/// 366 in a leap year, else 365.
+pub fn days_in_year(year: i32) -> u32 {
+    if is_leap_year(year) {
+        366
+    } else {
+        365
+    }
+}
+
+/// True for leap years in the Gregorian calendar.
+pub fn is_leap_year(year: i32) -> bool {
+    NaiveDate::from_ymd_opt(year, 2, 29).is_some()
+}
+
+/// The first day of the date's month.
+pub fn start_of_month(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+/// The last day of the date's month.
+pub fn end_of_month(date: NaiveDate) -> NaiveDate {
+    let first = start_of_month(date);
+    first
+        .checked_add_months(Months::new(1))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(date)
+}
+
+/// The number of days in the date's month.
+pub fn days_in_month(date: NaiveDate) -> u32 {
+    end_of_month(date).day()
+}
+
+/// The same day `n` months later (or earlier); the month's last day if it is shorter.
+pub fn add_months(date: NaiveDate, n: i64) -> Option<NaiveDate> {
+    let months = Months::new(u32::try_from(n.unsigned_abs()).ok()?);
+    if n >= 0 {
+        date.checked_add_months(months)
+    } else {
+        date.checked_sub_months(months)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn leap_years() {
+        assert_eq!(days_in_year(2024), 366);
+        assert_eq!(days_in_year(2100), 365);
+        assert_eq!(days_in_year(2000), 366);
+        assert_eq!(days_in_year(2023), 365);
+    }
+
+    #[test]
+    fn ends_of_months() {
+        assert_eq!(end_of_month(d(2024, 2, 10)), d(2024, 2, 29));
+        assert_eq!(end_of_month(d(2023, 2, 10)), d(2023, 2, 28));
+        assert_eq!(end_of_month(d(2023, 12, 31)), d(2023, 12, 31));
+        assert_eq!(days_in_month(d(2023, 4, 1)), 30);
+    }
+
+    #[test]
+    fn adding_months_keeps_the_day_or_takes_the_last() {
+        assert_eq!(add_months(d(2024, 1, 31), 1), Some(d(2024, 2, 29)));
+        assert_eq!(add_months(d(2024, 3, 14), -2), Some(d(2024, 1, 14)));
+    }
+
+    proptest! {
+        #[test]
+        fn end_of_month_is_in_the_same_month_and_not_before(days in 0i64..4000) {
+            let date = d(2020, 1, 1) + chrono::Days::new(days as u64);
+            let end = end_of_month(date);
+            prop_assert!(end >= date);
+            prop_assert_eq!(end.month(), date.month());
+            prop_assert_ne!(end.succ_opt().unwrap().month(), date.month());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Errors at evaluation: each says what failed, where in the rule file, and
+//! which inputs fed the failing value.
+
+use dsl::program::{Program, SlotId};
+use dsl::span::Span;
+use dsl::{Code, Diagnostic};
+
+use crate::inputs::Inputs;
+
+/// A failure while evaluating a checked program.
+#[derive(Debug, Clone)]
+pub struct EvalError {
+    pub code: Code,
+    pub title: String,
+    /// The formula (or declaration) that failed.
+    pub span: Span,
+    pub help: Option<String>,
+    /// The slot being computed, once known.
+    pub slot: Option<SlotId>,
+}
+
+impl EvalError {
+    /// An error at a place in the rule file.
+    pub fn new(code: Code, span: Span, title: impl Into<String>) -> EvalError {
+        EvalError { code, title: title.into(), span, help: None, slot: None }
+    }
+
+    /// Adds a help line.
+    pub fn help(mut self, help: impl Into<String>) -> EvalError {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// A diagnostic with labels in the rule file and on the input fields involved.
+    pub fn to_diagnostic(&self, program: &Program, inputs: &Inputs) -> Diagnostic {
+        let title = match self.slot {
+            Some(slot) if self.code != Code::MissingInput => {
+                format!("{} (while computing `{}`)", self.title, program.slot(slot).name)
+            }
+            _ => self.title.clone(),
+        };
+        let mut d = Diagnostic::error(self.code, title).label(&program.sources, self.span, "here");
+        if let Some(slot) = self.slot {
+            for input in inputs_behind(program, slot).into_iter().take(4) {
+                if let Some((file, range, value)) = inputs.origin(input) {
+                    let name = &program.slot(input).name;
+                    d = d.label_in(file.clone(), range, format!("`{name}` = {value}"));
+                }
+            }
+        }
+        match &self.help {
+            Some(h) => d.help(h.clone()),
+            None => d,
+        }
+    }
+}
+
+/// The inputs a slot depends on, nearest first.
+fn inputs_behind(program: &Program, slot: SlotId) -> Vec<SlotId> {
+    let mut seen = vec![false; program.slots.len()];
+    let mut queue = std::collections::VecDeque::from([slot]);
+    let mut found = Vec::new();
+    while let Some(s) = queue.pop_front() {
+        if std::mem::replace(&mut seen[s as usize], true) {
+            continue;
+        }
+        if program.slot(s).is_input() {
+            found.push(s);
+        }
+        queue.extend(program.slot(s).uses.iter().copied());
+    }
+    found
+}

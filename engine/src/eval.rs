@@ -1,0 +1,330 @@
+//! Evaluating a plan: every slot in order, each formula over a `Vec` of values.
+//!
+//! Names were resolved to slot indices and units checked before this runs,
+//! so evaluation is a walk over resolved nodes with exact decimal arithmetic.
+//! Anything that can still go wrong — a zero divisor, an overflow, a missing
+//! table entry or rate — is an [`EvalError`], never a panic.
+
+use std::sync::Arc;
+
+use chrono::{Datelike, Days, NaiveDate};
+use dsl::program::{BinaryOp, Key, Local, Node, NodeKind, Plan, Program, SlotRule, UnaryOp};
+use dsl::Code;
+use rust_decimal::Decimal;
+
+use crate::builtins;
+use crate::error::EvalError;
+use crate::inputs::Inputs;
+use crate::value::{Table, Value};
+
+/// A check that did not hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Index into `program.checks`.
+    pub check: u32,
+}
+
+/// The values of every slot after evaluating a plan.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub values: Vec<Value>,
+    /// Checks of the plan that failed (errors and warnings).
+    pub findings: Vec<Finding>,
+}
+
+/// Evaluates `plan` with the given inputs.
+pub fn run(program: &Program, plan: &Plan, inputs: &Inputs) -> Result<Evaluation, EvalError> {
+    let mut values = vec![Value::Unset; program.slots.len()];
+    for &slot in &plan.inputs {
+        if let Some(v) = inputs.value(slot) {
+            values[slot as usize] = v.clone();
+        }
+    }
+    let findings = evaluate(program, plan, &mut values)?;
+    Ok(Evaluation { values, findings })
+}
+
+/// Evaluates `plan` into `values`, which holds the inputs (and any fixed slots).
+/// Slots already set are kept: that is how inputs and givens enter.
+pub fn evaluate(
+    program: &Program,
+    plan: &Plan,
+    values: &mut [Value],
+) -> Result<Vec<Finding>, EvalError> {
+    for &slot in &plan.order {
+        let s = slot as usize;
+        if !matches!(values[s], Value::Unset) {
+            continue;
+        }
+        let definition = &program.slots[s];
+        let value = match &definition.rule {
+            SlotRule::Param(node) | SlotRule::Define(node) => eval(node, values, None),
+            SlotRule::Input { default: Some(node) } => eval(node, values, None),
+            SlotRule::Input { default: None } => Err(EvalError::new(
+                Code::MissingInput,
+                definition.span,
+                format!("the input `{}` is missing", definition.name),
+            )
+            .help(crate::inputs::example_of(&definition.name, &definition.ty, program))),
+        };
+        values[s] = value.map_err(|mut e| {
+            e.slot.get_or_insert(slot);
+            e
+        })?;
+    }
+    let mut findings = Vec::new();
+    for &check in &plan.checks {
+        let rule = &program.checks[check as usize];
+        if eval(&rule.condition, values, None)? != Value::Bool(true) {
+            findings.push(Finding { check });
+        }
+    }
+    Ok(findings)
+}
+
+type Locals<'a> = Option<(&'a Value, &'a Value)>;
+
+fn overflow(node: &Node) -> EvalError {
+    EvalError::new(Code::Overflow, node.span, "the result is too large to compute exactly")
+        .help("check the input figures: an amount of more than 28 digits is not plausible")
+}
+
+/// Evaluates one node.
+pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Value, EvalError> {
+    Ok(match &node.kind {
+        NodeKind::Number(n) => Value::Number(*n),
+        NodeKind::Date(d) => Value::Date(*d),
+        NodeKind::Bool(b) => Value::Bool(*b),
+        NodeKind::Text(t) => Value::Text(t.clone()),
+        NodeKind::Choice(c) => Value::Choice(*c),
+        NodeKind::Slot(slot) => values[*slot as usize].clone(),
+        NodeKind::Local(which) => match (which, locals) {
+            (Local::Key, Some((k, _))) => k.clone(),
+            (Local::Value, Some((_, v))) => v.clone(),
+            _ => Value::Unset,
+        },
+        NodeKind::Unary(op, inner) => match (op, eval(inner, values, locals)?) {
+            (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
+            (UnaryOp::Negate, v) => negate(&v),
+            _ => Value::Unset,
+        },
+        NodeKind::Binary(BinaryOp::And, a, b) => match eval(a, values, locals)? {
+            Value::Bool(false) => Value::Bool(false),
+            _ => eval(b, values, locals)?,
+        },
+        NodeKind::Binary(BinaryOp::Or, a, b) => match eval(a, values, locals)? {
+            Value::Bool(true) => Value::Bool(true),
+            _ => eval(b, values, locals)?,
+        },
+        NodeKind::Binary(BinaryOp::Where, table, condition) => {
+            let Value::Table(t) = eval(table, values, locals)? else { return Ok(Value::Unset) };
+            let mut kept = Vec::new();
+            for (key, value) in &t.entries {
+                let key_value = key_to_value(key);
+                if eval(condition, values, Some((&key_value, value)))? == Value::Bool(true) {
+                    kept.push((key.clone(), value.clone()));
+                }
+            }
+            Value::Table(Arc::new(Table { entries: kept }))
+        }
+        NodeKind::Binary(op, a, b) => {
+            let left = eval(a, values, locals)?;
+            let right = eval(b, values, locals)?;
+            binary(node, *op, &left, &right)?
+        }
+        NodeKind::Call(builtin, args) => {
+            let args = args.iter().map(|a| eval(a, values, locals)).collect::<Result<Vec<_>, _>>()?;
+            builtins::call(*builtin, &args, node)?
+        }
+        NodeKind::Index(table, key) => {
+            let t = eval(table, values, locals)?;
+            let k = eval(key, values, locals)?;
+            let Value::Table(t) = t else { return Ok(Value::Unset) };
+            let key = value_to_key(&k)
+                .ok_or_else(|| EvalError::new(Code::MissingKey, key.span, "not a valid key"))?;
+            match t.get(&key) {
+                Some(v) => v.clone(),
+                None => {
+                    let known: Vec<String> = t.entries.iter().map(|(k, _)| show_key(k)).collect();
+                    return Err(EvalError::new(
+                        Code::MissingKey,
+                        node.span,
+                        format!("the table has no entry for {}", show_key(&key)),
+                    )
+                    .help(if known.is_empty() {
+                        String::from("the table is empty; add the entry to the input file")
+                    } else {
+                        format!("it has entries for {}; add {} to the input file", known.join(", "), show_key(&key))
+                    }));
+                }
+            }
+        }
+        NodeKind::On(series, date) => {
+            let s = eval(series, values, locals)?;
+            let Value::Date(d) = eval(date, values, locals)? else { return Ok(Value::Unset) };
+            let Value::Series(s) = s else { return Ok(Value::Unset) };
+            match s.on(d) {
+                Some(v) => v.clone(),
+                None => {
+                    let first = s.points.first().map(|(d, _)| d.to_string());
+                    return Err(EvalError::new(
+                        Code::NoValueOnDate,
+                        node.span,
+                        format!("the series has no value on or before {d}"),
+                    )
+                    .help(match first {
+                        Some(first) => format!("its first value is from {first}; add the value in force on {d} to the input or reference data"),
+                        None => format!("the series is empty; add the value in force on {d} to the input or reference data"),
+                    }));
+                }
+            }
+        }
+        NodeKind::Is { subject, negated, variants } => {
+            let Value::Choice(c) = eval(subject, values, locals)? else { return Ok(Value::Unset) };
+            Value::Bool(variants.contains(&c) != *negated)
+        }
+        NodeKind::When { arms, otherwise } => {
+            for (condition, value) in arms {
+                if eval(condition, values, locals)? == Value::Bool(true) {
+                    return eval(value, values, locals);
+                }
+            }
+            eval(otherwise, values, locals)?
+        }
+        NodeKind::Table(entries) => table_literal(entries, values, locals)?,
+    })
+}
+
+fn table_literal(entries: &[(Key, Node)], values: &[Value], locals: Locals) -> Result<Value, EvalError> {
+    let mut table = Vec::new();
+    let mut points = Vec::new();
+    for (key, node) in entries {
+        let value = eval(node, values, locals)?;
+        match key {
+            Key::Date(d) => points.push((*d, value)),
+            other => table.push((other.clone(), value)),
+        }
+    }
+    if !points.is_empty() {
+        points.sort_by_key(|(d, _)| *d);
+        return Ok(Value::Series(Arc::new(crate::value::Series { points })));
+    }
+    Ok(Value::Table(Arc::new(Table { entries: table })))
+}
+
+fn key_to_value(key: &Key) -> Value {
+    match key {
+        Key::Year(y) => Value::Number(Decimal::from(*y)),
+        Key::Label(l) => Value::Text(l.clone()),
+        Key::Date(d) => Value::Date(*d),
+    }
+}
+
+fn value_to_key(value: &Value) -> Option<Key> {
+    match value {
+        Value::Number(n) if n.fract().is_zero() => i64::try_from(*n).ok().map(Key::Year),
+        Value::Text(t) => Some(Key::Label(t.clone())),
+        _ => None,
+    }
+}
+
+/// A key as shown in messages.
+pub fn show_key(key: &Key) -> String {
+    match key {
+        Key::Year(y) => y.to_string(),
+        Key::Label(l) => format!("\"{l}\""),
+        Key::Date(d) => d.to_string(),
+    }
+}
+
+/// The negation of a number, or of every number of a table.
+fn negate(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => Value::Number(-*n),
+        Value::Table(t) => Value::Table(Arc::new(Table {
+            entries: t.entries.iter().map(|(k, v)| (k.clone(), negate(v))).collect(),
+        })),
+        other => other.clone(),
+    }
+}
+
+fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
+    use BinaryOp::*;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (*x, *y);
+            let number = |r: Option<Decimal>| r.map(Value::Number).ok_or_else(|| overflow(node));
+            match op {
+                Add => number(x.checked_add(y)),
+                Subtract => number(x.checked_sub(y)),
+                Multiply => number(x.checked_mul(y)),
+                Divide if y.is_zero() => Err(divide_by_zero(node)),
+                Divide => number(x.checked_div(y)),
+                _ => Ok(Value::Bool(compare(op, x.cmp(&y)))),
+            }
+        }
+        (Value::Table(t), Value::Table(u)) if matches!(op, Add | Subtract | Multiply | Divide) => {
+            let mut entries = Vec::with_capacity(t.entries.len());
+            for (key, x) in &t.entries {
+                let Some(y) = u.get(key) else {
+                    return Err(EvalError::new(
+                        Code::MissingKey,
+                        node.span,
+                        format!("the right-hand table has no entry for {}", show_key(key)),
+                    )
+                    .help("tables combined entry by entry need the same keys"));
+                };
+                entries.push((key.clone(), binary(node, op, x, y)?));
+            }
+            Ok(Value::Table(Arc::new(Table { entries })))
+        }
+        (Value::Table(t), s) | (s, Value::Table(t)) if matches!(op, Add | Subtract | Multiply | Divide) => {
+            let table_left = matches!(a, Value::Table(_));
+            let mut entries = Vec::with_capacity(t.entries.len());
+            for (key, x) in &t.entries {
+                let v = if table_left { binary(node, op, x, s)? } else { binary(node, op, s, x)? };
+                entries.push((key.clone(), v));
+            }
+            Ok(Value::Table(Arc::new(Table { entries })))
+        }
+        (Value::Date(d), Value::Number(n)) | (Value::Number(n), Value::Date(d)) if matches!(op, Add | Subtract) => {
+            let days = i64::try_from(n.trunc()).map_err(|_| overflow(node))?;
+            let days = if op == Subtract { -days } else { days };
+            let moved = if days >= 0 {
+                d.checked_add_days(Days::new(days.unsigned_abs()))
+            } else {
+                d.checked_sub_days(Days::new(days.unsigned_abs()))
+            };
+            moved.map(Value::Date).ok_or_else(|| overflow(node))
+        }
+        (Value::Date(x), Value::Date(y)) if op == Subtract => {
+            Ok(Value::Number(Decimal::from((*x - *y).num_days())))
+        }
+        (Value::Date(x), Value::Date(y)) => Ok(Value::Bool(compare(op, x.cmp(y)))),
+        (x, y) if matches!(op, Equal | NotEqual) => Ok(Value::Bool((x == y) == (op == Equal))),
+        _ => Ok(Value::Unset),
+    }
+}
+
+fn compare(op: BinaryOp, ordering: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        BinaryOp::Less => ordering == Less,
+        BinaryOp::LessEq => ordering != Greater,
+        BinaryOp::Greater => ordering == Greater,
+        BinaryOp::GreaterEq => ordering != Less,
+        BinaryOp::Equal => ordering == Equal,
+        BinaryOp::NotEqual => ordering != Equal,
+        _ => false,
+    }
+}
+
+fn divide_by_zero(node: &Node) -> EvalError {
+    EvalError::new(Code::DivisionByZero, node.span, "division by zero")
+        .help("the divisor is 0 — check the inputs it is computed from (e.g. places or occupancy)")
+}
+
+/// The year of a date, as a value.
+pub(crate) fn year_value(date: NaiveDate) -> Value {
+    Value::Number(Decimal::from(date.year()))
+}

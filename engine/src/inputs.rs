@@ -1,0 +1,345 @@
+//! Input files: the figures of an offer (or accounts, a closure, …) in TOML.
+//!
+//! The rule file declares the shape; this module reads a TOML file against
+//! it. Every value keeps the place it came from, so an error — or an
+//! explanation — can point at the line of the input file. Numbers are read
+//! from their text, never through binary floating point.
+//!
+//! Conventions: a `percent` is written in percent (`overhead_rate = 6.1` or
+//! `"6.1 %"`); a table per year is a TOML table with years as keys; a series
+//! is a TOML table with dates as keys.
+
+use std::ops::Range;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use dsl::program::{Key, Program, SlotId};
+use dsl::span::SourceFile;
+use dsl::suggest::closest;
+use dsl::types::{KeyType, NumKind, Type};
+use dsl::{Code, Diagnostic};
+use rust_decimal::Decimal;
+use toml_edit::{ImDocument, Item, TableLike, Value as Toml};
+
+use crate::value::{Series, Table, Value};
+
+/// Where an input value came from.
+#[derive(Debug, Clone)]
+struct Given {
+    value: Value,
+    file: usize,
+    range: Range<usize>,
+    shown: String,
+}
+
+/// The inputs of one evaluation, by slot, with their origins.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    files: Vec<SourceFile>,
+    given: Vec<Option<Given>>,
+}
+
+impl Inputs {
+    /// No inputs yet, for `program`.
+    pub fn new(program: &Program) -> Inputs {
+        Inputs { files: Vec::new(), given: vec![None; program.slots.len()] }
+    }
+
+    /// Sets an input directly (tests, benchmarks).
+    pub fn set(&mut self, slot: SlotId, value: Value) {
+        if let Some(g) = self.given.get_mut(slot as usize) {
+            *g = Some(Given { value, file: usize::MAX, range: 0..0, shown: String::new() });
+        }
+    }
+
+    /// The value given for a slot, if any.
+    pub fn value(&self, slot: SlotId) -> Option<&Value> {
+        self.given.get(slot as usize)?.as_ref().map(|g| &g.value)
+    }
+
+    /// The file, range and text of a given input.
+    pub fn origin(&self, slot: SlotId) -> Option<(&SourceFile, Range<usize>, &str)> {
+        let g = self.given.get(slot as usize)?.as_ref()?;
+        let file = self.files.get(g.file)?;
+        Some((file, g.range.clone(), g.shown.as_str()))
+    }
+
+    /// The names of the files read, in order.
+    pub fn file_names(&self) -> Vec<&str> {
+        self.files.iter().map(|f| f.name.as_str()).collect()
+    }
+
+    /// Reads a TOML file of inputs; later files override earlier ones.
+    /// Returns warnings (likely misspelt fields), or every error found.
+    pub fn read(
+        &mut self,
+        program: &Program,
+        name: &str,
+        text: &str,
+    ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        let file = SourceFile { name: name.to_string(), text: Arc::from(text) };
+        let doc = match ImDocument::parse(text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let range = e.span().unwrap_or(0..0);
+                return Err(vec![Diagnostic::error(Code::BadInput, format!("{name} is not valid TOML"))
+                    .label_in(file, range, e.message().trim().to_string())
+                    .help("input files are TOML: `name = value` lines, and `[table]` sections")]);
+            }
+        };
+        let index = self.files.len();
+        self.files.push(file.clone());
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        let reader = Reader { file: &file, program };
+        for (key, item) in doc.as_table().iter() {
+            let span = doc
+                .as_table()
+                .get_key_value(key)
+                .and_then(|(k, _)| k.span())
+                .or_else(|| item.span())
+                .unwrap_or(0..0);
+            let Some(slot) = program.slot_id(key).filter(|&s| program.slot(s).is_input()) else {
+                if let Some(w) = reader.unknown_field(key, span) {
+                    warnings.push(w);
+                }
+                continue;
+            };
+            match reader.item(key, item, &program.slot(slot).ty) {
+                Ok(value) => {
+                    let range = item.span().unwrap_or(span.clone());
+                    let range = span.start..range.end.max(span.end);
+                    let shown = text.get(item.span().unwrap_or(0..0)).unwrap_or("").trim();
+                    let shown = if shown.len() > 40 || shown.contains('\n') {
+                        String::from("(table)")
+                    } else {
+                        shown.to_string()
+                    };
+                    self.given[slot as usize] = Some(Given { value, file: index, range, shown });
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(warnings)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+struct Reader<'a> {
+    file: &'a SourceFile,
+    program: &'a Program,
+}
+
+impl Reader<'_> {
+    fn unknown_field(&self, key: &str, span: Range<usize>) -> Option<Diagnostic> {
+        let inputs = self.program.slots.iter().filter(|s| s.is_input()).map(|s| s.name.as_str());
+        let close = closest(key, inputs)?;
+        Some(
+            Diagnostic::warning(Code::UnknownInput, format!("`{key}` is not an input of this agreement"))
+                .label_in(self.file.clone(), span, "ignored")
+                .help(format!("did you mean `{close}`?")),
+        )
+    }
+
+    fn bad(&self, key: &str, range: Range<usize>, ty: &Type, what: String) -> Diagnostic {
+        Diagnostic::error(Code::BadInput, format!("`{key}` in {}: {what}", self.file.name))
+            .label_in(self.file.clone(), range, format!("expected {ty}"))
+            .help(format!("write it like this: {}", example_of(key, ty, self.program)))
+    }
+
+    fn item(&self, key: &str, item: &Item, ty: &Type) -> Result<Value, Diagnostic> {
+        let range = item.span().unwrap_or(0..0);
+        match ty {
+            Type::Table { key: key_type, value } => {
+                let Some(table) = item.as_table_like() else {
+                    return Err(self.bad(key, range, ty, "this is not a table".into()));
+                };
+                self.table(key, table, key_type, value).map(|t| Value::Table(Arc::new(t)))
+            }
+            Type::Series(value) => {
+                let Some(table) = item.as_table_like() else {
+                    return Err(self.bad(key, range, ty, "this is not a table of dates".into()));
+                };
+                self.series(key, table, value).map(|s| Value::Series(Arc::new(s)))
+            }
+            _ => match item.as_value() {
+                Some(v) => self.scalar(key, v, ty),
+                None => Err(self.bad(key, range, ty, "expected a single value".into())),
+            },
+        }
+    }
+
+    fn table(
+        &self,
+        name: &str,
+        table: &dyn TableLike,
+        key_type: &KeyType,
+        ty: &Type,
+    ) -> Result<Table, Diagnostic> {
+        let mut entries = Vec::new();
+        for (k, item) in table.iter() {
+            let range = table.get_key_value(k).and_then(|(key, _)| key.span()).unwrap_or(0..0);
+            let field = format!("{name}.{k}");
+            let key = match key_type {
+                KeyType::Year => match k.trim().parse::<i64>() {
+                    Ok(year) => Key::Year(year),
+                    Err(_) => {
+                        return Err(self.bad(&field, range, &Type::YEAR, "the key is not a year".into()))
+                    }
+                },
+                KeyType::Label => Key::Label(Arc::from(k)),
+            };
+            let value = match item.as_value() {
+                Some(v) => self.scalar(&field, v, ty)?,
+                None => return Err(self.bad(&field, range, ty, "expected a single value".into())),
+            };
+            entries.push((key, value));
+        }
+        if *key_type == KeyType::Year {
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        Ok(Table { entries })
+    }
+
+    fn series(&self, name: &str, table: &dyn TableLike, ty: &Type) -> Result<Series, Diagnostic> {
+        let mut points = Vec::new();
+        for (k, item) in table.iter() {
+            let range = table.get_key_value(k).and_then(|(key, _)| key.span()).unwrap_or(0..0);
+            let field = format!("{name}.{k}");
+            let Ok(date) = NaiveDate::parse_from_str(k.trim(), "%Y-%m-%d") else {
+                return Err(self.bad(&field, range, &Type::Date, "the key is not a date".into()));
+            };
+            let value = match item.as_value() {
+                Some(v) => self.scalar(&field, v, ty)?,
+                None => return Err(self.bad(&field, range, ty, "expected a single value".into())),
+            };
+            points.push((date, value));
+        }
+        points.sort_by_key(|(d, _)| *d);
+        Ok(Series { points })
+    }
+
+    fn scalar(&self, key: &str, value: &Toml, ty: &Type) -> Result<Value, Diagnostic> {
+        let range = value.span().unwrap_or(0..0);
+        let raw = self.file.text.get(range.clone()).unwrap_or("").trim();
+        let bad = |what: &str| self.bad(key, range.clone(), ty, what.to_string());
+        match ty {
+            Type::Number { kind, .. } => {
+                let text = match value {
+                    Toml::Integer(_) | Toml::Float(_) => raw,
+                    Toml::String(s) => s.value().as_str(),
+                    _ => return Err(bad("this is not a number")),
+                };
+                let number = parse_number(text).ok_or_else(|| bad("this is not a number"))?;
+                match kind {
+                    NumKind::Percent => Ok(Value::Number(number / Decimal::ONE_HUNDRED)),
+                    NumKind::Integer | NumKind::Year if !number.fract().is_zero() => {
+                        Err(bad("this must be a whole number"))
+                    }
+                    _ => Ok(Value::Number(number)),
+                }
+            }
+            Type::Date => {
+                let text = match value {
+                    Toml::Datetime(d) => d.value().to_string(),
+                    Toml::String(s) => s.value().clone(),
+                    _ => return Err(bad("this is not a date")),
+                };
+                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                    .map(Value::Date)
+                    .map_err(|_| bad(&format!("`{text}` is not a date in the calendar")))
+            }
+            Type::Bool => match value {
+                Toml::Boolean(b) => Ok(Value::Bool(*b.value())),
+                Toml::String(s) => match s.value().trim().to_lowercase().as_str() {
+                    "yes" | "ja" | "true" => Ok(Value::Bool(true)),
+                    "no" | "nej" | "false" => Ok(Value::Bool(false)),
+                    _ => Err(bad("this is not yes or no")),
+                },
+                _ => Err(bad("this is not yes or no")),
+            },
+            Type::Text => match value {
+                Toml::String(s) => Ok(Value::Text(Arc::from(s.value().as_str()))),
+                _ => Err(bad("this is not a text")),
+            },
+            Type::Choice(c) => {
+                let variants = self.program.choices.get(*c as usize).cloned().unwrap_or_default();
+                let Toml::String(s) = value else { return Err(bad("this is not one of the choices")) };
+                let wanted = s.value().trim();
+                match variants.iter().position(|v| v == wanted) {
+                    Some(i) => Ok(Value::Choice(i as u32)),
+                    None => {
+                        let hint = closest(wanted, variants.iter().map(String::as_str))
+                            .map(|c| format!(" (did you mean `{c}`?)"))
+                            .unwrap_or_default();
+                        Err(bad(&format!("`{wanted}` is not one of {}{hint}", variants.join(", "))))
+                    }
+                }
+            }
+            _ => Err(bad("this kind of value cannot be given here")),
+        }
+    }
+}
+
+/// Parses `1234567.89`, `1_234_567.89`, `"1 234 567,89 kr"`-style text is not accepted:
+/// only `.` is a decimal point; spaces and `_` group digits; a unit may follow.
+fn parse_number(text: &str) -> Option<Decimal> {
+    let trimmed = text.trim();
+    let without_unit = ["kr.", "kr", "%", "pp", "days", "dage"]
+        .iter()
+        .find_map(|u| trimmed.strip_suffix(u))
+        .unwrap_or(trimmed);
+    let digits: String =
+        without_unit.chars().filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '+')).collect();
+    if digits.is_empty() || digits.contains(['e', 'E', 'i', 'n']) {
+        return None;
+    }
+    Decimal::from_str(&digits).ok()
+}
+
+/// How to write a value of this type in an input file.
+pub fn example_of(key: &str, ty: &Type, program: &Program) -> String {
+    let scalar = |t: &Type| -> String {
+        match t {
+            Type::Number { kind: NumKind::Percent, .. } => "98.5   (meaning 98.5 %)".into(),
+            Type::Number { kind: NumKind::Year, .. } => "2021".into(),
+            Type::Number { kind: NumKind::Integer, .. } => "3".into(),
+            Type::Number { dim, .. } if dim.money == 1 => "1234567.89".into(),
+            Type::Number { .. } => "100".into(),
+            Type::Date => "2021-05-01".into(),
+            Type::Bool => "true".into(),
+            Type::Text => "\"…\"".into(),
+            Type::Choice(c) => {
+                let variants = program.choices.get(*c as usize).cloned().unwrap_or_default();
+                format!("\"{}\"   (one of {})", variants.first().cloned().unwrap_or_default(), variants.join(", "))
+            }
+            _ => "…".into(),
+        }
+    };
+    let leaf = key.rsplit('.').next().unwrap_or(key);
+    match ty {
+        Type::Table { key: KeyType::Year, value } => format!("[{leaf}] then lines like `2019 = {}`", scalar(value)),
+        Type::Table { value, .. } => format!("[{leaf}] then lines like `\"name\" = {}`", scalar(value)),
+        Type::Series(value) => format!("[{leaf}] then lines like `2020-05-01 = {}`", scalar(value)),
+        t => format!("{leaf} = {}", scalar(t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_from_text() {
+        assert_eq!(parse_number("1_234.50"), Decimal::from_str("1234.50").ok());
+        assert_eq!(parse_number("98.5 %"), Decimal::from_str("98.5").ok());
+        assert_eq!(parse_number("95 000 000 kr"), Decimal::from_str("95000000").ok());
+        assert_eq!(parse_number("nan"), None);
+        assert_eq!(parse_number("1e3"), None);
+        assert_eq!(parse_number(""), None);
+    }
+}

@@ -1,0 +1,86 @@
+//! Values at evaluation time.
+//!
+//! Types were checked before evaluation, so a value does not carry its unit:
+//! a [`Value::Number`] is an exact decimal whose unit the program knows.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+pub use dsl::program::Key;
+
+/// A value of any type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Value {
+    /// Not computed (yet): a slot outside the plan.
+    #[default]
+    Unset,
+    Number(Decimal),
+    Date(NaiveDate),
+    Bool(bool),
+    Text(Arc<str>),
+    /// The index of the variant in its choice type.
+    Choice(u32),
+    Table(Arc<Table>),
+    Series(Arc<Series>),
+}
+
+/// Entries by key, in the order they were given (years ascending when read from a file).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    pub entries: Vec<(Key, Value)>,
+}
+
+impl Table {
+    /// The value at `key`, if any.
+    pub fn get(&self, key: &Key) -> Option<&Value> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+/// Values that take effect on dates, sorted by date.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Series {
+    pub points: Vec<(NaiveDate, Value)>,
+}
+
+impl Series {
+    /// The value in force on `date`: the latest point on or before it.
+    pub fn on(&self, date: NaiveDate) -> Option<&Value> {
+        let after = self.points.partition_point(|(d, _)| *d <= date);
+        after.checked_sub(1).map(|i| &self.points[i].1)
+    }
+}
+
+impl Value {
+    /// The number, if this is one.
+    pub fn as_number(&self) -> Option<Decimal> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_series_gives_the_latest_value_on_or_before_the_date() {
+        let s = Series {
+            points: vec![
+                (d(2020, 1, 1), Value::Number(Decimal::ONE)),
+                (d(2020, 5, 1), Value::Number(Decimal::TWO)),
+            ],
+        };
+        assert_eq!(s.on(d(2019, 12, 31)), None);
+        assert_eq!(s.on(d(2020, 4, 30)), Some(&Value::Number(Decimal::ONE)));
+        assert_eq!(s.on(d(2020, 5, 1)), Some(&Value::Number(Decimal::TWO)));
+    }
+}
