@@ -1,1 +1,132 @@
-fn main(){}
+//! `takst`: tariffs under the Danish regional steering agreements, from rule files.
+
+mod catalog;
+mod commands;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use render::Locale;
+
+/// Tariffs under the regional steering agreements, computed from rule files and explained.
+#[derive(Debug, Parser)]
+#[command(name = "takst", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Colour in diagnostics (default: when writing to a terminal).
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Options shared by the commands that print figures.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Output {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// How amounts are written in tables: da = 1.234.567,89 kr, en = 1,234,567.89 kr.
+    #[arg(long, value_enum, default_value_t = Locale::Da)]
+    locale: Locale,
+    /// Show every figure with its formula, the values it used and its section.
+    #[arg(long)]
+    explain: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check rule files: syntax, names, units, cycles, overrides.
+    Check {
+        /// Rule files (.takst) or bundled agreement names.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// Run the worked examples inside rule files.
+    Test {
+        /// Rule files (.takst) or bundled agreement names; all bundled ones if none.
+        files: Vec<String>,
+    },
+    /// The tariff of an offer under one agreement.
+    Eval {
+        /// A bundled agreement (see `takst list`) or the path of a rule file.
+        #[arg(long, short)]
+        agreement: String,
+        /// The offer: a TOML file of inputs.
+        offer: PathBuf,
+        /// The part of the agreement to evaluate.
+        #[arg(long, default_value = "tariff")]
+        part: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Evaluate any named part of an agreement (see `takst list --parts NAME`).
+    Run {
+        /// A bundled agreement or the path of a rule file.
+        #[arg(long, short)]
+        agreement: String,
+        /// The part to evaluate.
+        part: String,
+        /// A TOML file of inputs.
+        input: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// One offer under several agreements, side by side, with the differences.
+    Compare {
+        /// The offer: a TOML file of inputs.
+        offer: PathBuf,
+        /// Agreements to compare, separated by commas (default: every bundled regional agreement).
+        #[arg(long, value_delimiter = ',')]
+        agreements: Vec<String>,
+        /// The part to compare.
+        #[arg(long, default_value = "tariff")]
+        part: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// The bundled agreements, with their period and source.
+    List {
+        /// List the parts and inputs of this agreement instead.
+        #[arg(long, value_name = "AGREEMENT")]
+        parts: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    // Checking and evaluation recurse over formulas whose depth the language
+    // bounds; a large stack keeps even the deepest allowed formula safe.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || commands::run(cli.command, color));
+    match worker.map(|w| w.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("takst: internal error; please report it with the command you ran");
+            ExitCode::from(3)
+        }
+    }
+}

@@ -136,7 +136,10 @@ pub struct TypeExpr {
 pub enum TypeExprKind {
     Scalar(ScalarTypeExpr),
     /// `percent per year`, `money per municipality`.
-    Table { value: ScalarTypeExpr, key: Name },
+    Table {
+        value: ScalarTypeExpr,
+        key: Name,
+    },
     /// `series of percent`.
     Series(ScalarTypeExpr),
 }
@@ -208,7 +211,10 @@ pub enum ExprKind {
     Bool(bool),
     Text(String),
     Name(Name),
-    Call { function: Name, args: Vec<Expr> },
+    Call {
+        function: Name,
+        args: Vec<Expr>,
+    },
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `table[key]`
@@ -216,9 +222,16 @@ pub enum ExprKind {
     /// `series on date`
     On(Box<Expr>, Box<Expr>),
     /// `choice is a` / `choice is not (a, b)`
-    Is { subject: Box<Expr>, negated: bool, variants: Vec<Name> },
+    Is {
+        subject: Box<Expr>,
+        negated: bool,
+        variants: Vec<Name>,
+    },
     /// `when c then x … otherwise y` (and `if c then x else y`)
-    When { arms: Vec<(Expr, Expr)>, otherwise: Box<Expr> },
+    When {
+        arms: Vec<(Expr, Expr)>,
+        otherwise: Box<Expr>,
+    },
     /// `{ key: value, … }`
     Table(Vec<(KeyLiteral, Span, Expr)>),
 }

@@ -36,53 +36,152 @@ pub enum Builtin {
 
 /// The name, signature and purpose of each builtin.
 pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
-    ("min", Builtin::Min, "min(a, b, …) or min(table)", "the smallest value"),
-    ("max", Builtin::Max, "max(a, b, …) or max(table)", "the largest value"),
-    ("round", Builtin::Round, "round(x) or round(x, decimals)", "rounds half away from zero"),
-    ("floor", Builtin::Floor, "floor(x)", "rounds down to a whole number"),
-    ("ceil", Builtin::Ceil, "ceil(x)", "rounds up to a whole number"),
+    (
+        "min",
+        Builtin::Min,
+        "min(a, b, …) or min(table)",
+        "the smallest value",
+    ),
+    (
+        "max",
+        Builtin::Max,
+        "max(a, b, …) or max(table)",
+        "the largest value",
+    ),
+    (
+        "round",
+        Builtin::Round,
+        "round(x) or round(x, decimals)",
+        "rounds half away from zero",
+    ),
+    (
+        "floor",
+        Builtin::Floor,
+        "floor(x)",
+        "rounds down to a whole number",
+    ),
+    (
+        "ceil",
+        Builtin::Ceil,
+        "ceil(x)",
+        "rounds up to a whole number",
+    ),
     ("abs", Builtin::Abs, "abs(x)", "the value without its sign"),
-    ("sum", Builtin::Sum, "sum(table)", "adds the values of a table"),
-    ("count", Builtin::Count, "count(table)", "the number of entries of a table"),
-    ("average", Builtin::Average, "average(a, b, …) or average(table)", "the mean"),
-    ("share", Builtin::Share, "share(table)", "each value as a share of the table's total"),
+    (
+        "sum",
+        Builtin::Sum,
+        "sum(table)",
+        "adds the values of a table",
+    ),
+    (
+        "count",
+        Builtin::Count,
+        "count(table)",
+        "the number of entries of a table",
+    ),
+    (
+        "average",
+        Builtin::Average,
+        "average(a, b, …) or average(table)",
+        "the mean",
+    ),
+    (
+        "share",
+        Builtin::Share,
+        "share(table)",
+        "each value as a share of the table's total",
+    ),
     (
         "allocate",
         Builtin::Allocate,
         "allocate(amount, weights)",
         "splits an amount by weights, exact to the øre: the parts add up to the amount",
     ),
-    ("has", Builtin::Has, "has(table, key)", "yes if the table has the key"),
+    (
+        "has",
+        Builtin::Has,
+        "has(table, key)",
+        "yes if the table has the key",
+    ),
     ("date", Builtin::Date, "date(year, month, day)", "a date"),
-    ("days_in_year", Builtin::DaysInYear, "days_in_year(year)", "365, or 366 in a leap year"),
-    ("days_in_month", Builtin::DaysInMonth, "days_in_month(date)", "28 to 31"),
-    ("start_of_month", Builtin::StartOfMonth, "start_of_month(date)", "the 1st of the month"),
-    ("end_of_month", Builtin::EndOfMonth, "end_of_month(date)", "the last day of the month"),
+    (
+        "days_in_year",
+        Builtin::DaysInYear,
+        "days_in_year(year)",
+        "365, or 366 in a leap year",
+    ),
+    (
+        "days_in_month",
+        Builtin::DaysInMonth,
+        "days_in_month(date)",
+        "28 to 31",
+    ),
+    (
+        "start_of_month",
+        Builtin::StartOfMonth,
+        "start_of_month(date)",
+        "the 1st of the month",
+    ),
+    (
+        "end_of_month",
+        Builtin::EndOfMonth,
+        "end_of_month(date)",
+        "the last day of the month",
+    ),
     (
         "add_months",
         Builtin::AddMonths,
         "add_months(date, n)",
         "the same day n months later (the month's last day if it has fewer days)",
     ),
-    ("year_of", Builtin::YearOf, "year_of(date)", "the year of a date"),
-    ("month_of", Builtin::MonthOf, "month_of(date)", "the month of a date, 1 to 12"),
-    ("day_of", Builtin::DayOf, "day_of(date)", "the day of the month"),
-    ("is_leap_year", Builtin::IsLeapYear, "is_leap_year(year)", "yes for a leap year"),
+    (
+        "year_of",
+        Builtin::YearOf,
+        "year_of(date)",
+        "the year of a date",
+    ),
+    (
+        "month_of",
+        Builtin::MonthOf,
+        "month_of(date)",
+        "the month of a date, 1 to 12",
+    ),
+    (
+        "day_of",
+        Builtin::DayOf,
+        "day_of(date)",
+        "the day of the month",
+    ),
+    (
+        "is_leap_year",
+        Builtin::IsLeapYear,
+        "is_leap_year(year)",
+        "yes for a leap year",
+    ),
 ];
 
 /// The builtin with this name.
 pub fn lookup(name: &str) -> Option<Builtin> {
-    BUILTINS.iter().find(|(n, ..)| *n == name).map(|(_, b, ..)| *b)
+    BUILTINS
+        .iter()
+        .find(|(n, ..)| *n == name)
+        .map(|(_, b, ..)| *b)
 }
 
 /// The name of a builtin.
 pub fn name(builtin: Builtin) -> &'static str {
-    BUILTINS.iter().find(|(_, b, ..)| *b == builtin).map_or("?", |(n, ..)| n)
+    BUILTINS
+        .iter()
+        .find(|(_, b, ..)| *b == builtin)
+        .map_or("?", |(n, ..)| n)
 }
 
 /// The signature text of a builtin, for messages.
 pub fn signature(builtin: Builtin) -> &'static str {
-    BUILTINS.iter().find(|(_, b, ..)| *b == builtin).map_or("?", |(_, _, s, _)| s)
+    BUILTINS
+        .iter()
+        .find(|(_, b, ..)| *b == builtin)
+        .map_or("?", |(_, _, s, _)| s)
 }
 
 /// Why a call does not type-check.
@@ -117,7 +216,10 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
     let whole = |i: usize| -> Result<(), CallError> {
         match args.get(i) {
             Some(t) if t.is_dimensionless() => Ok(()),
-            Some(_) => Err(CallError::Argument(i, "a whole number without a unit".into())),
+            Some(_) => Err(CallError::Argument(
+                i,
+                "a whole number without a unit".into(),
+            )),
             None => Err(CallError::Arity),
         }
     };
@@ -128,8 +230,17 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
             None => Err(CallError::Arity),
         }
     };
-    let arity = |n: usize| if args.len() == n { Ok(()) } else { Err(CallError::Arity) };
-    let integer = Type::Number { dim: Dimension::NONE, kind: NumKind::Integer };
+    let arity = |n: usize| {
+        if args.len() == n {
+            Ok(())
+        } else {
+            Err(CallError::Arity)
+        }
+    };
+    let integer = Type::Number {
+        dim: Dimension::NONE,
+        kind: NumKind::Integer,
+    };
     match builtin {
         Min | Max | Average => {
             if let [Type::Table { value, .. }] = args {
@@ -189,16 +300,25 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
             if !value.is_number() {
                 return Err(CallError::Argument(0, "a table of numbers".into()));
             }
-            Ok(Type::Table { key: key.clone(), value: Box::new(Type::PERCENT) })
+            Ok(Type::Table {
+                key: key.clone(),
+                value: Box::new(Type::PERCENT),
+            })
         }
         Allocate => {
             arity(2)?;
             let amount = number(0)?.clone();
             let (key, value) = table(1)?;
             if !value.is_number() {
-                return Err(CallError::Argument(1, "a table of numbers (the weights)".into()));
+                return Err(CallError::Argument(
+                    1,
+                    "a table of numbers (the weights)".into(),
+                ));
             }
-            Ok(Type::Table { key: key.clone(), value: Box::new(amount) })
+            Ok(Type::Table {
+                key: key.clone(),
+                value: Box::new(amount),
+            })
         }
         Has => {
             arity(2)?;
@@ -272,9 +392,18 @@ mod tests {
 
     #[test]
     fn allocate_returns_a_table_of_the_amount() {
-        let weights = Type::Table { key: KeyType::Label, value: Box::new(Type::MONEY) };
+        let weights = Type::Table {
+            key: KeyType::Label,
+            value: Box::new(Type::MONEY),
+        };
         let t = result_type(Builtin::Allocate, &[Type::MONEY, weights]).unwrap();
-        assert_eq!(t, Type::Table { key: KeyType::Label, value: Box::new(Type::MONEY) });
+        assert_eq!(
+            t,
+            Type::Table {
+                key: KeyType::Label,
+                value: Box::new(Type::MONEY)
+            }
+        );
     }
 
     #[test]
@@ -287,6 +416,9 @@ mod tests {
 
     #[test]
     fn date_needs_three_arguments() {
-        assert_eq!(result_type(Builtin::Date, &[Type::YEAR]), Err(CallError::Arity));
+        assert_eq!(
+            result_type(Builtin::Date, &[Type::YEAR]),
+            Err(CallError::Arity)
+        );
     }
 }

@@ -97,12 +97,21 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with a title and no labels yet.
     pub fn error(code: Code, title: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, level: Level::Error, title: title.into(), labels: Vec::new(), help: None }
+        Diagnostic {
+            code,
+            level: Level::Error,
+            title: title.into(),
+            labels: Vec::new(),
+            help: None,
+        }
     }
 
     /// A warning with a title and no labels yet.
     pub fn warning(code: Code, title: impl Into<String>) -> Diagnostic {
-        Diagnostic { level: Level::Warning, ..Diagnostic::error(code, title) }
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(code, title)
+        }
     }
 
     /// Adds a label on `span` of a file in `sources`.
@@ -122,7 +131,11 @@ impl Diagnostic {
     ) -> Diagnostic {
         let end = range.end.min(source.text.len());
         let start = range.start.min(end);
-        self.labels.push(Label { source, range: start..end, message: message.into() });
+        self.labels.push(Label {
+            source,
+            range: start..end,
+            message: message.into(),
+        });
         self
     }
 
@@ -148,7 +161,9 @@ impl Diagnostic {
 
     /// Labels in another file than the primary one, as separate diagnostics.
     fn foreign_labels(&self) -> Vec<Diagnostic> {
-        let Some(primary) = self.labels.first() else { return Vec::new() };
+        let Some(primary) = self.labels.first() else {
+            return Vec::new();
+        };
         self.labels
             .iter()
             .skip(1)
@@ -185,11 +200,15 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.labels.first().map(|l| &l.source as &dyn miette::SourceCode)
+        self.labels
+            .first()
+            .map(|l| &l.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
@@ -223,7 +242,10 @@ impl miette::SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.text.as_ref().read_span(span, context_lines_before, context_lines_after)?;
+        let inner =
+            self.text
+                .as_ref()
+                .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),

@@ -31,8 +31,10 @@ pub fn text_from_bytes(name: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
         .help("split the agreement into a base file and files that extend it"));
     }
     if bytes.contains(&0) {
-        return Err(Diagnostic::error(Code::NotText, format!("{name} is not a text file"))
-            .help("a rule file is plain text (UTF-8); check that you chose the right file"));
+        return Err(
+            Diagnostic::error(Code::NotText, format!("{name} is not a text file"))
+                .help("a rule file is plain text (UTF-8); check that you chose the right file"),
+        );
     }
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         Diagnostic::error(
@@ -48,7 +50,9 @@ pub fn text_from_bytes(name: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 
 /// Finds the first bracket nested deeper than [`MAX_DEPTH`], skipping strings and comments.
 pub fn check_depth(sources: &Sources, file: FileId) -> Result<(), Diagnostic> {
-    let Some(source) = sources.get(file) else { return Ok(()) };
+    let Some(source) = sources.get(file) else {
+        return Ok(());
+    };
     let mut depth = 0usize;
     let mut in_string = false;
     let mut in_comment = false;

@@ -28,7 +28,10 @@ type Lowered<T> = Result<T, Diagnostic>;
 /// Parses one file of `sources` into its syntax tree.
 pub fn parse(sources: &Sources, file: FileId) -> Result<File, Diagnostic> {
     limits::check_depth(sources, file)?;
-    let text = sources.get(file).map(|f| f.text.clone()).unwrap_or_default();
+    let text = sources
+        .get(file)
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
     let mut pairs =
         Grammar::parse(Rule::file, &text).map_err(|e| syntax_error(sources, file, &text, e))?;
     let lower = Lower { sources, file };
@@ -82,7 +85,11 @@ fn syntax_error(
         format!("expected {expected} here; see docs/language.md for the form of each declaration")
     };
     Diagnostic::error(Code::Syntax, title)
-        .label(sources, Span::new(file, at, end), format!("expected {expected}"))
+        .label(
+            sources,
+            Span::new(file, at, end),
+            format!("expected {expected}"),
+        )
         .help(help)
 }
 
@@ -171,7 +178,10 @@ impl Lower<'_> {
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {
-        Name { text: pair.as_str().to_string(), span: self.span(&pair) }
+        Name {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
     }
 
     fn bad_literal(&self, span: Span, title: String, help: &str) -> Diagnostic {
@@ -199,7 +209,10 @@ impl Lower<'_> {
             };
             declarations.push(declaration);
         }
-        Ok(File { header, declarations })
+        Ok(File {
+            header,
+            declarations,
+        })
     }
 
     fn header(&self, pair: Pair<Rule>) -> Lowered<Header> {
@@ -244,7 +257,10 @@ impl Lower<'_> {
                 Rule::override_mark => meta.is_override = true,
                 Rule::name if name.is_none() => name = Some(self.name(pair)),
                 Rule::citation => {
-                    meta.citation = pair.into_inner().next().map(|t| t.as_str().trim().to_string())
+                    meta.citation = pair
+                        .into_inner()
+                        .next()
+                        .map(|t| t.as_str().trim().to_string())
                 }
                 Rule::label => meta.label = pair.into_inner().next().map(string_text),
                 _ => break,
@@ -255,8 +271,11 @@ impl Lower<'_> {
     }
 
     fn missing_name(&self, span: Span) -> Diagnostic {
-        Diagnostic::error(Code::Syntax, "a declaration without a name")
-            .label(self.sources, span, "name this declaration")
+        Diagnostic::error(Code::Syntax, "a declaration without a name").label(
+            self.sources,
+            span,
+            "name this declaration",
+        )
     }
 
     fn input(&self, pair: Pair<Rule>) -> Lowered<Input> {
@@ -278,7 +297,13 @@ impl Lower<'_> {
             }
         }
         let ty = ty.ok_or_else(|| self.missing_name(span))?;
-        Ok(Input { name, meta, ty, default, span })
+        Ok(Input {
+            name,
+            meta,
+            ty,
+            default,
+            span,
+        })
     }
 
     fn value(&self, pair: Pair<Rule>, kind: ValueKind) -> Lowered<Value> {
@@ -290,7 +315,13 @@ impl Lower<'_> {
             Some(e) => self.expr(e)?,
             None => return Err(self.missing_name(span)),
         };
-        Ok(Value { kind, name, meta, expr, span })
+        Ok(Value {
+            kind,
+            name,
+            meta,
+            expr,
+            span,
+        })
     }
 
     fn check(&self, pair: Pair<Rule>) -> Lowered<Check> {
@@ -303,8 +334,11 @@ impl Lower<'_> {
         else {
             return Err(self.missing_name(span));
         };
-        let severity =
-            if severity.as_str() == "warning" { Severity::Warning } else { Severity::Error };
+        let severity = if severity.as_str() == "warning" {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
         Ok(Check {
             name,
             meta,
@@ -319,9 +353,20 @@ impl Lower<'_> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let (meta, name) = self.opening(&mut inner);
-        let name = name.unwrap_or(Name { text: String::new(), span });
-        let outputs = inner.filter(|p| p.as_rule() == Rule::name).map(|p| self.name(p)).collect();
-        Part { name, meta, outputs, span }
+        let name = name.unwrap_or(Name {
+            text: String::new(),
+            span,
+        });
+        let outputs = inner
+            .filter(|p| p.as_rule() == Rule::name)
+            .map(|p| self.name(p))
+            .collect();
+        Part {
+            name,
+            meta,
+            outputs,
+            span,
+        }
     }
 
     fn example(&self, pair: Pair<Rule>) -> Lowered<Example> {
@@ -341,8 +386,10 @@ impl Lower<'_> {
                     example.title = string_text(part);
                 }
                 Rule::citation => {
-                    example.citation =
-                        part.into_inner().next().map(|t| t.as_str().trim().to_string())
+                    example.citation = part
+                        .into_inner()
+                        .next()
+                        .map(|t| t.as_str().trim().to_string())
                 }
                 Rule::given => {
                     let mut inner = part.into_inner();
@@ -373,12 +420,20 @@ impl Lower<'_> {
             },
             Rule::table_type => {
                 let mut parts = inner.into_inner();
-                match (parts.next(), parts.next().and_then(|k| k.into_inner().next())) {
+                match (
+                    parts.next(),
+                    parts.next().and_then(|k| k.into_inner().next()),
+                ) {
                     (Some(value), Some(key)) => TypeExprKind::Table {
                         value: self.scalar_type(value),
                         key: self.name(key),
                     },
-                    _ => return Err(Diagnostic::error(Code::Syntax, "a table type is incomplete")),
+                    _ => {
+                        return Err(Diagnostic::error(
+                            Code::Syntax,
+                            "a table type is incomplete",
+                        ))
+                    }
                 }
             }
             _ => TypeExprKind::Scalar(self.scalar_type(inner)),
@@ -417,31 +472,52 @@ impl Lower<'_> {
                     }
                 }
                 let otherwise = otherwise.ok_or_else(|| {
-                    Diagnostic::error(Code::Syntax, "`when` needs `otherwise`")
-                        .label(self.sources, span, "here")
+                    Diagnostic::error(Code::Syntax, "`when` needs `otherwise`").label(
+                        self.sources,
+                        span,
+                        "here",
+                    )
                 })?;
-                Ok(Expr { kind: ExprKind::When { arms, otherwise: Box::new(otherwise) }, span })
+                Ok(Expr {
+                    kind: ExprKind::When {
+                        arms,
+                        otherwise: Box::new(otherwise),
+                    },
+                    span,
+                })
             }
             Rule::if_expr => {
                 let mut three = inner.into_inner();
-                let (Some(c), Some(a), Some(b)) = (three.next(), three.next(), three.next())
-                else {
-                    return Err(Diagnostic::error(Code::Syntax, "`if` needs `then` and `else`"));
+                let (Some(c), Some(a), Some(b)) = (three.next(), three.next(), three.next()) else {
+                    return Err(Diagnostic::error(
+                        Code::Syntax,
+                        "`if` needs `then` and `else`",
+                    ));
                 };
                 let arms = vec![(self.operation(c)?, self.operation(a)?)];
                 let otherwise = Box::new(self.operation(b)?);
-                Ok(Expr { kind: ExprKind::When { arms, otherwise }, span })
+                Ok(Expr {
+                    kind: ExprKind::When { arms, otherwise },
+                    span,
+                })
             }
             _ => self.operation(inner),
         }
     }
 
     fn operation(&self, pair: Pair<Rule>) -> Lowered<Expr> {
-        let operators = pair.clone().into_inner().filter(|p| is_infix(p.as_rule())).count();
+        let operators = pair
+            .clone()
+            .into_inner()
+            .filter(|p| is_infix(p.as_rule()))
+            .count();
         if operators > limits::MAX_OPERATORS {
             return Err(Diagnostic::error(
                 Code::TooDeep,
-                format!("a formula with {operators} operators; at most {} are allowed", limits::MAX_OPERATORS),
+                format!(
+                    "a formula with {operators} operators; at most {} are allowed",
+                    limits::MAX_OPERATORS
+                ),
             )
             .label(self.sources, self.span(&pair), "this formula is too long")
             .help("break the formula into named definitions with `define`"));
@@ -451,8 +527,15 @@ impl Lower<'_> {
             .map_prefix(|op, rhs| {
                 let rhs = rhs?;
                 let span = self.span(&op).to(rhs.span);
-                let op = if op.as_rule() == Rule::not { UnaryOp::Not } else { UnaryOp::Negate };
-                Ok(Expr { kind: ExprKind::Unary(op, Box::new(rhs)), span })
+                let op = if op.as_rule() == Rule::not {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Negate
+                };
+                Ok(Expr {
+                    kind: ExprKind::Unary(op, Box::new(rhs)),
+                    span,
+                })
             })
             .map_postfix(|lhs, op| self.postfix(lhs?, op))
             .map_infix(|lhs, op, rhs| {
@@ -473,7 +556,10 @@ impl Lower<'_> {
                     Rule::or => BinaryOp::Or,
                     _ => BinaryOp::Where,
                 };
-                Ok(Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span })
+                Ok(Expr {
+                    kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                    span,
+                })
             })
             .parse(pair.into_inner())
     }
@@ -500,7 +586,11 @@ impl Lower<'_> {
                         _ => variants.push(self.name(part)),
                     }
                 }
-                ExprKind::Is { subject: Box::new(lhs), negated, variants }
+                ExprKind::Is {
+                    subject: Box::new(lhs),
+                    negated,
+                    variants,
+                }
             }
         };
         Ok(Expr { kind, span })
@@ -521,13 +611,18 @@ impl Lower<'_> {
                     return Err(Diagnostic::error(Code::Syntax, "a call without a name"));
                 };
                 let args = inner.map(|a| self.expr(a)).collect::<Lowered<Vec<_>>>()?;
-                ExprKind::Call { function: self.name(function), args }
+                ExprKind::Call {
+                    function: self.name(function),
+                    args,
+                }
             }
             Rule::table_literal => {
                 let mut entries = Vec::new();
                 for entry in pair.into_inner() {
                     let mut two = entry.into_inner();
-                    let (Some(key), Some(value)) = (two.next(), two.next()) else { continue };
+                    let (Some(key), Some(value)) = (two.next(), two.next()) else {
+                        continue;
+                    };
                     let key_span = self.span(&key);
                     let key_literal = match key.as_rule() {
                         Rule::date => KeyLiteral::Date(self.date(key)?),
@@ -548,7 +643,13 @@ impl Lower<'_> {
                 }
                 ExprKind::Table(entries)
             }
-            _ => return Err(Diagnostic::error(Code::Syntax, "unexpected formula")),
+            _ => {
+                return Err(Diagnostic::error(Code::Syntax, "unexpected formula").label(
+                    self.sources,
+                    span,
+                    "not understood",
+                ))
+            }
         };
         Ok(Expr { kind, span })
     }
@@ -556,7 +657,10 @@ impl Lower<'_> {
     fn quantity(&self, pair: Pair<Rule>) -> Lowered<ExprKind> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let digits = inner.next().map(|n| n.as_str().replace('_', "")).unwrap_or_default();
+        let digits = inner
+            .next()
+            .map(|n| n.as_str().replace('_', ""))
+            .unwrap_or_default();
         let unit = match inner.next().map(|u| u.as_str()) {
             Some("kr") => LiteralUnit::Kroner,
             Some("kr/day") => LiteralUnit::KronerPerDay,
@@ -571,7 +675,11 @@ impl Lower<'_> {
                 "numbers may have at most 28 significant digits",
             )
         })?;
-        let value = if unit == LiteralUnit::Percent { value / Decimal::ONE_HUNDRED } else { value };
+        let value = if unit == LiteralUnit::Percent {
+            value / Decimal::ONE_HUNDRED
+        } else {
+            value
+        };
         Ok(ExprKind::Number(value, unit))
     }
 
@@ -606,5 +714,8 @@ fn is_infix(rule: Rule) -> bool {
 }
 
 fn string_text(pair: Pair<Rule>) -> String {
-    pair.into_inner().next().map(|t| t.as_str().to_string()).unwrap_or_default()
+    pair.into_inner()
+        .next()
+        .map(|t| t.as_str().to_string())
+        .unwrap_or_default()
 }

@@ -163,8 +163,15 @@ pub enum NodeKind {
     Call(Builtin, Vec<Node>),
     Index(Box<Node>, Box<Node>),
     On(Box<Node>, Box<Node>),
-    Is { subject: Box<Node>, negated: bool, variants: Vec<u32> },
-    When { arms: Vec<(Node, Node)>, otherwise: Box<Node> },
+    Is {
+        subject: Box<Node>,
+        negated: bool,
+        variants: Vec<u32>,
+    },
+    When {
+        arms: Vec<(Node, Node)>,
+        otherwise: Box<Node>,
+    },
     Table(Vec<(Key, Node)>),
 }
 
@@ -211,7 +218,11 @@ pub(crate) fn plan(
                 }
                 state[s] = 1;
             }
-            let uses: &[SlotId] = if fixed.contains(&slot) { &[] } else { &slots[s].uses };
+            let uses: &[SlotId] = if fixed.contains(&slot) {
+                &[]
+            } else {
+                &slots[s].uses
+            };
             if let Some(&dep) = uses.get(next) {
                 stack.push((slot, next + 1));
                 if state[dep as usize] == 0 {
@@ -235,5 +246,9 @@ pub(crate) fn plan(
         .filter(|(_, c)| !c.uses.is_empty() && c.uses.iter().all(|u| available.contains(u)))
         .map(|(i, _)| i as u32)
         .collect();
-    Plan { order, inputs, checks: check_ids }
+    Plan {
+        order,
+        inputs,
+        checks: check_ids,
+    }
 }

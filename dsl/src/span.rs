@@ -19,12 +19,20 @@ impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
         // Files are limited to a few MiB (see `limits`), so offsets fit u32.
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Span { file, start: clamp(start), end: clamp(end) }
+        Span {
+            file,
+            start: clamp(start),
+            end: clamp(end),
+        }
     }
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     /// The byte range, for slicing source text.
@@ -57,7 +65,10 @@ impl Sources {
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
         let id = FileId(u16::try_from(self.files.len()).unwrap_or(u16::MAX));
-        self.files.push(SourceFile { name: name.into(), text: text.into() });
+        self.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        });
         id
     }
 
@@ -68,12 +79,16 @@ impl Sources {
 
     /// The text a span covers ("" if the span is not in these sources).
     pub fn slice(&self, span: Span) -> &str {
-        self.get(span.file).and_then(|f| f.text.get(span.range())).unwrap_or("")
+        self.get(span.file)
+            .and_then(|f| f.text.get(span.range()))
+            .unwrap_or("")
     }
 
     /// `name:line:column` of the span's start, 1-based.
     pub fn position(&self, span: Span) -> String {
-        let Some(file) = self.get(span.file) else { return String::from("?") };
+        let Some(file) = self.get(span.file) else {
+            return String::from("?");
+        };
         let before = file.text.get(..span.start as usize).unwrap_or("");
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

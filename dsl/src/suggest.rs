@@ -34,7 +34,10 @@ mod tests {
 
     #[test]
     fn finds_a_typo() {
-        assert_eq!(closest("ocupancy", ["occupancy", "places"]), Some("occupancy"));
+        assert_eq!(
+            closest("ocupancy", ["occupancy", "places"]),
+            Some("occupancy")
+        );
     }
 
     #[test]

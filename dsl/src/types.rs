@@ -60,28 +60,55 @@ pub type ChoiceId = u32;
 /// The type of a value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
-    Number { dim: Dimension, kind: NumKind },
+    Number {
+        dim: Dimension,
+        kind: NumKind,
+    },
     Date,
     Bool,
     Text,
     Choice(ChoiceId),
-    Table { key: KeyType, value: Box<Type> },
+    Table {
+        key: KeyType,
+        value: Box<Type>,
+    },
     Series(Box<Type>),
     /// The type of something that already failed to check; never reported twice.
     Error,
 }
 
 impl Type {
-    pub const MONEY: Type = Type::Number { dim: Dimension::MONEY, kind: NumKind::Plain };
-    pub const PERCENT: Type = Type::Number { dim: Dimension::NONE, kind: NumKind::Percent };
-    pub const NUMBER: Type = Type::Number { dim: Dimension::NONE, kind: NumKind::Plain };
-    pub const INTEGER: Type = Type::Number { dim: Dimension::NONE, kind: NumKind::Integer };
-    pub const YEAR: Type = Type::Number { dim: Dimension::NONE, kind: NumKind::Year };
-    pub const DAYS: Type = Type::Number { dim: Dimension::DAYS, kind: NumKind::Plain };
+    pub const MONEY: Type = Type::Number {
+        dim: Dimension::MONEY,
+        kind: NumKind::Plain,
+    };
+    pub const PERCENT: Type = Type::Number {
+        dim: Dimension::NONE,
+        kind: NumKind::Percent,
+    };
+    pub const NUMBER: Type = Type::Number {
+        dim: Dimension::NONE,
+        kind: NumKind::Plain,
+    };
+    pub const INTEGER: Type = Type::Number {
+        dim: Dimension::NONE,
+        kind: NumKind::Integer,
+    };
+    pub const YEAR: Type = Type::Number {
+        dim: Dimension::NONE,
+        kind: NumKind::Year,
+    };
+    pub const DAYS: Type = Type::Number {
+        dim: Dimension::DAYS,
+        kind: NumKind::Plain,
+    };
 
     /// A number of the given dimension, read plainly.
     pub fn number(dim: Dimension) -> Type {
-        Type::Number { dim, kind: NumKind::Plain }
+        Type::Number {
+            dim,
+            kind: NumKind::Plain,
+        }
     }
 
     /// The dimension, if this is a number.
@@ -104,7 +131,13 @@ impl Type {
 
     /// True for a number that is a year.
     pub fn is_year(&self) -> bool {
-        matches!(self, Type::Number { kind: NumKind::Year, .. })
+        matches!(
+            self,
+            Type::Number {
+                kind: NumKind::Year,
+                ..
+            }
+        )
     }
 }
 
@@ -154,7 +187,9 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
     match (a, b) {
         (Type::Error, t) | (t, Type::Error) => Some(t.clone()),
         (Type::Number { dim: da, kind: ka }, Type::Number { dim: db, kind: kb }) if da == db => {
-            let kind = if ka == kb { *ka } else if *ka == NumKind::Year || *kb == NumKind::Year {
+            let kind = if ka == kb {
+                *ka
+            } else if *ka == NumKind::Year || *kb == NumKind::Year {
                 return None;
             } else {
                 NumKind::Plain
@@ -162,7 +197,10 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
             Some(Type::Number { dim: *da, kind })
         }
         (Type::Table { key: k1, value: v1 }, Type::Table { key: k2, value: v2 }) if k1 == k2 => {
-            Some(Type::Table { key: k1.clone(), value: Box::new(unify(v1, v2)?) })
+            Some(Type::Table {
+                key: k1.clone(),
+                value: Box::new(unify(v1, v2)?),
+            })
         }
         (x, y) if x == y => Some(x.clone()),
         _ => None,
@@ -195,7 +233,11 @@ impl fmt::Display for Dimension {
                 bottom.push(part(name, -power));
             }
         }
-        let top = if top.is_empty() { String::from("1") } else { top.join("·") };
+        let top = if top.is_empty() {
+            String::from("1")
+        } else {
+            top.join("·")
+        };
         if bottom.is_empty() {
             write!(f, "{top}")
         } else {
@@ -220,8 +262,14 @@ impl fmt::Display for Type {
             Type::Bool => f.write_str("yes/no"),
             Type::Text => f.write_str("a text"),
             Type::Choice(_) => f.write_str("a choice"),
-            Type::Table { key: KeyType::Year, value } => write!(f, "a table of {value} per year"),
-            Type::Table { key: KeyType::Label, value } => write!(f, "a table of {value} by name"),
+            Type::Table {
+                key: KeyType::Year,
+                value,
+            } => write!(f, "a table of {value} per year"),
+            Type::Table {
+                key: KeyType::Label,
+                value,
+            } => write!(f, "a table of {value} by name"),
             Type::Series(value) => write!(f, "a series of {value} by date"),
             Type::Error => f.write_str("an unknown type"),
         }
@@ -234,7 +282,10 @@ mod tests {
 
     #[test]
     fn money_times_percent_is_money() {
-        assert_eq!(multiply(&Type::MONEY, &Type::PERCENT, false), Some(Type::MONEY));
+        assert_eq!(
+            multiply(&Type::MONEY, &Type::PERCENT, false),
+            Some(Type::MONEY)
+        );
     }
 
     #[test]
@@ -260,7 +311,10 @@ mod tests {
 
     #[test]
     fn percent_and_number_add_to_a_number() {
-        assert_eq!(add(&Type::NUMBER, &Type::PERCENT, false), Some(Type::NUMBER));
+        assert_eq!(
+            add(&Type::NUMBER, &Type::PERCENT, false),
+            Some(Type::NUMBER)
+        );
     }
 
     #[test]

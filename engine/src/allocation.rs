@@ -25,7 +25,10 @@ pub fn allocate(
     weights: &[Decimal],
     decimals: u32,
 ) -> Result<Vec<Decimal>, AllocationError> {
-    if let Some(i) = weights.iter().position(|w| w.is_sign_negative() && !w.is_zero()) {
+    if let Some(i) = weights
+        .iter()
+        .position(|w| w.is_sign_negative() && !w.is_zero())
+    {
         return Err(AllocationError::NegativeWeight(i));
     }
     let total = weights
@@ -100,7 +103,10 @@ mod tests {
 
     #[test]
     fn all_zero_weights_are_an_error() {
-        assert_eq!(allocate(dec("1"), &[dec("0"), dec("0")], 2), Err(AllocationError::NoWeight));
+        assert_eq!(
+            allocate(dec("1"), &[dec("0"), dec("0")], 2),
+            Err(AllocationError::NoWeight)
+        );
         assert_eq!(allocate(dec("1"), &[], 2), Err(AllocationError::NoWeight));
     }
 

@@ -114,14 +114,22 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             let entries = t
                 .entries
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::Number(v.as_number().unwrap_or_default() / total)))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        Value::Number(v.as_number().unwrap_or_default() / total),
+                    )
+                })
                 .collect();
             Value::Table(Arc::new(Table { entries }))
         }
         Allocate => {
             let t = table(1).unwrap_or_default();
-            let weights: Vec<Decimal> =
-                t.entries.iter().map(|(_, v)| v.as_number().unwrap_or_default()).collect();
+            let weights: Vec<Decimal> = t
+                .entries
+                .iter()
+                .map(|(_, v)| v.as_number().unwrap_or_default())
+                .collect();
             let parts = allocation::allocate(number(0), &weights, ALLOCATION_DECIMALS).map_err(|e| match e {
                 AllocationError::NoWeight => fail(Code::EmptyShares, "every weight is zero: nothing to allocate by".into())
                     .help("at least one party must have a positive weight (revenue, bed days, budget …)"),
@@ -132,8 +140,12 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
                 .help("weights are revenues, bed days or budgets: 0 or more"),
                 AllocationError::Overflow => fail(Code::Overflow, "the figures are too large".into()),
             })?;
-            let entries =
-                t.entries.iter().zip(parts).map(|((k, _), p)| (k.clone(), Value::Number(p))).collect();
+            let entries = t
+                .entries
+                .iter()
+                .zip(parts)
+                .map(|((k, _), p)| (k.clone(), Value::Number(p)))
+                .collect();
             Value::Table(Arc::new(Table { entries }))
         }
         Has => {
@@ -154,8 +166,11 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             match made {
                 Some(date) => Value::Date(date),
                 None => {
-                    return Err(fail(Code::InvalidDate, format!("{y}-{m:02}-{d:02} is not a date"))
-                        .help("the month is 1-12 and the day must exist in that month"))
+                    return Err(fail(
+                        Code::InvalidDate,
+                        format!("{y}-{m:02}-{d:02} is not a date"),
+                    )
+                    .help("the month is 1-12 and the day must exist in that month"))
                 }
             }
         }
@@ -178,7 +193,11 @@ fn map(value: &Value, f: impl Fn(Decimal) -> Decimal + Copy) -> Value {
     match value {
         Value::Number(n) => Value::Number(f(*n)),
         Value::Table(t) => Value::Table(Arc::new(Table {
-            entries: t.entries.iter().map(|(k, v)| (k.clone(), map(v, f))).collect(),
+            entries: t
+                .entries
+                .iter()
+                .map(|(k, v)| (k.clone(), map(v, f)))
+                .collect(),
         })),
         other => other.clone(),
     }

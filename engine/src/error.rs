@@ -22,7 +22,13 @@ pub struct EvalError {
 impl EvalError {
     /// An error at a place in the rule file.
     pub fn new(code: Code, span: Span, title: impl Into<String>) -> EvalError {
-        EvalError { code, title: title.into(), span, help: None, slot: None }
+        EvalError {
+            code,
+            title: title.into(),
+            span,
+            help: None,
+            slot: None,
+        }
     }
 
     /// Adds a help line.
@@ -35,7 +41,11 @@ impl EvalError {
     pub fn to_diagnostic(&self, program: &Program, inputs: &Inputs) -> Diagnostic {
         let title = match self.slot {
             Some(slot) if self.code != Code::MissingInput => {
-                format!("{} (while computing `{}`)", self.title, program.slot(slot).name)
+                format!(
+                    "{} (while computing `{}`)",
+                    self.title,
+                    program.slot(slot).name
+                )
             }
             _ => self.title.clone(),
         };

@@ -59,13 +59,19 @@ pub fn evaluate(
         let definition = &program.slots[s];
         let value = match &definition.rule {
             SlotRule::Param(node) | SlotRule::Define(node) => eval(node, values, None),
-            SlotRule::Input { default: Some(node) } => eval(node, values, None),
+            SlotRule::Input {
+                default: Some(node),
+            } => eval(node, values, None),
             SlotRule::Input { default: None } => Err(EvalError::new(
                 Code::MissingInput,
                 definition.span,
                 format!("the input `{}` is missing", definition.name),
             )
-            .help(crate::inputs::example_of(&definition.name, &definition.ty, program))),
+            .help(crate::inputs::example_of(
+                &definition.name,
+                &definition.ty,
+                program,
+            ))),
         };
         values[s] = value.map_err(|mut e| {
             e.slot.get_or_insert(slot);
@@ -85,8 +91,12 @@ pub fn evaluate(
 type Locals<'a> = Option<(&'a Value, &'a Value)>;
 
 fn overflow(node: &Node) -> EvalError {
-    EvalError::new(Code::Overflow, node.span, "the result is too large to compute exactly")
-        .help("check the input figures: an amount of more than 28 digits is not plausible")
+    EvalError::new(
+        Code::Overflow,
+        node.span,
+        "the result is too large to compute exactly",
+    )
+    .help("check the input figures: an amount of more than 28 digits is not plausible")
 }
 
 /// Evaluates one node.
@@ -117,7 +127,9 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
             _ => eval(b, values, locals)?,
         },
         NodeKind::Binary(BinaryOp::Where, table, condition) => {
-            let Value::Table(t) = eval(table, values, locals)? else { return Ok(Value::Unset) };
+            let Value::Table(t) = eval(table, values, locals)? else {
+                return Ok(Value::Unset);
+            };
             let mut kept = Vec::new();
             for (key, value) in &t.entries {
                 let key_value = key_to_value(key);
@@ -133,13 +145,18 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
             binary(node, *op, &left, &right)?
         }
         NodeKind::Call(builtin, args) => {
-            let args = args.iter().map(|a| eval(a, values, locals)).collect::<Result<Vec<_>, _>>()?;
+            let args = args
+                .iter()
+                .map(|a| eval(a, values, locals))
+                .collect::<Result<Vec<_>, _>>()?;
             builtins::call(*builtin, &args, node)?
         }
         NodeKind::Index(table, key) => {
             let t = eval(table, values, locals)?;
             let k = eval(key, values, locals)?;
-            let Value::Table(t) = t else { return Ok(Value::Unset) };
+            let Value::Table(t) = t else {
+                return Ok(Value::Unset);
+            };
             let key = value_to_key(&k)
                 .ok_or_else(|| EvalError::new(Code::MissingKey, key.span, "not a valid key"))?;
             match t.get(&key) {
@@ -154,15 +171,23 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
                     .help(if known.is_empty() {
                         String::from("the table is empty; add the entry to the input file")
                     } else {
-                        format!("it has entries for {}; add {} to the input file", known.join(", "), show_key(&key))
+                        format!(
+                            "it has entries for {}; add {} to the input file",
+                            known.join(", "),
+                            show_key(&key)
+                        )
                     }));
                 }
             }
         }
         NodeKind::On(series, date) => {
             let s = eval(series, values, locals)?;
-            let Value::Date(d) = eval(date, values, locals)? else { return Ok(Value::Unset) };
-            let Value::Series(s) = s else { return Ok(Value::Unset) };
+            let Value::Date(d) = eval(date, values, locals)? else {
+                return Ok(Value::Unset);
+            };
+            let Value::Series(s) = s else {
+                return Ok(Value::Unset);
+            };
             match s.on(d) {
                 Some(v) => v.clone(),
                 None => {
@@ -179,8 +204,14 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
                 }
             }
         }
-        NodeKind::Is { subject, negated, variants } => {
-            let Value::Choice(c) = eval(subject, values, locals)? else { return Ok(Value::Unset) };
+        NodeKind::Is {
+            subject,
+            negated,
+            variants,
+        } => {
+            let Value::Choice(c) = eval(subject, values, locals)? else {
+                return Ok(Value::Unset);
+            };
             Value::Bool(variants.contains(&c) != *negated)
         }
         NodeKind::When { arms, otherwise } => {
@@ -195,7 +226,11 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
     })
 }
 
-fn table_literal(entries: &[(Key, Node)], values: &[Value], locals: Locals) -> Result<Value, EvalError> {
+fn table_literal(
+    entries: &[(Key, Node)],
+    values: &[Value],
+    locals: Locals,
+) -> Result<Value, EvalError> {
     let mut table = Vec::new();
     let mut points = Vec::new();
     for (key, node) in entries {
@@ -242,7 +277,11 @@ fn negate(value: &Value) -> Value {
     match value {
         Value::Number(n) => Value::Number(-*n),
         Value::Table(t) => Value::Table(Arc::new(Table {
-            entries: t.entries.iter().map(|(k, v)| (k.clone(), negate(v))).collect(),
+            entries: t
+                .entries
+                .iter()
+                .map(|(k, v)| (k.clone(), negate(v)))
+                .collect(),
         })),
         other => other.clone(),
     }
@@ -278,16 +317,24 @@ fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<Value, Eval
             }
             Ok(Value::Table(Arc::new(Table { entries })))
         }
-        (Value::Table(t), s) | (s, Value::Table(t)) if matches!(op, Add | Subtract | Multiply | Divide) => {
+        (Value::Table(t), s) | (s, Value::Table(t))
+            if matches!(op, Add | Subtract | Multiply | Divide) =>
+        {
             let table_left = matches!(a, Value::Table(_));
             let mut entries = Vec::with_capacity(t.entries.len());
             for (key, x) in &t.entries {
-                let v = if table_left { binary(node, op, x, s)? } else { binary(node, op, s, x)? };
+                let v = if table_left {
+                    binary(node, op, x, s)?
+                } else {
+                    binary(node, op, s, x)?
+                };
                 entries.push((key.clone(), v));
             }
             Ok(Value::Table(Arc::new(Table { entries })))
         }
-        (Value::Date(d), Value::Number(n)) | (Value::Number(n), Value::Date(d)) if matches!(op, Add | Subtract) => {
+        (Value::Date(d), Value::Number(n)) | (Value::Number(n), Value::Date(d))
+            if matches!(op, Add | Subtract) =>
+        {
             let days = i64::try_from(n.trunc()).map_err(|_| overflow(node))?;
             let days = if op == Subtract { -days } else { days };
             let moved = if days >= 0 {

@@ -77,7 +77,11 @@ pub fn run(program: &Program, example: &ExampleRule) -> Outcome {
                 _ => None,
             };
             let message = String::from("this expectation does not hold");
-            outcome.failures.push(Failure { span: expect.span, found, message });
+            outcome.failures.push(Failure {
+                span: expect.span,
+                found,
+                message,
+            });
         }
         Ok(())
     })();

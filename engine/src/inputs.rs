@@ -43,13 +43,21 @@ pub struct Inputs {
 impl Inputs {
     /// No inputs yet, for `program`.
     pub fn new(program: &Program) -> Inputs {
-        Inputs { files: Vec::new(), given: vec![None; program.slots.len()] }
+        Inputs {
+            files: Vec::new(),
+            given: vec![None; program.slots.len()],
+        }
     }
 
     /// Sets an input directly (tests, benchmarks).
     pub fn set(&mut self, slot: SlotId, value: Value) {
         if let Some(g) = self.given.get_mut(slot as usize) {
-            *g = Some(Given { value, file: usize::MAX, range: 0..0, shown: String::new() });
+            *g = Some(Given {
+                value,
+                file: usize::MAX,
+                range: 0..0,
+                shown: String::new(),
+            });
         }
     }
 
@@ -78,21 +86,32 @@ impl Inputs {
         name: &str,
         text: &str,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let file = SourceFile { name: name.to_string(), text: Arc::from(text) };
+        let file = SourceFile {
+            name: name.to_string(),
+            text: Arc::from(text),
+        };
         let doc = match ImDocument::parse(text) {
             Ok(doc) => doc,
             Err(e) => {
                 let range = e.span().unwrap_or(0..0);
-                return Err(vec![Diagnostic::error(Code::BadInput, format!("{name} is not valid TOML"))
-                    .label_in(file, range, e.message().trim().to_string())
-                    .help("input files are TOML: `name = value` lines, and `[table]` sections")]);
+                return Err(vec![Diagnostic::error(
+                    Code::BadInput,
+                    format!("{name} is not valid TOML"),
+                )
+                .label_in(file, range, e.message().trim().to_string())
+                .help(
+                    "input files are TOML: `name = value` lines, and `[table]` sections",
+                )]);
             }
         };
         let index = self.files.len();
         self.files.push(file.clone());
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
-        let reader = Reader { file: &file, program };
+        let reader = Reader {
+            file: &file,
+            program,
+        };
         for (key, item) in doc.as_table().iter() {
             let span = doc
                 .as_table()
@@ -116,7 +135,12 @@ impl Inputs {
                     } else {
                         shown.to_string()
                     };
-                    self.given[slot as usize] = Some(Given { value, file: index, range, shown });
+                    self.given[slot as usize] = Some(Given {
+                        value,
+                        file: index,
+                        range,
+                        shown,
+                    });
                 }
                 Err(e) => errors.push(e),
             }
@@ -136,35 +160,54 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn unknown_field(&self, key: &str, span: Range<usize>) -> Option<Diagnostic> {
-        let inputs = self.program.slots.iter().filter(|s| s.is_input()).map(|s| s.name.as_str());
+        let inputs = self
+            .program
+            .slots
+            .iter()
+            .filter(|s| s.is_input())
+            .map(|s| s.name.as_str());
         let close = closest(key, inputs)?;
         Some(
-            Diagnostic::warning(Code::UnknownInput, format!("`{key}` is not an input of this agreement"))
-                .label_in(self.file.clone(), span, "ignored")
-                .help(format!("did you mean `{close}`?")),
+            Diagnostic::warning(
+                Code::UnknownInput,
+                format!("`{key}` is not an input of this agreement"),
+            )
+            .label_in(self.file.clone(), span, "ignored")
+            .help(format!("did you mean `{close}`?")),
         )
     }
 
     fn bad(&self, key: &str, range: Range<usize>, ty: &Type, what: String) -> Diagnostic {
-        Diagnostic::error(Code::BadInput, format!("`{key}` in {}: {what}", self.file.name))
-            .label_in(self.file.clone(), range, format!("expected {ty}"))
-            .help(format!("write it like this: {}", example_of(key, ty, self.program)))
+        Diagnostic::error(
+            Code::BadInput,
+            format!("`{key}` in {}: {what}", self.file.name),
+        )
+        .label_in(self.file.clone(), range, format!("expected {ty}"))
+        .help(format!(
+            "write it like this: {}",
+            example_of(key, ty, self.program)
+        ))
     }
 
     fn item(&self, key: &str, item: &Item, ty: &Type) -> Result<Value, Diagnostic> {
         let range = item.span().unwrap_or(0..0);
         match ty {
-            Type::Table { key: key_type, value } => {
+            Type::Table {
+                key: key_type,
+                value,
+            } => {
                 let Some(table) = item.as_table_like() else {
                     return Err(self.bad(key, range, ty, "this is not a table".into()));
                 };
-                self.table(key, table, key_type, value).map(|t| Value::Table(Arc::new(t)))
+                self.table(key, table, key_type, value)
+                    .map(|t| Value::Table(Arc::new(t)))
             }
             Type::Series(value) => {
                 let Some(table) = item.as_table_like() else {
                     return Err(self.bad(key, range, ty, "this is not a table of dates".into()));
                 };
-                self.series(key, table, value).map(|s| Value::Series(Arc::new(s)))
+                self.series(key, table, value)
+                    .map(|s| Value::Series(Arc::new(s)))
             }
             _ => match item.as_value() {
                 Some(v) => self.scalar(key, v, ty),
@@ -182,13 +225,21 @@ impl Reader<'_> {
     ) -> Result<Table, Diagnostic> {
         let mut entries = Vec::new();
         for (k, item) in table.iter() {
-            let range = table.get_key_value(k).and_then(|(key, _)| key.span()).unwrap_or(0..0);
+            let range = table
+                .get_key_value(k)
+                .and_then(|(key, _)| key.span())
+                .unwrap_or(0..0);
             let field = format!("{name}.{k}");
             let key = match key_type {
                 KeyType::Year => match k.trim().parse::<i64>() {
                     Ok(year) => Key::Year(year),
                     Err(_) => {
-                        return Err(self.bad(&field, range, &Type::YEAR, "the key is not a year".into()))
+                        return Err(self.bad(
+                            &field,
+                            range,
+                            &Type::YEAR,
+                            "the key is not a year".into(),
+                        ))
                     }
                 },
                 KeyType::Label => Key::Label(Arc::from(k)),
@@ -208,7 +259,10 @@ impl Reader<'_> {
     fn series(&self, name: &str, table: &dyn TableLike, ty: &Type) -> Result<Series, Diagnostic> {
         let mut points = Vec::new();
         for (k, item) in table.iter() {
-            let range = table.get_key_value(k).and_then(|(key, _)| key.span()).unwrap_or(0..0);
+            let range = table
+                .get_key_value(k)
+                .and_then(|(key, _)| key.span())
+                .unwrap_or(0..0);
             let field = format!("{name}.{k}");
             let Ok(date) = NaiveDate::parse_from_str(k.trim(), "%Y-%m-%d") else {
                 return Err(self.bad(&field, range, &Type::Date, "the key is not a date".into()));
@@ -267,8 +321,15 @@ impl Reader<'_> {
                 _ => Err(bad("this is not a text")),
             },
             Type::Choice(c) => {
-                let variants = self.program.choices.get(*c as usize).cloned().unwrap_or_default();
-                let Toml::String(s) = value else { return Err(bad("this is not one of the choices")) };
+                let variants = self
+                    .program
+                    .choices
+                    .get(*c as usize)
+                    .cloned()
+                    .unwrap_or_default();
+                let Toml::String(s) = value else {
+                    return Err(bad("this is not one of the choices"));
+                };
                 let wanted = s.value().trim();
                 match variants.iter().position(|v| v == wanted) {
                     Some(i) => Ok(Value::Choice(i as u32)),
@@ -276,7 +337,10 @@ impl Reader<'_> {
                         let hint = closest(wanted, variants.iter().map(String::as_str))
                             .map(|c| format!(" (did you mean `{c}`?)"))
                             .unwrap_or_default();
-                        Err(bad(&format!("`{wanted}` is not one of {}{hint}", variants.join(", "))))
+                        Err(bad(&format!(
+                            "`{wanted}` is not one of {}{hint}",
+                            variants.join(", ")
+                        )))
                     }
                 }
             }
@@ -293,8 +357,10 @@ fn parse_number(text: &str) -> Option<Decimal> {
         .iter()
         .find_map(|u| trimmed.strip_suffix(u))
         .unwrap_or(trimmed);
-    let digits: String =
-        without_unit.chars().filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '+')).collect();
+    let digits: String = without_unit
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '+'))
+        .collect();
     if digits.is_empty() || digits.contains(['e', 'E', 'i', 'n']) {
         return None;
     }
@@ -305,25 +371,47 @@ fn parse_number(text: &str) -> Option<Decimal> {
 pub fn example_of(key: &str, ty: &Type, program: &Program) -> String {
     let scalar = |t: &Type| -> String {
         match t {
-            Type::Number { kind: NumKind::Percent, .. } => "98.5   (meaning 98.5 %)".into(),
-            Type::Number { kind: NumKind::Year, .. } => "2021".into(),
-            Type::Number { kind: NumKind::Integer, .. } => "3".into(),
+            Type::Number {
+                kind: NumKind::Percent,
+                ..
+            } => "98.5   (meaning 98.5 %)".into(),
+            Type::Number {
+                kind: NumKind::Year,
+                ..
+            } => "2021".into(),
+            Type::Number {
+                kind: NumKind::Integer,
+                ..
+            } => "3".into(),
             Type::Number { dim, .. } if dim.money == 1 => "1234567.89".into(),
             Type::Number { .. } => "100".into(),
             Type::Date => "2021-05-01".into(),
             Type::Bool => "true".into(),
             Type::Text => "\"…\"".into(),
             Type::Choice(c) => {
-                let variants = program.choices.get(*c as usize).cloned().unwrap_or_default();
-                format!("\"{}\"   (one of {})", variants.first().cloned().unwrap_or_default(), variants.join(", "))
+                let variants = program
+                    .choices
+                    .get(*c as usize)
+                    .cloned()
+                    .unwrap_or_default();
+                format!(
+                    "\"{}\"   (one of {})",
+                    variants.first().cloned().unwrap_or_default(),
+                    variants.join(", ")
+                )
             }
             _ => "…".into(),
         }
     };
     let leaf = key.rsplit('.').next().unwrap_or(key);
     match ty {
-        Type::Table { key: KeyType::Year, value } => format!("[{leaf}] then lines like `2019 = {}`", scalar(value)),
-        Type::Table { value, .. } => format!("[{leaf}] then lines like `\"name\" = {}`", scalar(value)),
+        Type::Table {
+            key: KeyType::Year,
+            value,
+        } => format!("[{leaf}] then lines like `2019 = {}`", scalar(value)),
+        Type::Table { value, .. } => {
+            format!("[{leaf}] then lines like `\"name\" = {}`", scalar(value))
+        }
         Type::Series(value) => format!("[{leaf}] then lines like `2020-05-01 = {}`", scalar(value)),
         t => format!("{leaf} = {}", scalar(t)),
     }
@@ -337,7 +425,10 @@ mod tests {
     fn numbers_are_read_from_text() {
         assert_eq!(parse_number("1_234.50"), Decimal::from_str("1234.50").ok());
         assert_eq!(parse_number("98.5 %"), Decimal::from_str("98.5").ok());
-        assert_eq!(parse_number("95 000 000 kr"), Decimal::from_str("95000000").ok());
+        assert_eq!(
+            parse_number("95 000 000 kr"),
+            Decimal::from_str("95000000").ok()
+        );
         assert_eq!(parse_number("nan"), None);
         assert_eq!(parse_number("1e3"), None);
         assert_eq!(parse_number(""), None);

@@ -47,7 +47,13 @@ pub fn trace(program: &Program, plan: &Plan, evaluation: &Evaluation, inputs: &I
             let origin = if s.is_input() {
                 Some(match inputs.origin(slot) {
                     Some((file, range, _)) => {
-                        let line = file.text.get(..range.start).unwrap_or("").matches('\n').count() + 1;
+                        let line = file
+                            .text
+                            .get(..range.start)
+                            .unwrap_or("")
+                            .matches('\n')
+                            .count()
+                            + 1;
                         format!("{}:{line}", file.name)
                     }
                     None if inputs.value(slot).is_some() => String::from("given"),
@@ -61,7 +67,11 @@ pub fn trace(program: &Program, plan: &Plan, evaluation: &Evaluation, inputs: &I
                 kind,
                 formula,
                 value: evaluation.values[slot as usize].clone(),
-                uses: s.uses.iter().map(|&u| (u, evaluation.values[u as usize].clone())).collect(),
+                uses: s
+                    .uses
+                    .iter()
+                    .map(|&u| (u, evaluation.values[u as usize].clone()))
+                    .collect(),
                 origin,
             }
         })

@@ -12,7 +12,11 @@ use super::merge::ValueDecl;
 /// The slots a declaration's formula (or an input's default) uses, in order of appearance.
 pub(super) fn uses(decl: &ValueDecl, names: &HashMap<String, SlotId>) -> Vec<SlotId> {
     match decl {
-        ValueDecl::Input(i) => i.default.as_ref().map(|d| names_used(d, names)).unwrap_or_default(),
+        ValueDecl::Input(i) => i
+            .default
+            .as_ref()
+            .map(|d| names_used(d, names))
+            .unwrap_or_default(),
         ValueDecl::Value(v) => names_used(&v.expr, names),
     }
 }
@@ -119,7 +123,11 @@ fn cycle_error(values: &[ValueDecl], cycle: &[usize], sources: &Sources) -> Diag
     let mut d = Diagnostic::error(Code::Cycle, title);
     for (k, &i) in cycle.iter().enumerate() {
         let next = cycle[(k + 1) % cycle.len()];
-        d = d.label(sources, values[i].name().span, format!("uses `{}`", name(next)));
+        d = d.label(
+            sources,
+            values[i].name().span,
+            format!("uses `{}`", name(next)),
+        );
     }
     d.help("a value cannot depend on itself; compute one of them from inputs or parameters instead")
 }
@@ -148,8 +156,15 @@ pub(super) fn params_without_inputs(
                         slot.name, slots[input as usize].name
                     ),
                 )
-                .label(sources, slot.span, "a param is a fixed figure of the agreement")
-                .help(format!("write `define {}` for a formula over inputs", slot.name)),
+                .label(
+                    sources,
+                    slot.span,
+                    "a param is a fixed figure of the agreement",
+                )
+                .help(format!(
+                    "write `define {}` for a formula over inputs",
+                    slot.name
+                )),
             );
         }
     }

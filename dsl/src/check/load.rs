@@ -38,13 +38,19 @@ pub(super) fn chain(
                     .map_err(|d| d.title)
             });
             match loaded {
-                Ok((base_name, _)) if base_name == name || seen.contains(&base_name) || seen.len() >= MAX_BASES => {
+                Ok((base_name, _))
+                    if base_name == name
+                        || seen.contains(&base_name)
+                        || seen.len() >= MAX_BASES =>
+                {
                     return Err(vec![Diagnostic::error(
                         Code::BaseCycle,
                         format!("`{base}` extends itself, directly or through its bases"),
                     )
                     .label(sources, *span, "this base leads back here")
-                    .help("an agreement extends a base, which may extend another; never in a circle")]);
+                    .help(
+                        "an agreement extends a base, which may extend another; never in a circle",
+                    )]);
                 }
                 Ok(base) => next = Some(base),
                 Err(why) => {
@@ -53,7 +59,9 @@ pub(super) fn chain(
                         format!("cannot find the base agreement `{base}`"),
                     )
                     .label(sources, *span, why)
-                    .help("name a bundled agreement (`takst list`) or a rule file next to this one")]);
+                    .help(
+                        "name a bundled agreement (`takst list`) or a rule file next to this one",
+                    )]);
                 }
             }
         }

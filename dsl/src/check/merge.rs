@@ -67,7 +67,13 @@ pub(super) fn merge<'a>(
         checks: checks
             .items
             .into_iter()
-            .filter_map(|(_, i)| if let Item::Check(c) = i { Some(c) } else { None })
+            .filter_map(|(_, i)| {
+                if let Item::Check(c) = i {
+                    Some(c)
+                } else {
+                    None
+                }
+            })
             .collect(),
         parts: parts
             .items
@@ -122,7 +128,11 @@ struct Layer<T> {
 
 impl<'a, T: Declared<'a> + Copy> Layer<T> {
     fn new(what: &'static str) -> Self {
-        Layer { what, items: Vec::new(), index: HashMap::new() }
+        Layer {
+            what,
+            items: Vec::new(),
+            index: HashMap::new(),
+        }
     }
 
     fn add(&mut self, file: FileId, item: T, sources: &Sources) -> Option<Diagnostic> {
@@ -138,7 +148,10 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
                 Some(
                     Diagnostic::error(
                         Code::OverrideWithoutBase,
-                        format!("`{}` overrides a {} that no base agreement declares", name.text, self.what),
+                        format!(
+                            "`{}` overrides a {} that no base agreement declares",
+                            name.text, self.what
+                        ),
                     )
                     .label(sources, name.span, "not declared by any base")
                     .help(help),
@@ -153,9 +166,14 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
                 let (earlier_file, earlier) = self.items[at];
                 if earlier_file == file || !is_override {
                     let help = if earlier_file == file {
-                        format!("rename one of them, or remove one: a {} is declared once", self.what)
+                        format!(
+                            "rename one of them, or remove one: a {} is declared once",
+                            self.what
+                        )
                     } else {
-                        format!("to replace the base's rule, write `override` before the declaration")
+                        format!(
+                            "to replace the base's rule, write `override` before the declaration"
+                        )
                     };
                     Some(
                         Diagnostic::error(

@@ -35,8 +35,12 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
     let mut diagnostics = Vec::new();
 
     let merged = merge::merge(&chain, &sources, &mut diagnostics);
-    let names: HashMap<String, SlotId> =
-        merged.values.iter().enumerate().map(|(i, v)| (v.name().text.clone(), i as SlotId)).collect();
+    let names: HashMap<String, SlotId> = merged
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name().text.clone(), i as SlotId))
+        .collect();
 
     let mut typer = typing::Typer::new(&sources, &names, &mut diagnostics);
     let declared: Vec<Option<Type>> = merged
@@ -48,17 +52,27 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         })
         .collect();
 
-    let uses: Vec<Vec<SlotId>> = merged.values.iter().map(|v| graph::uses(v, &names)).collect();
+    let uses: Vec<Vec<SlotId>> = merged
+        .values
+        .iter()
+        .map(|v| graph::uses(v, &names))
+        .collect();
     let (order, in_cycle) = graph::order(&merged.values, &uses, &sources, typer.diagnostics());
 
     // Type every slot after the slots it uses.
-    let mut types: Vec<Type> = declared.iter().map(|t| t.clone().unwrap_or(Type::Error)).collect();
+    let mut types: Vec<Type> = declared
+        .iter()
+        .map(|t| t.clone().unwrap_or(Type::Error))
+        .collect();
     let mut rules: Vec<Option<SlotRule>> = vec![None; merged.values.len()];
     for &slot in &order {
         let i = slot as usize;
         let rule = match &merged.values[i] {
             merge::ValueDecl::Input(input) => {
-                let default = input.default.as_ref().map(|d| typer.expect(d, &types, &types[i]));
+                let default = input
+                    .default
+                    .as_ref()
+                    .map(|d| typer.expect(d, &types, &types[i]));
                 SlotRule::Input { default }
             }
             merge::ValueDecl::Value(value) => {
@@ -153,7 +167,12 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         return Err(diagnostics);
     }
     let header = chain.last().map(|(_, f)| &f.header);
-    let bases = chain.iter().rev().skip(1).map(|(_, f)| f.header.name.clone()).collect();
+    let bases = chain
+        .iter()
+        .rev()
+        .skip(1)
+        .map(|(_, f)| f.header.name.clone())
+        .collect();
     Ok(Program {
         agreement: AgreementInfo {
             name: header.map(|h| h.name.clone()).unwrap_or_default(),
@@ -192,7 +211,11 @@ fn example(
             givens.push((slot, node));
         }
     }
-    let expects: Vec<_> = e.expects.iter().map(|x| typer.expect(x, &types, &Type::Bool)).collect();
+    let expects: Vec<_> = e
+        .expects
+        .iter()
+        .map(|x| typer.expect(x, &types, &Type::Bool))
+        .collect();
     let mut targets: Vec<SlotId> = Vec::new();
     for x in &e.expects {
         targets.extend(graph::names_used(x, names));
@@ -209,9 +232,12 @@ fn example(
     if !missing.is_empty() {
         let list = missing.join(", ");
         typer.report(
-            Diagnostic::error(Code::MissingInput, format!("the example does not give {list}"))
-                .label(typer.sources(), e.title_span, "this example")
-                .help(format!("add `given {} = …` to the example", missing[0])),
+            Diagnostic::error(
+                Code::MissingInput,
+                format!("the example does not give {list}"),
+            )
+            .label(typer.sources(), e.title_span, "this example")
+            .help(format!("add `given {} = …` to the example", missing[0])),
         );
     }
     ExampleRule {

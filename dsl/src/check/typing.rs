@@ -31,7 +31,13 @@ impl<'a> Typer<'a> {
         names: &'a HashMap<String, SlotId>,
         diagnostics: &'a mut Vec<Diagnostic>,
     ) -> Self {
-        Typer { sources, names, diagnostics, choices: Vec::new(), locals: Vec::new() }
+        Typer {
+            sources,
+            names,
+            diagnostics,
+            choices: Vec::new(),
+            locals: Vec::new(),
+        }
     }
 
     pub(crate) fn diagnostics(&mut self) -> &mut Vec<Diagnostic> {
@@ -51,7 +57,9 @@ impl<'a> Typer<'a> {
     }
 
     fn error(&mut self, code: Code, span: Span, title: String, label: &str, help: String) -> Type {
-        let d = Diagnostic::error(code, title).label(self.sources, span, label).help(help);
+        let d = Diagnostic::error(code, title)
+            .label(self.sources, span, label)
+            .help(help);
         self.diagnostics.push(d);
         Type::Error
     }
@@ -61,7 +69,11 @@ impl<'a> Typer<'a> {
         match &ty.kind {
             TypeExprKind::Scalar(s) => self.scalar_type(s),
             TypeExprKind::Table { value, key } => Type::Table {
-                key: if key.text == "year" { KeyType::Year } else { KeyType::Label },
+                key: if key.text == "year" {
+                    KeyType::Year
+                } else {
+                    KeyType::Label
+                },
                 value: Box::new(self.scalar_type(value)),
             },
             TypeExprKind::Series(value) => Type::Series(Box::new(self.scalar_type(value))),
@@ -109,7 +121,10 @@ impl<'a> Typer<'a> {
         }
         let variant_of = self.choices.iter().any(|c| c.contains(&name.text));
         let help = if variant_of {
-            format!("`{0}` is one of the choices of an input; test it with `is`: `… is {0}`", name.text)
+            format!(
+                "`{0}` is one of the choices of an input; test it with `is`: `… is {0}`",
+                name.text
+            )
         } else {
             super::did_you_mean(
                 &name.text,
@@ -132,7 +147,10 @@ impl<'a> Typer<'a> {
         if let (Type::Choice(c), ExprKind::Name(name)) = (expected, &expr.kind) {
             if !self.names.contains_key(&name.text) {
                 let variant = self.variant(*c, name);
-                return Node { kind: NodeKind::Choice(variant.unwrap_or(0)), span: expr.span };
+                return Node {
+                    kind: NodeKind::Choice(variant.unwrap_or(0)),
+                    span: expr.span,
+                };
             }
         }
         let (node, found) = self.expr(expr, types);
@@ -149,7 +167,11 @@ impl<'a> Typer<'a> {
     }
 
     fn variant(&mut self, choice: u32, name: &Name) -> Option<u32> {
-        let variants = self.choices.get(choice as usize).cloned().unwrap_or_default();
+        let variants = self
+            .choices
+            .get(choice as usize)
+            .cloned()
+            .unwrap_or_default();
         if let Some(i) = variants.iter().position(|v| *v == name.text) {
             return Some(i as u32);
         }
@@ -208,13 +230,20 @@ impl<'a> Typer<'a> {
                 let ty = if ok {
                     ty
                 } else {
-                    let what = if *op == UnaryOp::Not { "yes/no" } else { "a number" };
+                    let what = if *op == UnaryOp::Not {
+                        "yes/no"
+                    } else {
+                        "a number"
+                    };
                     self.error(
                         Code::WrongType,
                         inner.span,
                         format!("expected {what}, found {ty}"),
                         &format!("this is {ty}"),
-                        format!("`{}` applies to {what}", if *op == UnaryOp::Not { "not" } else { "-" }),
+                        format!(
+                            "`{}` applies to {what}",
+                            if *op == UnaryOp::Not { "not" } else { "-" }
+                        ),
                     )
                 };
                 (node(NodeKind::Unary(*op, Box::new(inner_node))), ty)
@@ -225,12 +254,14 @@ impl<'a> Typer<'a> {
                 let (t, tt) = self.expr(table, types);
                 let (k, kt) = self.expr(key, types);
                 let ty = match &tt {
-                    Type::Table { key: KeyType::Year, value } if kt.is_dimensionless() => {
-                        (**value).clone()
-                    }
-                    Type::Table { key: KeyType::Label, value } if kt == Type::Text => {
-                        (**value).clone()
-                    }
+                    Type::Table {
+                        key: KeyType::Year,
+                        value,
+                    } if kt.is_dimensionless() => (**value).clone(),
+                    Type::Table {
+                        key: KeyType::Label,
+                        value,
+                    } if kt == Type::Text => (**value).clone(),
                     Type::Error => Type::Error,
                     _ if kt == Type::Error => Type::Error,
                     Type::Table { .. } => self.error(
@@ -245,7 +276,8 @@ impl<'a> Typer<'a> {
                         span,
                         "a series is read on a date, not with [ ]".into(),
                         "a series of values by date",
-                        "write `series on DATE`, e.g. `discount_rate on date(year - 1, 5, 1)`".into(),
+                        "write `series on DATE`, e.g. `discount_rate on date(year - 1, 5, 1)`"
+                            .into(),
                     ),
                     _ => self.error(
                         Code::WrongType,
@@ -274,7 +306,11 @@ impl<'a> Typer<'a> {
                 };
                 (node(NodeKind::On(Box::new(s), Box::new(d))), ty)
             }
-            ExprKind::Is { subject, negated, variants } => {
+            ExprKind::Is {
+                subject,
+                negated,
+                variants,
+            } => {
                 let (s, st) = self.expr(subject, types);
                 let mut ids = Vec::new();
                 match st {
@@ -294,7 +330,11 @@ impl<'a> Typer<'a> {
                         );
                     }
                 }
-                let kind = NodeKind::Is { subject: Box::new(s), negated: *negated, variants: ids };
+                let kind = NodeKind::Is {
+                    subject: Box::new(s),
+                    negated: *negated,
+                    variants: ids,
+                };
                 (node(kind), Type::Bool)
             }
             ExprKind::When { arms, otherwise } => {
@@ -315,7 +355,13 @@ impl<'a> Typer<'a> {
                     };
                     typed_arms.push((c, v));
                 }
-                (node(NodeKind::When { arms: typed_arms, otherwise: Box::new(other) }), ty)
+                (
+                    node(NodeKind::When {
+                        arms: typed_arms,
+                        otherwise: Box::new(other),
+                    }),
+                    ty,
+                )
             }
             ExprKind::Table(entries) => self.table(span, entries, types),
         }
@@ -366,23 +412,44 @@ impl<'a> Typer<'a> {
         let (kind, ty) = match first_kind {
             // A table keyed by dates is a series: the value on a date is the latest entry.
             Some(2) => {
-                        let nodes = dated.into_iter().map(|(d, v)| (Key::Date(d), v)).collect();
+                let nodes = dated.into_iter().map(|(d, v)| (Key::Date(d), v)).collect();
                 (NodeKind::Table(nodes), Type::Series(Box::new(value_type)))
             }
-            Some(0) => {
-                (NodeKind::Table(out), Type::Table { key: KeyType::Year, value: Box::new(value_type) })
-            }
-            _ => (NodeKind::Table(out), Type::Table { key: KeyType::Label, value: Box::new(value_type) }),
+            Some(0) => (
+                NodeKind::Table(out),
+                Type::Table {
+                    key: KeyType::Year,
+                    value: Box::new(value_type),
+                },
+            ),
+            _ => (
+                NodeKind::Table(out),
+                Type::Table {
+                    key: KeyType::Label,
+                    value: Box::new(value_type),
+                },
+            ),
         };
         (Node { kind, span }, ty)
     }
 
-    fn binary(&mut self, span: Span, op: BinaryOp, a: &Expr, b: &Expr, types: &[Type]) -> (Node, Type) {
+    fn binary(
+        &mut self,
+        span: Span,
+        op: BinaryOp,
+        a: &Expr,
+        b: &Expr,
+        types: &[Type],
+    ) -> (Node, Type) {
         let (left, lt) = self.expr(a, types);
         let (right, rt) = if op == BinaryOp::Where {
             let (key, value) = match &lt {
                 Type::Table { key, value } => {
-                    let key = if *key == KeyType::Year { Type::YEAR } else { Type::Text };
+                    let key = if *key == KeyType::Year {
+                        Type::YEAR
+                    } else {
+                        Type::Text
+                    };
                     (key, (**value).clone())
                 }
                 _ => (Type::Error, Type::Error),
@@ -401,18 +468,33 @@ impl<'a> Typer<'a> {
                 Some(t) => t,
                 None => {
                     let (title, help) = explain_mismatch(op, &lt, &rt);
-                    self.error(Code::UnitMismatch, span, title, "these do not combine", help)
+                    self.error(
+                        Code::UnitMismatch,
+                        span,
+                        title,
+                        "these do not combine",
+                        help,
+                    )
                 }
             }
         };
-        (Node { kind: NodeKind::Binary(op, Box::new(left), Box::new(right)), span }, ty)
+        (
+            Node {
+                kind: NodeKind::Binary(op, Box::new(left), Box::new(right)),
+                span,
+            },
+            ty,
+        )
     }
 
     fn call(&mut self, span: Span, function: &Name, args: &[Expr], types: &[Type]) -> (Node, Type) {
         let typed: Vec<(Node, Type)> = args.iter().map(|a| self.expr(a, types)).collect();
         let Some(builtin) = builtins::lookup(&function.text) else {
             let help = if self.names.contains_key(&function.text) {
-                format!("`{}` is a value, not a function; remove the brackets", function.text)
+                format!(
+                    "`{}` is a value, not a function; remove the brackets",
+                    function.text
+                )
             } else {
                 super::did_you_mean(
                     &function.text,
@@ -427,7 +509,13 @@ impl<'a> Typer<'a> {
                 "no such function",
                 help,
             );
-            return (Node { kind: NodeKind::Bool(false), span }, Type::Error);
+            return (
+                Node {
+                    kind: NodeKind::Bool(false),
+                    span,
+                },
+                Type::Error,
+            );
         };
         let arg_types: Vec<Type> = typed.iter().map(|(_, t)| t.clone()).collect();
         let ty = match builtins::result_type(builtin, &arg_types) {
@@ -435,7 +523,11 @@ impl<'a> Typer<'a> {
             Err(CallError::Arity) => self.error(
                 Code::WrongArguments,
                 span,
-                format!("`{}` does not take {} argument(s)", function.text, args.len()),
+                format!(
+                    "`{}` does not take {} argument(s)",
+                    function.text,
+                    args.len()
+                ),
                 "wrong number of arguments",
                 format!("write {}", builtins::signature(builtin)),
             ),
@@ -451,7 +543,13 @@ impl<'a> Typer<'a> {
             }
         };
         let nodes = typed.into_iter().map(|(n, _)| n).collect();
-        (Node { kind: NodeKind::Call(builtin, nodes), span }, ty)
+        (
+            Node {
+                kind: NodeKind::Call(builtin, nodes),
+                span,
+            },
+            ty,
+        )
     }
 }
 
@@ -483,21 +581,30 @@ fn binary_type(op: BinaryOp, a: &Type, b: &Type) -> Option<Type> {
             if matches!(op, Add | Subtract | Multiply | Divide) =>
         {
             (key == k2).then_some(())?;
-            Some(Type::Table { key: key.clone(), value: Box::new(binary_type(op, value, v2)?) })
+            Some(Type::Table {
+                key: key.clone(),
+                value: Box::new(binary_type(op, value, v2)?),
+            })
         }
         (Type::Table { key, value }, s) | (s, Type::Table { key, value })
-            if matches!(op, Add | Subtract | Multiply | Divide) && !matches!(s, Type::Table { .. }) =>
+            if matches!(op, Add | Subtract | Multiply | Divide)
+                && !matches!(s, Type::Table { .. }) =>
         {
             let inner = if matches!(a, Type::Table { .. }) {
                 binary_type(op, value, s)?
             } else {
                 binary_type(op, s, value)?
             };
-            Some(Type::Table { key: key.clone(), value: Box::new(inner) })
+            Some(Type::Table {
+                key: key.clone(),
+                value: Box::new(inner),
+            })
         }
         _ => match op {
             Add | Subtract => match (a, b) {
-                (Type::Date, Type::Number { dim, .. }) if *dim == Dimension::DAYS => Some(Type::Date),
+                (Type::Date, Type::Number { dim, .. }) if *dim == Dimension::DAYS => {
+                    Some(Type::Date)
+                }
                 (Type::Number { dim, .. }, Type::Date) if *dim == Dimension::DAYS && op == Add => {
                     Some(Type::Date)
                 }

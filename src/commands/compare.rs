@@ -1,0 +1,194 @@
+//! `takst compare`: one input under several agreements, side by side.
+
+use std::path::Path;
+
+use dsl::types::Type;
+use dsl::Diagnostic;
+use engine::Value;
+use serde_json::{json, Map, Value as Json};
+
+use super::eval::{evaluate, exact, json_value, Evaluated};
+use super::{load_program, Outcome};
+use crate::catalog;
+use crate::render::{csv, format_value, Table};
+use crate::{Format, Output};
+
+/// The agreements compared by default: every bundled one that no other extends.
+fn default_agreements() -> Vec<String> {
+    let programs: Vec<(String, dsl::Program)> = catalog::bundled()
+        .filter_map(|(stem, ..)| load_program(stem).ok().map(|p| (stem.to_string(), p)))
+        .collect();
+    programs
+        .iter()
+        .filter(|(_, p)| {
+            !programs
+                .iter()
+                .any(|(_, q)| q.agreement.bases.contains(&p.agreement.name))
+        })
+        .map(|(stem, _)| stem.clone())
+        .collect()
+}
+
+/// A row of the comparison: one named figure under each agreement.
+struct Row {
+    name: String,
+    label: String,
+    cells: Vec<Option<(Value, Type)>>,
+}
+
+/// Compares `part` of several agreements on one input file.
+pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> Outcome {
+    let names = if agreements.is_empty() {
+        default_agreements()
+    } else {
+        agreements.to_vec()
+    };
+    let mut results: Vec<(String, Result<Evaluated, Vec<Diagnostic>>)> = names
+        .iter()
+        .map(|a| (a.clone(), evaluate(a, part, path)))
+        .collect();
+    let mut rows: Vec<Row> = Vec::new();
+    for (column, (_, result)) in results.iter().enumerate() {
+        let Ok(e) = result else { continue };
+        for &s in &e.part().outputs {
+            let slot = e.program.slot(s);
+            let at = match rows.iter().position(|r| r.name == slot.name) {
+                Some(at) => at,
+                None => {
+                    rows.push(Row {
+                        name: slot.name.clone(),
+                        label: slot.label.clone().unwrap_or_else(|| slot.name.clone()),
+                        cells: vec![None; names.len()],
+                    });
+                    rows.len() - 1
+                }
+            };
+            rows[at].cells[column] = Some((e.value(s).clone(), slot.ty.clone()));
+        }
+    }
+    let titles: Vec<String> = results
+        .iter()
+        .map(|(name, r)| match r {
+            Ok(e) => e.program.agreement.name.clone(),
+            Err(_) => name.clone(),
+        })
+        .collect();
+    let program_of = |i: usize| results[i].1.as_ref().ok().map(|e| &e.program);
+    match output.format {
+        Format::Json => {
+            let agreements: Vec<Json> = results
+                .iter()
+                .map(|(name, r)| match r {
+                    Ok(e) => json!({ "name": e.program.agreement.name, "ok": true,
+                        "warnings": e.warnings.iter().map(|w| w.title.clone()).collect::<Vec<_>>() }),
+                    Err(d) => json!({ "name": name, "ok": false,
+                        "errors": d.iter().map(|x| x.title.clone()).collect::<Vec<_>>() }),
+                })
+                .collect();
+            let json_rows: Vec<Json> = rows
+                .iter()
+                .map(|row| {
+                    let values: Map<String, Json> = row
+                        .cells
+                        .iter()
+                        .zip(&titles)
+                        .map(|(c, t)| {
+                            (
+                                t.clone(),
+                                c.as_ref().map_or(Json::Null, |(v, _)| json_value(v)),
+                            )
+                        })
+                        .collect();
+                    json!({ "name": row.name, "label": row.label, "values": values,
+                        "difference": difference(row).map(|d| d.normalize().to_string()) })
+                })
+                .collect();
+            let doc = json!({ "input": path.display().to_string(), "part": part,
+                "agreements": agreements, "rows": json_rows });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Csv => {
+            let mut header = vec![String::from("name")];
+            header.extend(titles.iter().cloned());
+            header.push(String::from("difference"));
+            let csv_rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| {
+                    let mut cells = vec![row.name.clone()];
+                    cells.extend(
+                        row.cells
+                            .iter()
+                            .map(|c| c.as_ref().map_or(String::new(), |(v, _)| exact(v))),
+                    );
+                    cells
+                        .push(difference(row).map_or(String::new(), |d| d.normalize().to_string()));
+                    cells
+                })
+                .collect();
+            print!("{}", csv(&header, &csv_rows));
+        }
+        Format::Table => {
+            println!("Input  {}\nPart   {part}\n", path.display());
+            let mut header: Vec<&str> = vec![""];
+            header.extend(titles.iter().map(String::as_str));
+            header.push("difference");
+            let mut table = Table::new(&header);
+            for row in &rows {
+                let mut cells = vec![row.label.clone()];
+                for (i, cell) in row.cells.iter().enumerate() {
+                    cells.push(match (cell, program_of(i)) {
+                        (Some((v, ty)), Some(p)) => format_value(v, ty, p, output.locale),
+                        _ => String::from("—"),
+                    });
+                }
+                let diff = match (difference(row), row.cells.iter().flatten().next()) {
+                    (Some(d), Some((_, ty))) => program_of(0)
+                        .or_else(|| (1..names.len()).find_map(program_of))
+                        .map(|p| format_value(&Value::Number(d), ty, p, output.locale))
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                cells.push(diff);
+                table.row(cells);
+            }
+            print!("{}", table.render());
+            println!("\n— : the agreement has no such figure. difference: largest minus smallest.");
+        }
+    }
+    let mut diagnostics = Vec::new();
+    let mut failed = false;
+    for (_, result) in results.iter_mut() {
+        match result {
+            Ok(e) => diagnostics.append(&mut e.warnings),
+            Err(errors) => {
+                failed = true;
+                diagnostics.append(errors);
+            }
+        }
+    }
+    if failed {
+        Err(diagnostics)
+    } else {
+        Ok(diagnostics)
+    }
+}
+
+/// Largest minus smallest, for a row of numbers of one unit under at least two agreements.
+fn difference(row: &Row) -> Option<rust_decimal::Decimal> {
+    let numbers: Vec<_> = row
+        .cells
+        .iter()
+        .flatten()
+        .map(|(v, ty)| {
+            v.as_number()
+                .filter(|_| ty.is_number())
+                .map(|n| (n, ty.dimension()))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    if numbers.len() < 2 || numbers.iter().any(|(_, d)| *d != numbers[0].1) {
+        return None;
+    }
+    let max = numbers.iter().map(|(n, _)| *n).max()?;
+    let min = numbers.iter().map(|(n, _)| *n).min()?;
+    Some(max - min)
+}

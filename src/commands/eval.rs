@@ -1,0 +1,327 @@
+//! `takst eval` and `takst run`: one part of one agreement on one input file.
+
+use std::path::Path;
+
+use dsl::program::{PartRule, SlotId};
+use dsl::{Code, Diagnostic, Level, Program};
+use engine::{Evaluation, Inputs, Value};
+use serde_json::{json, Map, Value as Json};
+
+use super::{load_inputs, load_program, Outcome};
+use crate::render::{csv, format_value, Table};
+use crate::{Format, Output};
+
+/// A part evaluated on an input file.
+pub struct Evaluated {
+    pub program: Program,
+    pub part: usize,
+    pub inputs: Inputs,
+    pub evaluation: Evaluation,
+    /// Failed warning checks and likely misspelt input fields.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Evaluated {
+    pub fn part(&self) -> &PartRule {
+        &self.program.parts[self.part]
+    }
+
+    pub fn value(&self, slot: SlotId) -> &Value {
+        &self.evaluation.values[slot as usize]
+    }
+}
+
+/// Evaluates `part` of `agreement` on the input file at `path`.
+pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, Vec<Diagnostic>> {
+    let program = load_program(agreement)?;
+    let Some(index) = program.parts.iter().position(|p| p.name == part) else {
+        let known: Vec<&str> = program.parts.iter().map(|p| p.name.as_str()).collect();
+        return Err(vec![Diagnostic::error(
+            Code::UnknownPart,
+            format!("{} has no part `{part}`", program.agreement.name),
+        )
+        .help(if known.is_empty() {
+            String::from("this agreement declares no parts; it may be a base for others")
+        } else {
+            format!("its parts are: {}", known.join(", "))
+        })]);
+    };
+    let (inputs, mut warnings) = load_inputs(&program, path)?;
+    let plan = &program.parts[index].plan;
+    let evaluation = engine::run(&program, plan, &inputs)
+        .map_err(|e| vec![e.to_diagnostic(&program, &inputs)])?;
+    let mut errors = Vec::new();
+    for finding in &evaluation.findings {
+        let check = &program.checks[finding.check as usize];
+        let citation = check
+            .citation
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
+        let title = format!("{}{citation}", check.message);
+        let d = match check.severity {
+            dsl::program::Severity::Error => Diagnostic::error(Code::CheckFailed, title),
+            dsl::program::Severity::Warning => Diagnostic::warning(Code::CheckFailed, title),
+        }
+        .label(
+            &program.sources,
+            check.span,
+            format!("check `{}`", check.name),
+        )
+        .help(format!(
+            "the figures in {} do not meet this rule of the agreement",
+            path.display()
+        ));
+        if d.level == Level::Error {
+            errors.push(d);
+        } else {
+            warnings.push(d);
+        }
+    }
+    if !errors.is_empty() {
+        errors.extend(warnings);
+        return Err(errors);
+    }
+    Ok(Evaluated {
+        program,
+        part: index,
+        inputs,
+        evaluation,
+        warnings,
+    })
+}
+
+/// Prints one part's results.
+pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome {
+    let e = evaluate(agreement, part, path)?;
+    match output.format {
+        Format::Json => {
+            let mut doc = header_json(&e, path);
+            if output.explain {
+                doc["trace"] = trace_json(&e);
+            }
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Csv => {
+            let header: Vec<String> = ["name", "label", "value", "unit", "section"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let rows: Vec<Vec<String>> = e
+                .part()
+                .outputs
+                .iter()
+                .map(|&s| {
+                    let slot = e.program.slot(s);
+                    vec![
+                        slot.name.clone(),
+                        slot.label.clone().unwrap_or_default(),
+                        exact(e.value(s)),
+                        unit(&slot.ty),
+                        slot.citation.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            print!("{}", csv(&header, &rows));
+        }
+        Format::Table => {
+            let info = &e.program.agreement;
+            println!("Agreement  {}", info.name);
+            if let Some(source) = &info.source {
+                println!("Source     {source}");
+            }
+            println!("Input      {}", path.display());
+            let part = e.part();
+            let label = part
+                .label
+                .as_deref()
+                .map(|l| format!(" — {l}"))
+                .unwrap_or_default();
+            println!("Part       {}{label}\n", part.name);
+            let mut table = Table::new(&["", "value", "section"]);
+            table.left = vec![2];
+            for &s in &part.outputs {
+                let slot = e.program.slot(s);
+                let name = slot.label.clone().unwrap_or_else(|| slot.name.clone());
+                let value = format_value(e.value(s), &slot.ty, &e.program, output.locale);
+                table.row(vec![name, value, slot.citation.clone().unwrap_or_default()]);
+            }
+            print!("{}", table.render());
+            if output.explain {
+                println!("\nHow each figure was computed:\n");
+                print!("{}", explain_text(&e, output));
+            }
+        }
+    }
+    Ok(e.warnings)
+}
+
+/// The trace as text: each figure, its formula, what it used.
+fn explain_text(e: &Evaluated, output: &Output) -> String {
+    let trace = engine::trace(&e.program, &e.part().plan, &e.evaluation, &e.inputs);
+    let mut out = String::new();
+    for step in &trace.steps {
+        let slot = e.program.slot(step.slot);
+        let value = format_value(&step.value, &slot.ty, &e.program, output.locale);
+        let citation = slot
+            .citation
+            .as_deref()
+            .map(|c| format!("  [{c}]"))
+            .unwrap_or_default();
+        let label = slot
+            .label
+            .as_deref()
+            .map(|l| format!("  ({l})"))
+            .unwrap_or_default();
+        out.push_str(&format!("{} = {value}{citation}{label}\n", slot.name));
+        match &step.origin {
+            Some(origin) => out.push_str(&format!("    {} from {origin}\n", step.kind)),
+            None => {
+                out.push_str(&format!("    = {}\n", one_line(&step.formula)));
+                let used: Vec<String> = step
+                    .uses
+                    .iter()
+                    .map(|(u, v)| {
+                        let used = e.program.slot(*u);
+                        format!(
+                            "{} = {}",
+                            used.name,
+                            format_value(v, &used.ty, &e.program, output.locale)
+                        )
+                    })
+                    .collect();
+                if !used.is_empty() {
+                    out.push_str(&format!("    where {}\n", used.join("; ")));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn one_line(formula: &str) -> String {
+    formula.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A value as an exact decimal string (tables as objects).
+pub fn exact(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.normalize().to_string(),
+        other => json_value(other).to_string(),
+    }
+}
+
+/// A value as JSON: numbers as exact decimal strings.
+pub fn json_value(value: &Value) -> Json {
+    match value {
+        Value::Unset => Json::Null,
+        Value::Number(n) => Json::String(n.normalize().to_string()),
+        Value::Date(d) => Json::String(d.to_string()),
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Text(t) => Json::String(t.to_string()),
+        Value::Choice(c) => json!(c),
+        Value::Table(t) => Json::Object(
+            t.entries
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        engine::show_key(k).trim_matches('"').to_string(),
+                        json_value(v),
+                    )
+                })
+                .collect(),
+        ),
+        Value::Series(s) => Json::Object(
+            s.points
+                .iter()
+                .map(|(d, v)| (d.to_string(), json_value(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// A choice as its name, other values as [`json_value`].
+fn json_typed(value: &Value, ty: &dsl::types::Type, program: &Program) -> Json {
+    match (value, ty) {
+        (Value::Choice(c), dsl::types::Type::Choice(id)) => program
+            .choices
+            .get(*id as usize)
+            .and_then(|v| v.get(*c as usize))
+            .map_or(Json::Null, |v| Json::String(v.clone())),
+        _ => json_value(value),
+    }
+}
+
+/// The unit of a type, as a short word for CSV and JSON.
+pub fn unit(ty: &dsl::types::Type) -> String {
+    use dsl::types::{Dimension, NumKind, Type};
+    match ty {
+        Type::Number { dim, kind } if *dim == Dimension::NONE => match kind {
+            NumKind::Percent => "share".into(),
+            NumKind::Year => "year".into(),
+            _ => "number".into(),
+        },
+        Type::Number { dim, .. } => dim.to_string(),
+        Type::Date => "date".into(),
+        Type::Bool => "yes/no".into(),
+        Type::Text | Type::Choice(_) => "text".into(),
+        Type::Table { value, .. } => format!("table of {}", unit(value)),
+        Type::Series(value) => format!("series of {}", unit(value)),
+        Type::Error => String::new(),
+    }
+}
+
+fn header_json(e: &Evaluated, path: &Path) -> Json {
+    let info = &e.program.agreement;
+    let mut values = Map::new();
+    let mut results = Vec::new();
+    for &s in &e.part().outputs {
+        let slot = e.program.slot(s);
+        let value = json_typed(e.value(s), &slot.ty, &e.program);
+        values.insert(slot.name.clone(), value.clone());
+        results.push(json!({
+            "name": slot.name,
+            "label": slot.label,
+            "citation": slot.citation,
+            "unit": unit(&slot.ty),
+            "value": value,
+        }));
+    }
+    json!({
+        "agreement": {
+            "name": info.name,
+            "source": info.source,
+            "valid": info.valid.map(|(a, b)| json!({"from": a.to_string(), "to": b.to_string()})),
+        },
+        "input": path.display().to_string(),
+        "part": e.part().name,
+        "values": values,
+        "results": results,
+        "warnings": e.warnings.iter().map(|w| w.title.clone()).collect::<Vec<_>>(),
+    })
+}
+
+fn trace_json(e: &Evaluated) -> Json {
+    let trace = engine::trace(&e.program, &e.part().plan, &e.evaluation, &e.inputs);
+    trace
+        .steps
+        .iter()
+        .map(|step| {
+            let slot = e.program.slot(step.slot);
+            json!({
+                "name": slot.name,
+                "kind": step.kind,
+                "citation": slot.citation,
+                "label": slot.label,
+                "formula": one_line(&step.formula),
+                "value": json_typed(&step.value, &slot.ty, &e.program),
+                "unit": unit(&slot.ty),
+                "origin": step.origin,
+                "uses": step.uses.iter().map(|(u, v)| {
+                    let used = e.program.slot(*u);
+                    (used.name.clone(), json_typed(v, &used.ty, &e.program))
+                }).collect::<Map<String, Json>>(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,75 @@
+//! The subcommands. Each returns the figures to print, or diagnostics.
+
+mod check;
+mod compare;
+mod eval;
+mod list;
+mod test;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use dsl::{Diagnostic, Program};
+use engine::Inputs;
+
+use crate::catalog;
+use crate::Command;
+
+/// Runs a command; prints diagnostics to stderr; the exit code says if it went well.
+pub fn run(command: Command, color: bool) -> ExitCode {
+    let result = match command {
+        Command::Check { files } => check::run(&files),
+        Command::Test { files } => test::run(&files),
+        Command::Eval {
+            agreement,
+            offer,
+            part,
+            output,
+        } => eval::run(&agreement, &part, &offer, &output),
+        Command::Run {
+            agreement,
+            part,
+            input,
+            output,
+        } => eval::run(&agreement, &part, &input, &output),
+        Command::Compare {
+            offer,
+            agreements,
+            part,
+            output,
+        } => compare::run(&offer, &agreements, &part, &output),
+        Command::List { parts } => list::run(parts.as_deref()),
+    };
+    let (code, diagnostics) = match result {
+        Ok(warnings) => (ExitCode::SUCCESS, warnings),
+        Err(errors) => (ExitCode::FAILURE, errors),
+    };
+    if !diagnostics.is_empty() {
+        eprint!("{}", dsl::diagnostic::render(&diagnostics, color));
+    }
+    code
+}
+
+/// What a command returns: warnings on success, errors on failure.
+pub type Outcome = Result<Vec<Diagnostic>, Vec<Diagnostic>>;
+
+/// Finds and checks an agreement.
+pub fn load_program(agreement: &str) -> Result<Program, Vec<Diagnostic>> {
+    let file = catalog::find(agreement).map_err(|d| vec![d])?;
+    dsl::check(&file.name, &file.text, &catalog::Files)
+}
+
+/// Reads the bundled reference data, then the input file, against a program.
+pub fn load_inputs(
+    program: &Program,
+    path: &Path,
+) -> Result<(Inputs, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut inputs = Inputs::new(program);
+    let mut warnings = Vec::new();
+    for (name, text) in catalog::reference_data() {
+        inputs.read(program, &name, text)?;
+    }
+    let text = catalog::read_file(path).map_err(|d| vec![d])?;
+    warnings.extend(inputs.read(program, &path.display().to_string(), &text)?);
+    Ok((inputs, warnings))
+}

@@ -1,0 +1,135 @@
+//! Formatting a value by its type: `1.234.567,89 kr` (Danish) or `1,234,567.89 kr` (English).
+
+use dsl::types::{Dimension, KeyType, NumKind, Type};
+use dsl::Program;
+use engine::{show_key, Value};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// How numbers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Locale {
+    /// 1.234.567,89 kr
+    Da,
+    /// 1,234,567.89 kr
+    En,
+}
+
+impl Locale {
+    fn separators(self) -> (char, char) {
+        match self {
+            Locale::Da => ('.', ','),
+            Locale::En => (',', '.'),
+        }
+    }
+
+    /// A number with grouped thousands and exactly `decimals` decimals (rounded half away from zero).
+    pub fn number(self, n: Decimal, decimals: u32) -> String {
+        let rounded = n.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+        self.digits(rounded, Some(decimals))
+    }
+
+    /// A number with as many decimals as it has (trailing zeros dropped).
+    pub fn plain(self, n: Decimal) -> String {
+        self.digits(n.normalize(), None)
+    }
+
+    fn digits(self, n: Decimal, decimals: Option<u32>) -> String {
+        let (group, point) = self.separators();
+        let text = match decimals {
+            Some(d) => format!("{:.*}", d as usize, n.abs()),
+            None => n.abs().to_string(),
+        };
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        let sign = if n.is_sign_negative() && !n.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        if fraction.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{point}{fraction}")
+        }
+    }
+}
+
+/// A value as shown in a table.
+pub fn format_value(value: &Value, ty: &Type, program: &Program, locale: Locale) -> String {
+    match (value, ty) {
+        (Value::Unset, _) => String::from("—"),
+        (Value::Number(n), Type::Number { dim, kind }) => match (*dim, kind) {
+            (Dimension::NONE, NumKind::Percent) => {
+                format!("{} %", locale.plain(round_to(*n * Decimal::ONE_HUNDRED, 4)))
+            }
+            (Dimension::NONE, NumKind::Year) => n.normalize().to_string(),
+            (Dimension::NONE, _) => locale.plain(round_to(*n, 4)),
+            (Dimension::MONEY, _) => format!("{} kr", locale.number(*n, 2)),
+            (Dimension::DAYS, _) => format!("{} days", locale.plain(round_to(*n, 2))),
+            (d, _) if d.money == 1 => format!("{} {d}", locale.number(*n, 2)),
+            (d, _) => format!("{} {d}", locale.plain(round_to(*n, 4))),
+        },
+        (Value::Number(n), _) => locale.plain(*n),
+        (Value::Date(d), _) => d.to_string(),
+        (Value::Bool(b), _) => String::from(if *b { "yes" } else { "no" }),
+        (Value::Text(t), _) => t.to_string(),
+        (Value::Choice(c), Type::Choice(id)) => program
+            .choices
+            .get(*id as usize)
+            .and_then(|v| v.get(*c as usize))
+            .cloned()
+            .unwrap_or_default(),
+        (Value::Choice(c), _) => c.to_string(),
+        (Value::Table(t), Type::Table { value, key }) => {
+            let entries: Vec<String> = t
+                .entries
+                .iter()
+                .map(|(k, v)| {
+                    let k = match key {
+                        KeyType::Year => show_key(k),
+                        KeyType::Label => show_key(k).trim_matches('"').to_string(),
+                    };
+                    format!("{k}: {}", format_value(v, value, program, locale))
+                })
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        (Value::Series(s), Type::Series(value)) => {
+            let entries: Vec<String> = s
+                .points
+                .iter()
+                .map(|(d, v)| format!("{d}: {}", format_value(v, value, program, locale)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        _ => String::from("?"),
+    }
+}
+
+fn round_to(n: Decimal, decimals: u32) -> Decimal {
+    n.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn danish_and_english_amounts() {
+        let n = Decimal::from_str("1234567.891").unwrap();
+        assert_eq!(Locale::Da.number(n, 2), "1.234.567,89");
+        assert_eq!(Locale::En.number(n, 2), "1,234,567.89");
+        assert_eq!(
+            Locale::Da.number(Decimal::from_str("-999.995").unwrap(), 2),
+            "-1.000,00"
+        );
+        assert_eq!(Locale::Da.plain(Decimal::from_str("6.100").unwrap()), "6,1");
+    }
+}
