@@ -211,9 +211,7 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
 pub fn comparable(a: &Type, b: &Type) -> bool {
     match (a, b) {
         (Type::Error, _) | (_, Type::Error) => true,
-        (Type::Number { dim: da, kind: ka }, Type::Number { dim: db, kind: kb }) => {
-            da == db && ((*ka == NumKind::Year) == (*kb == NumKind::Year) || da != &Dimension::NONE)
-        }
+        (Type::Number { dim: da, .. }, Type::Number { dim: db, .. }) => da == db,
         (x, y) => x == y,
     }
 }

@@ -1,0 +1,35 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+/// Loads bases from `agreements/`, as the CLI does for bundled agreements.
+pub struct Agreements;
+
+impl dsl::Loader for Agreements {
+    fn load(&self, name: &str, _from: &str) -> Result<(String, Vec<u8>), String> {
+        let path = root().join("agreements").join(format!("{name}.takst"));
+        std::fs::read(&path)
+            .map(|b| (format!("agreements/{name}.takst"), b))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Checks a rule file's text; diagnostics rendered without colour on failure.
+pub fn check(name: &str, text: &str) -> Result<dsl::Program, String> {
+    dsl::check(name, text, &Agreements).map_err(|d| dsl::diagnostic::render(&d, false))
+}
+
+/// The relative path of a file under the root, with forward slashes.
+#[allow(dead_code)]
+pub fn relative(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+        .replace('\\', "/")
+}
