@@ -33,3 +33,17 @@ pub fn relative(path: &Path) -> String {
         .to_string()
         .replace('\\', "/")
 }
+
+/// Loads bases from the folder of the extending file (named relative to the root).
+#[allow(dead_code)]
+pub struct Siblings;
+
+impl dsl::Loader for Siblings {
+    fn load(&self, name: &str, from: &str) -> Result<(String, Vec<u8>), String> {
+        let folder = Path::new(from).parent().unwrap_or(Path::new(""));
+        let display = folder.join(format!("{name}.takst"));
+        std::fs::read(root().join(&display))
+            .map(|b| (display.display().to_string().replace('\\', "/"), b))
+            .map_err(|_| format!("no file {}", display.display()))
+    }
+}

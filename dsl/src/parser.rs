@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use pest::error::{ErrorVariant, InputLocation};
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
 use rust_decimal::Decimal;
@@ -136,6 +136,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::date => "a date (YYYY-MM-DD)",
         Rule::boolean => "yes or no",
         Rule::name => "a name (letters, digits, _)",
+        Rule::assign => "`=`",
+        Rule::colon => "`:`",
         _ => "a declaration or a formula",
     }
 }
@@ -249,10 +251,10 @@ impl Lower<'_> {
     }
 
     /// Reads the `override`, name, citation and label that open a declaration.
-    fn opening(&self, inner: &mut Pairs<Rule>) -> (Meta, Option<Name>) {
+    fn opening<'i>(&self, inner: &mut Parts<'i>) -> (Meta, Option<Name>) {
         let mut meta = Meta::default();
         let mut name = None;
-        while let Some(pair) = inner.peek() {
+        while let Some(pair) = inner.peek().cloned() {
             match pair.as_rule() {
                 Rule::override_mark => meta.is_override = true,
                 Rule::name if name.is_none() => name = Some(self.name(pair)),
@@ -280,7 +282,7 @@ impl Lower<'_> {
 
     fn input(&self, pair: Pair<Rule>) -> Lowered<Input> {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = parts(pair);
         let (meta, name) = self.opening(&mut inner);
         let name = name.ok_or_else(|| self.missing_name(span))?;
         let mut ty = None;
@@ -308,7 +310,7 @@ impl Lower<'_> {
 
     fn value(&self, pair: Pair<Rule>, kind: ValueKind) -> Lowered<Value> {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = parts(pair);
         let (meta, name) = self.opening(&mut inner);
         let name = name.ok_or_else(|| self.missing_name(span))?;
         let expr = match inner.next() {
@@ -326,7 +328,7 @@ impl Lower<'_> {
 
     fn check(&self, pair: Pair<Rule>) -> Lowered<Check> {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = parts(pair);
         let (meta, name) = self.opening(&mut inner);
         let name = name.ok_or_else(|| self.missing_name(span))?;
         let (Some(condition), Some(severity), Some(message)) =
@@ -351,7 +353,7 @@ impl Lower<'_> {
 
     fn part(&self, pair: Pair<Rule>) -> Part {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = parts(pair);
         let (meta, name) = self.opening(&mut inner);
         let name = name.unwrap_or(Name {
             text: String::new(),
@@ -392,7 +394,7 @@ impl Lower<'_> {
                         .map(|t| t.as_str().trim().to_string())
                 }
                 Rule::given => {
-                    let mut inner = part.into_inner();
+                    let mut inner = parts(part);
                     if let (Some(name), Some(expr)) = (inner.next(), inner.next()) {
                         example.givens.push((self.name(name), self.expr(expr)?));
                     }
@@ -506,20 +508,25 @@ impl Lower<'_> {
     }
 
     fn operation(&self, pair: Pair<Rule>) -> Lowered<Expr> {
-        let operators = pair
+        let operators: Vec<Pair<Rule>> = pair
             .clone()
             .into_inner()
             .filter(|p| is_infix(p.as_rule()))
-            .count();
-        if operators > limits::MAX_OPERATORS {
+            .collect();
+        if let Some(one_too_many) = operators.get(limits::MAX_OPERATORS) {
             return Err(Diagnostic::error(
                 Code::TooDeep,
                 format!(
-                    "a formula with {operators} operators; at most {} are allowed",
+                    "a formula with {} operators; at most {} are allowed",
+                    operators.len(),
                     limits::MAX_OPERATORS
                 ),
             )
-            .label(self.sources, self.span(&pair), "this formula is too long")
+            .label(
+                self.sources,
+                self.span(one_too_many),
+                "one operator too many",
+            )
             .help("break the formula into named definitions with `define`"));
         }
         PRATT
@@ -692,6 +699,17 @@ impl Lower<'_> {
             )
         })
     }
+}
+
+/// The inner pairs of a declaration, without its punctuation.
+type Parts<'i> = std::iter::Peekable<std::vec::IntoIter<Pair<'i, Rule>>>;
+
+fn parts(pair: Pair<'_, Rule>) -> Parts<'_> {
+    let meaningful: Vec<Pair<Rule>> = pair
+        .into_inner()
+        .filter(|p| !matches!(p.as_rule(), Rule::assign | Rule::colon))
+        .collect();
+    meaningful.into_iter().peekable()
 }
 
 fn is_infix(rule: Rule) -> bool {

@@ -113,7 +113,14 @@ pub(super) fn order(
 
 fn cycle_error(values: &[ValueDecl], cycle: &[usize], sources: &Sources) -> Diagnostic {
     let name = |i: usize| values[i].name().text.as_str();
+    // A long circle is named by its first and last few steps.
     let mut chain: Vec<&str> = cycle.iter().map(|&i| name(i)).collect();
+    if chain.len() > 8 {
+        let tail = chain.split_off(chain.len() - 2);
+        chain.truncate(5);
+        chain.push("…");
+        chain.extend(tail);
+    }
     chain.push(name(cycle[0]));
     let title = if cycle.len() == 1 {
         format!("`{}` is defined in terms of itself", name(cycle[0]))
@@ -121,7 +128,7 @@ fn cycle_error(values: &[ValueDecl], cycle: &[usize], sources: &Sources) -> Diag
         format!("circular definition: {}", chain.join(" → "))
     };
     let mut d = Diagnostic::error(Code::Cycle, title);
-    for (k, &i) in cycle.iter().enumerate() {
+    for (k, &i) in cycle.iter().enumerate().take(8) {
         let next = cycle[(k + 1) % cycle.len()];
         d = d.label(
             sources,
