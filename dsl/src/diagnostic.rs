@@ -73,6 +73,8 @@ impl fmt::Display for Code {
 pub enum Level {
     Error,
     Warning,
+    /// Places in other files that explain an error or warning.
+    Note,
 }
 
 /// A labelled place in a source file.
@@ -159,23 +161,30 @@ impl Diagnostic {
         Some(format!("{}:{}:{}", label.source.name, line, column))
     }
 
-    /// Labels in another file than the primary one, as separate diagnostics.
+    /// Labels in other files than the primary one, as one note per file.
     fn foreign_labels(&self) -> Vec<Diagnostic> {
         let Some(primary) = self.labels.first() else {
             return Vec::new();
         };
-        self.labels
-            .iter()
-            .skip(1)
-            .filter(|l| !Arc::ptr_eq(&l.source.text, &primary.source.text))
-            .map(|l| Diagnostic {
-                code: self.code,
-                level: Level::Warning,
-                title: format!("see {}", l.source.name),
-                labels: vec![l.clone()],
-                help: None,
-            })
-            .collect()
+        let mut notes: Vec<Diagnostic> = Vec::new();
+        for label in self.labels.iter().skip(1) {
+            if Arc::ptr_eq(&label.source.text, &primary.source.text) {
+                continue;
+            }
+            let same_file =
+                |n: &&mut Diagnostic| Arc::ptr_eq(&n.labels[0].source.text, &label.source.text);
+            match notes.iter_mut().find(same_file) {
+                Some(note) => note.labels.push(label.clone()),
+                None => notes.push(Diagnostic {
+                    code: self.code,
+                    level: Level::Note,
+                    title: format!("see {}", label.source.name),
+                    labels: vec![label.clone()],
+                    help: None,
+                }),
+            }
+        }
+        notes
     }
 }
 
@@ -196,6 +205,7 @@ impl miette::Diagnostic for Diagnostic {
         Some(match self.level {
             Level::Error => miette::Severity::Error,
             Level::Warning => miette::Severity::Warning,
+            Level::Note => miette::Severity::Advice,
         })
     }
 

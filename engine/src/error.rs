@@ -8,7 +8,7 @@ use dsl::{Code, Diagnostic};
 use crate::inputs::Inputs;
 
 /// A failure while evaluating a checked program.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EvalError {
     pub code: Code,
     pub title: String,
@@ -49,8 +49,21 @@ impl EvalError {
             }
             _ => self.title.clone(),
         };
-        let mut d = Diagnostic::error(self.code, title).label(&program.sources, self.span, "here");
-        if let Some(slot) = self.slot {
+        let mut d = Diagnostic::error(self.code, title);
+        if let (Code::MissingInput, Some(file), Some(slot)) =
+            (self.code, inputs.last_file(), self.slot)
+        {
+            let name = &program.slot(slot).name;
+            d = d.label_in(file.clone(), 0..0, format!("this file has no `{name}`"));
+        }
+        let here = if self.code == Code::MissingInput {
+            "declared here"
+        } else {
+            "here"
+        };
+        let d = d.label(&program.sources, self.span, here);
+        let mut d = d;
+        if let (Some(slot), false) = (self.slot, self.code == Code::MissingInput) {
             for input in inputs_behind(program, slot).into_iter().take(4) {
                 if let Some((file, range, value)) = inputs.origin(input) {
                     let name = &program.slot(input).name;

@@ -8,7 +8,9 @@
 use std::sync::Arc;
 
 use chrono::{Datelike, Days, NaiveDate};
-use dsl::program::{BinaryOp, Key, Local, Node, NodeKind, Plan, Program, SlotRule, UnaryOp};
+use dsl::program::{
+    BinaryOp, Key, Local, Node, NodeKind, PartRule, Plan, Program, SlotRule, UnaryOp,
+};
 use dsl::Code;
 use rust_decimal::Decimal;
 
@@ -32,25 +34,27 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
 }
 
-/// Evaluates `plan` with the given inputs.
-pub fn run(program: &Program, plan: &Plan, inputs: &Inputs) -> Result<Evaluation, EvalError> {
+/// Evaluates a part with the given inputs; fails if any of its results fails.
+pub fn run(program: &Program, part: &PartRule, inputs: &Inputs) -> Result<Evaluation, EvalError> {
     let mut values = vec![Value::Unset; program.slots.len()];
-    for &slot in &plan.inputs {
+    for &slot in &part.plan.inputs {
         if let Some(v) = inputs.value(slot) {
             values[slot as usize] = v.clone();
         }
     }
-    let findings = evaluate(program, plan, &mut values)?;
+    let findings = evaluate(program, &part.plan, &mut values);
+    for &output in &part.outputs {
+        if let Value::Failed(error) = &values[output as usize] {
+            return Err((**error).clone());
+        }
+    }
     Ok(Evaluation { values, findings })
 }
 
 /// Evaluates `plan` into `values`, which holds the inputs (and any fixed slots).
-/// Slots already set are kept: that is how inputs and givens enter.
-pub fn evaluate(
-    program: &Program,
-    plan: &Plan,
-    values: &mut [Value],
-) -> Result<Vec<Finding>, EvalError> {
+/// Slots already set are kept: that is how inputs and givens enter. A slot
+/// that fails holds [`Value::Failed`]; a check that cannot be evaluated is skipped.
+pub fn evaluate(program: &Program, plan: &Plan, values: &mut [Value]) -> Vec<Finding> {
     for &slot in &plan.order {
         let s = slot as usize;
         if !matches!(values[s], Value::Unset) {
@@ -73,19 +77,19 @@ pub fn evaluate(
                 program,
             ))),
         };
-        values[s] = value.map_err(|mut e| {
+        values[s] = value.unwrap_or_else(|mut e| {
             e.slot.get_or_insert(slot);
-            e
-        })?;
+            Value::Failed(Arc::new(e))
+        });
     }
     let mut findings = Vec::new();
     for &check in &plan.checks {
         let rule = &program.checks[check as usize];
-        if eval(&rule.condition, values, None)? != Value::Bool(true) {
+        if let Ok(Value::Bool(false)) = eval(&rule.condition, values, None) {
             findings.push(Finding { check });
         }
     }
-    Ok(findings)
+    findings
 }
 
 type Locals<'a> = Option<(&'a Value, &'a Value)>;
@@ -107,7 +111,10 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
         NodeKind::Bool(b) => Value::Bool(*b),
         NodeKind::Text(t) => Value::Text(t.clone()),
         NodeKind::Choice(c) => Value::Choice(*c),
-        NodeKind::Slot(slot) => values[*slot as usize].clone(),
+        NodeKind::Slot(slot) => match &values[*slot as usize] {
+            Value::Failed(error) => return Err((**error).clone()),
+            value => value.clone(),
+        },
         NodeKind::Local(which) => match (which, locals) {
             (Local::Key, Some((k, _))) => k.clone(),
             (Local::Value, Some((_, v))) => v.clone(),

@@ -73,6 +73,11 @@ impl Inputs {
         Some((file, g.range.clone(), g.shown.as_str()))
     }
 
+    /// The last file read (the user's input file), if any.
+    pub fn last_file(&self) -> Option<&SourceFile> {
+        self.files.last()
+    }
+
     /// The names of the files read, in order.
     pub fn file_names(&self) -> Vec<&str> {
         self.files.iter().map(|f| f.name.as_str()).collect()

@@ -15,7 +15,7 @@
 //! let mut inputs = engine::Inputs::new(&program);
 //! inputs.read(&program, "offer.toml", "cost = 36_500_000\nplaces = 100").unwrap();
 //! let part = program.part("tariff").unwrap();
-//! let result = engine::run(&program, &part.plan, &inputs).unwrap();
+//! let result = engine::run(&program, part, &inputs).unwrap();
 //! let slot = program.slot_id("tariff_per_day").unwrap();
 //! assert_eq!(result.values[slot as usize], engine::Value::Number(1000.into()));
 //! ```

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::error::EvalError;
+
 pub use dsl::program::Key;
 
 /// A value of any type.
@@ -24,6 +26,9 @@ pub enum Value {
     Choice(u32),
     Table(Arc<Table>),
     Series(Arc<Series>),
+    /// A slot whose evaluation failed. It is an error only where it is used:
+    /// an input needed in a branch that is not taken does no harm.
+    Failed(Arc<EvalError>),
 }
 
 /// Entries by key, in the order they were given (years ascending when read from a file).

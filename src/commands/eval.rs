@@ -47,8 +47,7 @@ pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, V
         })]);
     };
     let (inputs, mut warnings) = load_inputs(&program, path)?;
-    let plan = &program.parts[index].plan;
-    let evaluation = engine::run(&program, plan, &inputs)
+    let evaluation = engine::run(&program, &program.parts[index], &inputs)
         .map_err(|e| vec![e.to_diagnostic(&program, &inputs)])?;
     let mut errors = Vec::new();
     for finding in &evaluation.findings {
@@ -214,7 +213,7 @@ pub fn exact(value: &Value) -> String {
 /// A value as JSON: numbers as exact decimal strings.
 pub fn json_value(value: &Value) -> Json {
     match value {
-        Value::Unset => Json::Null,
+        Value::Unset | Value::Failed(_) => Json::Null,
         Value::Number(n) => Json::String(n.normalize().to_string()),
         Value::Date(d) => Json::String(d.to_string()),
         Value::Bool(b) => Json::Bool(*b),

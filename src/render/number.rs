@@ -63,7 +63,7 @@ impl Locale {
 /// A value as shown in a table.
 pub fn format_value(value: &Value, ty: &Type, program: &Program, locale: Locale) -> String {
     match (value, ty) {
-        (Value::Unset, _) => String::from("—"),
+        (Value::Unset, _) | (Value::Failed(_), _) => String::from("—"),
         (Value::Number(n), Type::Number { dim, kind }) => match (*dim, kind) {
             (Dimension::NONE, NumKind::Percent) => {
                 format!("{} %", locale.plain(round_to(*n * Decimal::ONE_HUNDRED, 4)))
