@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests.
+#![allow(dead_code)] // each test crate uses a different part of this module
 
 use std::path::{Path, PathBuf};
 

@@ -251,7 +251,8 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
                 };
             }
             let first = args.first().ok_or(CallError::Arity)?;
-            if !first.is_number() && !(*first == Type::Date && builtin != Average) {
+            let ordered = first.is_number() || (*first == Type::Date && builtin != Average);
+            if !ordered {
                 return Err(CallError::Argument(0, "a number".into()));
             }
             let mut ty = first.clone();

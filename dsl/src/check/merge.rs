@@ -171,9 +171,7 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
                             self.what
                         )
                     } else {
-                        format!(
-                            "to replace the base's rule, write `override` before the declaration"
-                        )
+                        "to replace the base's rule, write `override` before the declaration".to_string()
                     };
                     Some(
                         Diagnostic::error(
