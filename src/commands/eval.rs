@@ -47,8 +47,15 @@ pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, V
         })]);
     };
     let (inputs, mut warnings) = load_inputs(&program, path)?;
-    let evaluation = engine::run(&program, &program.parts[index], &inputs)
-        .map_err(|e| vec![e.to_diagnostic(&program, &inputs)])?;
+    let evaluation = match engine::run(&program, &program.parts[index], &inputs) {
+        Ok(evaluation) => evaluation,
+        Err(e) => {
+            // A misspelt field often explains a missing input: show both.
+            let mut errors = vec![e.to_diagnostic(&program, &inputs)];
+            errors.append(&mut warnings);
+            return Err(errors);
+        }
+    };
     let mut errors = Vec::new();
     for finding in &evaluation.findings {
         let check = &program.checks[finding.check as usize];
@@ -256,7 +263,7 @@ pub fn unit(ty: &dsl::types::Type) -> String {
     use dsl::types::{Dimension, NumKind, Type};
     match ty {
         Type::Number { dim, kind } if *dim == Dimension::NONE => match kind {
-            NumKind::Percent => "share".into(),
+            NumKind::Percent => "fraction".into(),
             NumKind::Year => "year".into(),
             _ => "number".into(),
         },

@@ -1,0 +1,9 @@
+//! Command-line cases as files: tests/cli/*.toml (arguments, exit code, output),
+//! run against the real binary.
+
+#[test]
+fn cli_cases() {
+    trycmd::TestCases::new()
+        .register_bin("takst", std::path::Path::new(env!("CARGO_BIN_EXE_takst")))
+        .case("tests/cli/*.toml");
+}
