@@ -22,6 +22,7 @@ pub enum Builtin {
     Share,
     Allocate,
     Has,
+    Merge,
     Date,
     DaysInYear,
     DaysInMonth,
@@ -102,6 +103,12 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
         Builtin::Has,
         "has(table, key)",
         "yes if the table has the key",
+    ),
+    (
+        "merge",
+        Builtin::Merge,
+        "merge(table, table)",
+        "the entries of both tables; the second wins where both have a key",
     ),
     ("date", Builtin::Date, "date(year, month, day)", "a date"),
     (
@@ -332,6 +339,21 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
                 Ok(Type::Bool)
             } else {
                 Err(CallError::Argument(1, "a key of the table".into()))
+            }
+        }
+        Merge => {
+            arity(2)?;
+            let (k1, v1) = table(0)?;
+            let (k2, v2) = table(1)?;
+            match (k1 == k2, unify(v1, v2)) {
+                (true, Some(value)) => Ok(Type::Table {
+                    key: k1.clone(),
+                    value: Box::new(value),
+                }),
+                _ => Err(CallError::Argument(
+                    1,
+                    format!("a table like the first, {}", args[0]),
+                )),
             }
         }
         Date => {

@@ -157,6 +157,16 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             };
             Value::Bool(key.is_some_and(|k| t.get(&k).is_some()))
         }
+        Merge => {
+            let mut entries = table(0).unwrap_or_default().entries.clone();
+            for (key, value) in &table(1).unwrap_or_default().entries {
+                match entries.iter_mut().find(|(k, _)| k == key) {
+                    Some(entry) => entry.1 = value.clone(),
+                    None => entries.push((key.clone(), value.clone())),
+                }
+            }
+            Value::Table(Arc::new(Table { entries }))
+        }
         Date => {
             let (y, m, d) = (year(0)?, whole(1)?, whole(2)?);
             let made = u32::try_from(m)

@@ -92,6 +92,8 @@ fn tables() {
           expect sum(parts) == 3_226_950 kr
           expect has(revenue, "m1") and not has(revenue, "m3")
           expect (revenue × 2)["m1"] == 4_290_210 kr
+          expect count(merge(revenue, { m3: 1 kr, m1: 2 kr })) == 4
+          expect merge(revenue, { m1: 2 kr })["m1"] == 2 kr
         }"#,
     );
 }

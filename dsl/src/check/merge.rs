@@ -171,7 +171,8 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
                             self.what
                         )
                     } else {
-                        "to replace the base's rule, write `override` before the declaration".to_string()
+                        "to replace the base's rule, write `override` before the declaration"
+                            .to_string()
                     };
                     Some(
                         Diagnostic::error(
