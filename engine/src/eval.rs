@@ -309,7 +309,23 @@ fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<Value, Eval
                 _ => Ok(Value::Bool(compare(op, x.cmp(&y)))),
             }
         }
-        (Value::Table(t), Value::Table(u)) if matches!(op, Add | Subtract | Multiply | Divide) => {
+        (Value::Table(t), Value::Table(u)) if matches!(op, Add | Subtract) => {
+            // Adding tables adds by key; a key missing on one side counts as 0
+            // there (a municipality that bought places in one year only).
+            let zero = Value::Number(Decimal::ZERO);
+            let mut entries = Vec::with_capacity(t.entries.len().max(u.entries.len()));
+            for (key, x) in &t.entries {
+                entries.push((
+                    key.clone(),
+                    binary(node, op, x, u.get(key).unwrap_or(&zero))?,
+                ));
+            }
+            for (key, y) in u.entries.iter().filter(|(k, _)| t.get(k).is_none()) {
+                entries.push((key.clone(), binary(node, op, &zero, y)?));
+            }
+            Ok(Value::Table(Arc::new(Table { entries })))
+        }
+        (Value::Table(t), Value::Table(u)) if matches!(op, Multiply | Divide) => {
             let mut entries = Vec::with_capacity(t.entries.len());
             for (key, x) in &t.entries {
                 let Some(y) = u.get(key) else {
@@ -318,7 +334,7 @@ fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<Value, Eval
                         node.span,
                         format!("the right-hand table has no entry for {}", show_key(key)),
                     )
-                    .help("tables combined entry by entry need the same keys"));
+                    .help("tables multiplied or divided entry by entry need the same keys"));
                 };
                 entries.push((key.clone(), binary(node, op, x, y)?));
             }
