@@ -193,7 +193,10 @@ pub enum BinaryOp {
     NotEqual,
     And,
     Or,
+    /// `table where condition`
     Where,
+    /// `table each formula`
+    Each,
 }
 
 /// Operators with one operand.

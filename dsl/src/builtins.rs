@@ -23,6 +23,7 @@ pub enum Builtin {
     Allocate,
     Has,
     Merge,
+    Months,
     Date,
     DaysInYear,
     DaysInMonth,
@@ -109,6 +110,12 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
         Builtin::Merge,
         "merge(table, table)",
         "the entries of both tables; the second wins where both have a key",
+    ),
+    (
+        "months",
+        Builtin::Months,
+        "months(from, to)",
+        "the months from one date to another (both included): a table of the days of each",
     ),
     ("date", Builtin::Date, "date(year, month, day)", "a date"),
     (
@@ -334,12 +341,22 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
             let ok = match (key, &args[1]) {
                 (KeyType::Year, t) => t.is_dimensionless(),
                 (KeyType::Label, t) => *t == Type::Text,
+                (KeyType::Date, t) => *t == Type::Date,
             };
             if ok {
                 Ok(Type::Bool)
             } else {
                 Err(CallError::Argument(1, "a key of the table".into()))
             }
+        }
+        Months => {
+            arity(2)?;
+            date(0)?;
+            date(1)?;
+            Ok(Type::Table {
+                key: KeyType::Date,
+                value: Box::new(Type::DAYS),
+            })
         }
         Merge => {
             arity(2)?;

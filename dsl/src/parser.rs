@@ -124,7 +124,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::when_arm => "`when … then …`",
         Rule::add | Rule::subtract | Rule::multiply | Rule::divide => "an operator",
         Rule::le | Rule::ge | Rule::ne | Rule::eq | Rule::lt | Rule::gt => "a comparison",
-        Rule::and | Rule::or | Rule::not | Rule::filter => "an operator",
+        Rule::and | Rule::or | Rule::not | Rule::filter | Rule::each => "an operator",
         Rule::negate => "`-`",
         Rule::index => "`[`",
         Rule::on_date => "`on`",
@@ -152,7 +152,7 @@ fn join_or(items: &[&str]) -> String {
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
-        .op(Op::infix(Rule::filter, Assoc::Left))
+        .op(Op::infix(Rule::filter, Assoc::Left) | Op::infix(Rule::each, Assoc::Left))
         .op(Op::infix(Rule::or, Assoc::Left))
         .op(Op::infix(Rule::and, Assoc::Left))
         .op(Op::prefix(Rule::not))
@@ -561,6 +561,7 @@ impl Lower<'_> {
                     Rule::ne => BinaryOp::NotEqual,
                     Rule::and => BinaryOp::And,
                     Rule::or => BinaryOp::Or,
+                    Rule::each => BinaryOp::Each,
                     _ => BinaryOp::Where,
                 };
                 Ok(Expr {
@@ -728,6 +729,7 @@ fn is_infix(rule: Rule) -> bool {
             | Rule::and
             | Rule::or
             | Rule::filter
+            | Rule::each
     )
 }
 

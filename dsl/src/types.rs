@@ -52,6 +52,8 @@ pub enum KeyType {
     Year,
     /// `per municipality`: text keys (names of parties, offers, …).
     Label,
+    /// Dates, such as the months of a billing period (`months(from, to)`).
+    Date,
 }
 
 /// Index of a choice type (`one of …`) in the program.
@@ -268,6 +270,10 @@ impl fmt::Display for Type {
                 key: KeyType::Label,
                 value,
             } => write!(f, "a table of {value} by name"),
+            Type::Table {
+                key: KeyType::Date,
+                value,
+            } => write!(f, "a table of {value} by date"),
             Type::Series(value) => write!(f, "a series of {value} by date"),
             Type::Error => f.write_str("an unknown type"),
         }

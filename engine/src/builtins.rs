@@ -153,9 +153,29 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             let key = match &args[1] {
                 Value::Number(n) => i64::try_from(*n).ok().map(dsl::program::Key::Year),
                 Value::Text(s) => Some(dsl::program::Key::Label(s.clone())),
+                Value::Date(d) => Some(dsl::program::Key::Date(*d)),
                 _ => None,
             };
             Value::Bool(key.is_some_and(|k| t.get(&k).is_some()))
+        }
+        Months => {
+            let (from, to) = (date(0), date(1));
+            let mut entries = Vec::new();
+            let mut month = calendar::start_of_month(from);
+            while month <= to {
+                let first = month.max(from);
+                let last = calendar::end_of_month(month).min(to);
+                let days = (last - first).num_days() + 1;
+                entries.push((
+                    dsl::program::Key::Date(month),
+                    Value::Number(Decimal::from(days)),
+                ));
+                match calendar::add_months(month, 1) {
+                    Some(next) => month = next,
+                    None => break,
+                }
+            }
+            Value::Table(Arc::new(Table { entries }))
         }
         Merge => {
             let mut entries = table(0).unwrap_or_default().entries.clone();

@@ -146,6 +146,20 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
             }
             Value::Table(Arc::new(Table { entries: kept }))
         }
+        NodeKind::Binary(BinaryOp::Each, table, formula) => {
+            let Value::Table(t) = eval(table, values, locals)? else {
+                return Ok(Value::Unset);
+            };
+            let mut entries = Vec::with_capacity(t.entries.len());
+            for (key, value) in &t.entries {
+                let key_value = key_to_value(key);
+                entries.push((
+                    key.clone(),
+                    eval(formula, values, Some((&key_value, value)))?,
+                ));
+            }
+            Value::Table(Arc::new(Table { entries }))
+        }
         NodeKind::Binary(op, a, b) => {
             let left = eval(a, values, locals)?;
             let right = eval(b, values, locals)?;
@@ -264,6 +278,7 @@ fn key_to_value(key: &Key) -> Value {
 
 fn value_to_key(value: &Value) -> Option<Key> {
     match value {
+        Value::Date(d) => Some(Key::Date(*d)),
         Value::Number(n) if n.fract().is_zero() => i64::try_from(*n).ok().map(Key::Year),
         Value::Text(t) => Some(Key::Label(t.clone())),
         _ => None,

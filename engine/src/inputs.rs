@@ -248,6 +248,13 @@ impl Reader<'_> {
                     }
                 },
                 KeyType::Label => Key::Label(Arc::from(k)),
+                KeyType::Date => match NaiveDate::parse_from_str(k.trim(), "%Y-%m-%d") {
+                    Ok(date) => Key::Date(date),
+                    Err(_) => {
+                        let what = "the key is not a date".to_string();
+                        return Err(self.bad(&field, range, &Type::Date, what));
+                    }
+                },
             };
             let value = match item.as_value() {
                 Some(v) => self.scalar(&field, v, ty)?,
@@ -255,7 +262,7 @@ impl Reader<'_> {
             };
             entries.push((key, value));
         }
-        if *key_type == KeyType::Year {
+        if *key_type != KeyType::Label {
             entries.sort_by(|a, b| a.0.cmp(&b.0));
         }
         Ok(Table { entries })

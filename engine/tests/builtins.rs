@@ -113,6 +113,11 @@ fn dates() {
           expect is_leap_year(2000) and not is_leap_year(1900)
           expect 2024-03-01 - 2024-02-01 == 29 days
           expect 2024-02-28 + 1 days == 2024-02-29
+          expect sum(months(2024-01-15, 2024-03-10)) == 2024-03-10 - 2024-01-15 + 1 days
+          expect months(2024-01-15, 2024-03-10)[2024-02-01] == 29 days
+          expect count(months(2024-01-15, 2024-03-10)) == 3
+          expect count(months(2024-03-10, 2024-01-15)) == 0
+          expect (months(2023-12-01, 2024-01-31) each month_of(key))[2024-01-01] == 1
         }"#,
     );
 }

@@ -92,7 +92,7 @@ pub fn format_value(value: &Value, ty: &Type, program: &Program, locale: Locale)
                 .iter()
                 .map(|(k, v)| {
                     let k = match key {
-                        KeyType::Year => show_key(k),
+                        KeyType::Year | KeyType::Date => show_key(k),
                         KeyType::Label => show_key(k).trim_matches('"').to_string(),
                     };
                     format!("{k}: {}", format_value(v, value, program, locale))

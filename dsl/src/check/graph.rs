@@ -44,7 +44,8 @@ fn collect(expr: &Expr, names: &HashMap<String, SlotId>, in_filter: bool, out: &
         ExprKind::Unary(_, e) => go(e, in_filter, out),
         ExprKind::Binary(op, a, b) => {
             go(a, in_filter, out);
-            go(b, in_filter || *op == BinaryOp::Where, out);
+            let per_entry = matches!(op, BinaryOp::Where | BinaryOp::Each);
+            go(b, in_filter || per_entry, out);
         }
         ExprKind::Index(a, b) | ExprKind::On(a, b) => {
             go(a, in_filter, out);

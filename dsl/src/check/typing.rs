@@ -262,6 +262,10 @@ impl<'a> Typer<'a> {
                         key: KeyType::Label,
                         value,
                     } if kt == Type::Text => (**value).clone(),
+                    Type::Table {
+                        key: KeyType::Date,
+                        value,
+                    } if kt == Type::Date => (**value).clone(),
                     Type::Error => Type::Error,
                     _ if kt == Type::Error => Type::Error,
                     Type::Table { .. } => self.error(
@@ -269,7 +273,7 @@ impl<'a> Typer<'a> {
                         key.span,
                         format!("this table is not indexed by {kt}"),
                         "wrong kind of key",
-                        "a table per year takes a year; a table of names takes a text".into(),
+                        "a table per year takes a year, a table of names a text, a table of months a date".into(),
                     ),
                     Type::Series(_) => self.error(
                         Code::WrongType,
@@ -442,22 +446,26 @@ impl<'a> Typer<'a> {
         types: &[Type],
     ) -> (Node, Type) {
         let (left, lt) = self.expr(a, types);
-        let (right, rt) = if op == BinaryOp::Where {
+        let (right, rt) = if matches!(op, BinaryOp::Where | BinaryOp::Each) {
             let (key, value) = match &lt {
                 Type::Table { key, value } => {
-                    let key = if *key == KeyType::Year {
-                        Type::YEAR
-                    } else {
-                        Type::Text
+                    let key = match key {
+                        KeyType::Year => Type::YEAR,
+                        KeyType::Label => Type::Text,
+                        KeyType::Date => Type::Date,
                     };
                     (key, (**value).clone())
                 }
                 _ => (Type::Error, Type::Error),
             };
             self.locals.push((key, value));
-            let r = self.expect(b, types, &Type::Bool);
+            let typed = if op == BinaryOp::Where {
+                (self.expect(b, types, &Type::Bool), Type::Bool)
+            } else {
+                self.expr(b, types)
+            };
             self.locals.pop();
-            (r, Type::Bool)
+            typed
         } else {
             self.expr(b, types)
         };
@@ -623,6 +631,13 @@ fn binary_type(op: BinaryOp, a: &Type, b: &Type) -> Option<Type> {
             }
             And | Or => (*a == Type::Bool && *b == Type::Bool).then_some(Type::Bool),
             Where => matches!(a, Type::Table { .. }).then(|| a.clone()),
+            Each => match a {
+                Type::Table { key, .. } => Some(Type::Table {
+                    key: key.clone(),
+                    value: Box::new(b.clone()),
+                }),
+                _ => None,
+            },
         },
     }
 }
@@ -647,8 +662,8 @@ fn explain_mismatch(op: BinaryOp, a: &Type, b: &Type) -> (String, String) {
             format!("cannot {} {a} by {b}", if op == Multiply { "multiply" } else { "divide" }),
             "multiply and divide numbers (amounts, percentages, days, counts)".into(),
         ),
-        Where => (
-            format!("`where` filters a table; this is {a}"),
+        Where | Each => (
+            format!("`where` and `each` work on a table; this is {a}"),
             "write `table where condition`, using `key` and `value` in the condition".into(),
         ),
         And | Or => (
