@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use dsl::program::{PartRule, SlotId};
+use dsl::types::Type;
 use dsl::{Code, Diagnostic, Level, Program};
 use engine::{Evaluation, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
@@ -149,8 +150,22 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
             for &s in &part.outputs {
                 let slot = e.program.slot(s);
                 let name = slot.label.clone().unwrap_or_else(|| slot.name.clone());
-                let value = format_value(e.value(s), &slot.ty, &e.program, output.locale);
-                table.row(vec![name, value, slot.citation.clone().unwrap_or_default()]);
+                let citation = slot.citation.clone().unwrap_or_default();
+                match (e.value(s), &slot.ty) {
+                    // A table of results: one line per entry under its name.
+                    (Value::Table(t), Type::Table { value, .. }) => {
+                        table.row(vec![name, String::new(), citation]);
+                        for (key, v) in &t.entries {
+                            let key = engine::show_key(key).trim_matches('"').to_string();
+                            let shown = format_value(v, value, &e.program, output.locale);
+                            table.row(vec![format!("  {key}"), shown, String::new()]);
+                        }
+                    }
+                    (v, ty) => {
+                        let shown = format_value(v, ty, &e.program, output.locale);
+                        table.row(vec![name, shown, citation]);
+                    }
+                }
             }
             print!("{}", table.render());
             if output.explain {
