@@ -24,6 +24,8 @@ use crate::value::{Table, Value};
 pub struct Finding {
     /// Index into `program.checks`.
     pub check: u32,
+    /// Why the check could not be evaluated, if it could not (a missing rate, say).
+    pub error: Option<EvalError>,
 }
 
 /// The values of every slot after evaluating a plan.
@@ -85,8 +87,10 @@ pub fn evaluate(program: &Program, plan: &Plan, values: &mut [Value]) -> Vec<Fin
     let mut findings = Vec::new();
     for &check in &plan.checks {
         let rule = &program.checks[check as usize];
-        if let Ok(Value::Bool(false)) = eval(&rule.condition, values, None) {
-            findings.push(Finding { check });
+        match eval(&rule.condition, values, None) {
+            Ok(Value::Bool(true)) => {}
+            Ok(_) => findings.push(Finding { check, error: None }),
+            Err(error) => findings.push(Finding { check, error: Some(error) }),
         }
     }
     findings

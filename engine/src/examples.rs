@@ -56,7 +56,7 @@ pub fn run(program: &Program, example: &ExampleRule) -> Outcome {
         }
         for finding in evaluate(program, &example.plan, &mut values) {
             let check = &program.checks[finding.check as usize];
-            if check.severity == Severity::Error {
+            if check.severity == Severity::Error && finding.error.is_none() {
                 outcome.failures.push(Failure {
                     span: check.span,
                     found: None,

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 pub use load::Loader;
 
 use crate::ast::{self, Declaration, ValueKind};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::program::{
     self, AgreementInfo, CheckRule, ExampleRule, PartRule, Program, Slot, SlotId, SlotRule,
 };
@@ -194,8 +194,9 @@ fn slots_types(slots: &[Slot]) -> Vec<Type> {
     slots.iter().map(|s| s.ty.clone()).collect()
 }
 
-/// Checks a worked example: its givens fit their slots, its expectations are yes/no,
-/// and every input it needs is given.
+/// Checks a worked example: its givens fit their slots and its expectations are yes/no.
+/// (An input it needs but does not give is reported when it runs: whether it is
+/// needed can depend on a condition.)
 fn example(
     e: &ast::Example,
     slots: &[Slot],
@@ -222,24 +223,6 @@ fn example(
     }
     let fixed: Vec<SlotId> = givens.iter().map(|(s, _)| *s).collect();
     let plan = program::plan(slots, checks, &targets, &fixed);
-    let missing: Vec<&str> = plan
-        .inputs
-        .iter()
-        .map(|&s| &slots[s as usize])
-        .filter(|s| matches!(s.rule, SlotRule::Input { default: None }))
-        .map(|s| s.name.as_str())
-        .collect();
-    if !missing.is_empty() {
-        let list = missing.join(", ");
-        typer.report(
-            Diagnostic::error(
-                Code::MissingInput,
-                format!("the example does not give {list}"),
-            )
-            .label(typer.sources(), e.title_span, "this example")
-            .help(format!("add `given {} = …` to the example", missing[0])),
-        );
-    }
     ExampleRule {
         title: e.title.clone(),
         citation: e.citation.clone(),

@@ -44,14 +44,6 @@ impl<'a> Typer<'a> {
         self.diagnostics
     }
 
-    pub(crate) fn sources(&self) -> &'a Sources {
-        self.sources
-    }
-
-    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
-    }
-
     pub(crate) fn into_choices(self) -> Vec<Vec<String>> {
         self.choices
     }
@@ -386,6 +378,10 @@ impl<'a> Typer<'a> {
             KeyLiteral::Date(_) => 2,
         };
         let first_kind = entries.first().map(|(k, ..)| kind_of(k));
+        if first_kind.is_none() {
+            // `{}` fits any table: its key and value types are unknown, not wrong.
+            return (Node { kind: NodeKind::Table(Vec::new()), span }, Type::Error);
+        }
         for (key, key_span, value) in entries {
             let (v, vt) = self.expr(value, types);
             value_type = match types::unify(&value_type, &vt) {
