@@ -1,1 +1,154 @@
-fn main() {}
+//! The engine against the physical limit: one offer's tariff evaluated by the
+//! engine, and the same tariff written by hand over rust_decimal, in one run.
+//! Also parse + check of the agreement. Run with `cargo bench`.
+//!
+//! The hand-written function holds Midtjylland 2021-22's figures; benchmark
+//! code may, the engine may not.
+
+use std::hint::black_box;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use rust_decimal::Decimal;
+
+const AGREEMENT: &str = "agreements/midtjylland-2021-22.takst";
+const OFFER: &str = "examples/adults-108-home.toml";
+
+struct Siblings;
+impl dsl::Loader for Siblings {
+    fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
+        let path = format!("agreements/{name}.takst");
+        std::fs::read(&path)
+            .map(|b| (path, b))
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("a decimal")
+}
+
+/// The offer's figures, as the hand-written function takes them.
+struct Offer {
+    year: i32,
+    budget: Decimal,
+    central_pools: Decimal,
+    depreciation: Decimal,
+    book_value: Decimal,
+    rent: Decimal,
+    owns_premises: bool,
+    /// The discount rate by date, as the reference data holds it.
+    discount_rate: Vec<(NaiveDate, Decimal)>,
+    civil_servant_salaries: Decimal,
+    overhead_rate: Decimal,
+    regulation: Decimal,
+    places: Decimal,
+    adults: bool,
+}
+
+/// What the agreement's tariff part shows.
+#[allow(dead_code)] // the figures are what a caller reads; the benchmark only returns them
+struct Tariff {
+    capital: Decimal,
+    pensions: Decimal,
+    cost: Decimal,
+    overhead: Decimal,
+    total: Decimal,
+    occupancy: Decimal,
+    tariff_per_day: Decimal,
+}
+
+/// Midtjylland 2021-22, §§4.2, 5.1-5.6, 8.1, written by hand, with the same checks
+/// the rule file makes (overhead cap, places and occupancy above 0, the period).
+fn tariff_by_hand(o: &Offer) -> Option<Tariff> {
+    let first_of_may = NaiveDate::from_ymd_opt(o.year - 1, 5, 1)?;
+    let in_force = o.discount_rate.partition_point(|(d, _)| *d <= first_of_may);
+    let discount = o.discount_rate.get(in_force.checked_sub(1)?)?.1;
+    let interest_rate = discount + d("0.01");
+    let capital = if o.owns_premises {
+        o.depreciation + interest_rate * o.book_value
+    } else {
+        o.rent
+    };
+    let pensions = d("0.30") * o.civil_servant_salaries;
+    let cost = o.budget + o.central_pools + capital + pensions;
+    if o.overhead_rate > d("0.061") || o.places <= Decimal::ZERO {
+        return None;
+    }
+    let overhead = o.overhead_rate * cost;
+    let total = cost + overhead + o.regulation;
+    let occupancy = if o.adults { Decimal::ONE } else { d("0.98") };
+    if occupancy <= Decimal::ZERO || !(2021..=2022).contains(&o.year) {
+        return None;
+    }
+    let tariff_per_day = total
+        .checked_div(occupancy * o.places)?
+        .checked_div(Decimal::from(365))?;
+    Some(Tariff {
+        capital,
+        pensions,
+        cost,
+        overhead,
+        total,
+        occupancy,
+        tariff_per_day,
+    })
+}
+
+fn benchmarks(c: &mut Criterion) {
+    let text = std::fs::read_to_string(AGREEMENT).expect("the agreement");
+    c.bench_function("parse + check the agreement", |b| {
+        b.iter(|| dsl::check(AGREEMENT, black_box(&text), &Siblings).is_ok())
+    });
+
+    let program = dsl::check(AGREEMENT, &text, &Siblings).expect("checks");
+    let mut inputs = engine::Inputs::new(&program);
+    inputs
+        .read(
+            &program,
+            "rates",
+            &std::fs::read_to_string("agreements/reference-rates.toml").unwrap_or_default(),
+        )
+        .expect("reference rates");
+    inputs
+        .read(
+            &program,
+            OFFER,
+            &std::fs::read_to_string(OFFER).expect("the offer"),
+        )
+        .expect("inputs");
+    let part = program.part("tariff").expect("a tariff part");
+    let output = program.slot_id("tariff_per_day").expect("tariff_per_day");
+    c.bench_function("tariff of one offer, engine", |b| {
+        b.iter(|| {
+            engine::run(&program, black_box(part), black_box(&inputs))
+                .map(|e| e.values[output as usize].clone())
+        })
+    });
+
+    let offer = Offer {
+        year: 2022,
+        budget: d("14800000"),
+        central_pools: d("250000"),
+        depreciation: d("420000"),
+        book_value: d("9800000"),
+        rent: Decimal::ZERO,
+        owns_premises: true,
+        discount_rate: vec![(
+            NaiveDate::from_ymd_opt(2021, 1, 1).expect("a date"),
+            Decimal::ZERO,
+        )],
+        civil_servant_salaries: d("650000"),
+        overhead_rate: d("0.061"),
+        regulation: Decimal::ZERO,
+        places: d("24"),
+        adults: true,
+    };
+    c.bench_function("tariff of one offer, by hand", |b| {
+        b.iter(|| tariff_by_hand(black_box(&offer)))
+    });
+}
+
+criterion_group!(benches, benchmarks);
+criterion_main!(benches);

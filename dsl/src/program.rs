@@ -160,6 +160,8 @@ pub enum NodeKind {
     Local(Local),
     Unary(UnaryOp, Box<Node>),
     Binary(BinaryOp, Box<Node>, Box<Node>),
+    /// An arithmetic operation or comparison whose operands are both numbers.
+    Numeric(BinaryOp, Box<Node>, Box<Node>),
     Call(Builtin, Vec<Node>),
     Index(Box<Node>, Box<Node>),
     On(Box<Node>, Box<Node>),

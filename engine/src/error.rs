@@ -7,9 +7,14 @@ use dsl::{Code, Diagnostic};
 
 use crate::inputs::Inputs;
 
-/// A failure while evaluating a checked program.
+/// A failure while evaluating a checked program. Boxed, so that the `Result`
+/// every formula node returns stays small on the path where nothing fails.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EvalError {
+pub struct EvalError(Box<Failure>);
+
+/// What an [`EvalError`] says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
     pub code: Code,
     pub title: String,
     /// The formula (or declaration) that failed.
@@ -19,16 +24,30 @@ pub struct EvalError {
     pub slot: Option<SlotId>,
 }
 
+impl std::ops::Deref for EvalError {
+    type Target = Failure;
+    fn deref(&self) -> &Failure {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for EvalError {
+    fn deref_mut(&mut self) -> &mut Failure {
+        &mut self.0
+    }
+}
+
 impl EvalError {
     /// An error at a place in the rule file.
     pub fn new(code: Code, span: Span, title: impl Into<String>) -> EvalError {
-        EvalError {
+        let failure = Failure {
             code,
             title: title.into(),
             span,
             help: None,
             slot: None,
-        }
+        };
+        EvalError(Box::new(failure))
     }
 
     /// Adds a help line.

@@ -69,8 +69,14 @@ pub fn run(program: &Program, example: &ExampleRule) -> Outcome {
                 continue;
             }
             let found = match &expect.kind {
+                NodeKind::Numeric(_, a, b) => {
+                    Some((eval(a, &values, None)?, eval(b, &values, None)?))
+                }
                 NodeKind::Binary(op, a, b)
-                    if !matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Where) =>
+                    if !matches!(
+                        op,
+                        BinaryOp::And | BinaryOp::Or | BinaryOp::Where | BinaryOp::Each
+                    ) =>
                 {
                     Some((eval(a, &values, None)?, eval(b, &values, None)?))
                 }
@@ -85,6 +91,13 @@ pub fn run(program: &Program, example: &ExampleRule) -> Outcome {
         }
         Ok(())
     })();
-    outcome.error = result.err();
+    outcome.error = result.err().map(|mut error| {
+        if let (dsl::Code::MissingInput, Some(slot)) = (error.code, error.slot) {
+            let name = &program.slot(slot).name;
+            error.title = format!("the example \"{}\" does not give `{name}`", example.title);
+            error.help = Some(format!("add `given {name} = …` to the example"));
+        }
+        error
+    });
     outcome
 }

@@ -5,8 +5,8 @@
 //! explanation — can point at the line of the input file. Numbers are read
 //! from their text, never through binary floating point.
 //!
-//! Conventions: a `percent` is written in percent (`overhead_rate = 6.1` or
-//! `"6.1 %"`); a table per year is a TOML table with years as keys; a series
+//! Conventions: a `percent` is written in percent (`overhead_rate = 5.5` or
+//! `"5.5 %"`); a table per year is a TOML table with years as keys; a series
 //! is a TOML table with dates as keys.
 
 use std::ops::Range;

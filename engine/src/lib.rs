@@ -31,7 +31,7 @@ mod trace;
 mod value;
 
 pub use error::EvalError;
-pub use eval::{evaluate, run, show_key, Evaluation, Finding};
+pub use eval::{evaluate, run, show_key, Evaluation, Evaluator, Finding};
 pub use inputs::{example_of, Inputs};
 pub use trace::{trace, Step, Trace};
 pub use value::{Key, Series, Table, Value};

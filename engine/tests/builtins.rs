@@ -37,7 +37,7 @@ fn fails_with(text: &str, code: Code) -> String {
         .error
         .unwrap_or_else(|| panic!("expected {code}, got {:?}", outcome.failures));
     assert_eq!(error.code, code, "{}", error.title);
-    error.title
+    error.title.clone()
 }
 
 #[test]

@@ -60,22 +60,40 @@ pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, V
     let mut errors = Vec::new();
     for finding in &evaluation.findings {
         let check = &program.checks[finding.check as usize];
-        let citation = check.citation.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+        let citation = check
+            .citation
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
         let d = match &finding.error {
             // A check that cannot be evaluated is reported, never silently passed.
             Some(why) => Diagnostic::warning(
                 Code::CheckFailed,
                 format!("could not check `{}`{citation}: {}", check.name, why.title),
             )
-            .label(&program.sources, check.span, format!("check `{}`", check.name))
-            .help(why.help.clone().unwrap_or_else(|| String::from("supply the missing figure"))),
+            .label(
+                &program.sources,
+                check.span,
+                format!("check `{}`", check.name),
+            )
+            .help(
+                why.help
+                    .clone()
+                    .unwrap_or_else(|| String::from("supply the missing figure")),
+            ),
             None => {
                 let title = format!("{}{citation}", check.message);
                 match check.severity {
                     dsl::program::Severity::Error => Diagnostic::error(Code::CheckFailed, title),
-                    dsl::program::Severity::Warning => Diagnostic::warning(Code::CheckFailed, title),
+                    dsl::program::Severity::Warning => {
+                        Diagnostic::warning(Code::CheckFailed, title)
+                    }
                 }
-                .label(&program.sources, check.span, format!("check `{}`", check.name))
+                .label(
+                    &program.sources,
+                    check.span,
+                    format!("check `{}`", check.name),
+                )
                 .help(format!(
                     "the figures in {} do not meet this rule of the agreement",
                     path.display()

@@ -380,7 +380,13 @@ impl<'a> Typer<'a> {
         let first_kind = entries.first().map(|(k, ..)| kind_of(k));
         if first_kind.is_none() {
             // `{}` fits any table: its key and value types are unknown, not wrong.
-            return (Node { kind: NodeKind::Table(Vec::new()), span }, Type::Error);
+            return (
+                Node {
+                    kind: NodeKind::Table(Vec::new()),
+                    span,
+                },
+                Type::Error,
+            );
         }
         for (key, key_span, value) in entries {
             let (v, vt) = self.expr(value, types);
@@ -482,13 +488,16 @@ impl<'a> Typer<'a> {
                 }
             }
         };
-        (
-            Node {
-                kind: NodeKind::Binary(op, Box::new(left), Box::new(right)),
-                span,
-            },
-            ty,
-        )
+        // An operation on two plain numbers is marked as such, so the engine can
+        // compute it on decimals directly, without looking at what kind of value it has.
+        let numeric =
+            lt.is_number() && rt.is_number() && !matches!(op, BinaryOp::And | BinaryOp::Or);
+        let kind = if numeric {
+            NodeKind::Numeric(op, Box::new(left), Box::new(right))
+        } else {
+            NodeKind::Binary(op, Box::new(left), Box::new(right))
+        };
+        (Node { kind, span }, ty)
     }
 
     fn call(&mut self, span: Span, function: &Name, args: &[Expr], types: &[Type]) -> (Node, Type) {

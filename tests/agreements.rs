@@ -1,0 +1,160 @@
+//! The bundled agreements: their worked examples, and every example offer under
+//! every agreement, side by side, as reviewed snapshots.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+const AGREEMENTS: &[&str] = &["midtjylland-2021-22", "sjaelland", "syddanmark-2025-26"];
+
+fn takst(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_takst"))
+        .current_dir(common::root())
+        .args(["--color", "never"])
+        .args(args)
+        .output()
+        .expect("run takst");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+/// Runs the worked examples of one agreement file; each failure names its section.
+fn worked_examples(file: &str) {
+    let path = common::root()
+        .join("agreements")
+        .join(format!("{file}.takst"));
+    let text = std::fs::read_to_string(&path).expect("the agreement");
+    let program = common::check(&format!("agreements/{file}.takst"), &text).expect("checks");
+    assert!(
+        !program.examples.is_empty(),
+        "{file} has no worked examples"
+    );
+    let failures: Vec<String> = engine::examples::run_all(&program)
+        .into_iter()
+        .filter(|o| !o.passed())
+        .map(|o| {
+            format!(
+                "{} [{}]: {:?} {:?}",
+                o.title,
+                o.citation.unwrap_or_default(),
+                o.failures,
+                o.error
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "{file}: {failures:#?}");
+}
+
+#[test]
+fn national_base_worked_examples() {
+    worked_examples("national");
+}
+
+#[test]
+fn midtjylland_2021_22_worked_examples_incl_8_1() {
+    worked_examples("midtjylland-2021-22");
+}
+
+#[test]
+fn sjaelland_worked_examples() {
+    worked_examples("sjaelland");
+}
+
+#[test]
+fn syddanmark_2025_26_worked_examples_incl_bilag_11() {
+    worked_examples("syddanmark-2025-26");
+}
+
+#[test]
+fn takst_test_runs_every_bundled_example() {
+    let (status, stdout, stderr) = takst(&["test"]);
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+#[test]
+fn every_offer_under_every_agreement() {
+    insta::glob!("../examples", "*.toml", |path| {
+        let offer = common::relative(path);
+        let mut report = String::new();
+        let (status, stdout, stderr) = takst(&["compare", &offer]);
+        assert_eq!(status, 0, "compare {offer}: {stderr}");
+        report.push_str(&format!("$ takst compare {offer}\n{stdout}{stderr}"));
+        for agreement in AGREEMENTS {
+            let (status, stdout, stderr) = takst(&["eval", "--agreement", agreement, &offer]);
+            assert_eq!(status, 0, "eval {agreement} {offer}: {stderr}");
+            report.push_str(&format!(
+                "\n$ takst eval --agreement {agreement} {offer}\n{stdout}{stderr}"
+            ));
+        }
+        insta::assert_snapshot!(report);
+    });
+}
+
+#[test]
+fn json_output_parses_and_carries_the_tariff() {
+    for entry in std::fs::read_dir(common::root().join("examples")).expect("examples/") {
+        let path = entry.expect("an entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let offer = common::relative(&path);
+        for agreement in AGREEMENTS {
+            let (status, stdout, stderr) =
+                takst(&["eval", "--format", "json", "-a", agreement, &offer]);
+            assert_eq!(status, 0, "{agreement} {offer}: {stderr}");
+            let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+            let tariff = json["values"]["tariff_per_day"]
+                .as_str()
+                .expect("the tariff as a string");
+            let tariff: rust_decimal::Decimal = tariff.parse().expect("an exact decimal");
+            assert!(
+                tariff > rust_decimal::Decimal::ZERO,
+                "{agreement} {offer}: {tariff}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_rust_file_names_a_region_or_an_agreement_figure() {
+    let forbidden = [
+        "midtjylland",
+        "sjælland",
+        "sjaelland",
+        "syddanmark",
+        "6.1",
+        "20.3",
+        "30.0",
+        "4.4",
+    ];
+    for dir in ["dsl/src", "engine/src", "src"] {
+        for file in rust_files(&common::root().join(dir)) {
+            let text = std::fs::read_to_string(&file)
+                .expect("a source file")
+                .to_lowercase();
+            for word in forbidden {
+                assert!(!text.contains(word), "{} mentions {word}", file.display());
+            }
+        }
+    }
+}
+
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().and_then(|e| e.to_str()) == Some("rs") {
+            files.push(path);
+        }
+    }
+    files
+}
