@@ -55,6 +55,16 @@ pub enum Declaration {
     Check(Check),
     Part(Part),
     Example(Example),
+    /// `cite name [§] "label"`: a base's value, cited by this agreement.
+    Cite(Cite),
+}
+
+/// `cite capital [§5.4] "C. Kapitalomkostninger"`.
+#[derive(Debug, Clone)]
+pub struct Cite {
+    pub name: Name,
+    pub meta: Meta,
+    pub span: Span,
 }
 
 /// `input places: number`: a figure the user supplies per offer.

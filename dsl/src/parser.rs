@@ -107,6 +107,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::check => "`check`",
         Rule::part => "`part`",
         Rule::example => "`example`",
+        Rule::cite => "`cite`",
         Rule::given => "`given`",
         Rule::expect => "`expect`",
         Rule::override_mark => "`override`",
@@ -207,6 +208,13 @@ impl Lower<'_> {
                 Rule::check => Declaration::Check(self.check(pair)?),
                 Rule::part => Declaration::Part(self.part(pair)),
                 Rule::example => Declaration::Example(self.example(pair)?),
+                Rule::cite => {
+                    let span = self.span(&pair);
+                    let mut inner = parts(pair);
+                    let (meta, name) = self.opening(&mut inner);
+                    let name = name.ok_or_else(|| self.missing_name(span))?;
+                    Declaration::Cite(Cite { name, meta, span })
+                }
                 _ => continue, // EOI
             };
             declarations.push(declaration);

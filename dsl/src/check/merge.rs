@@ -57,7 +57,7 @@ pub(super) fn merge<'a>(
                 Declaration::Value(v) => values.add(*file, ValueDecl::Value(v), sources),
                 Declaration::Check(c) => checks.add(*file, Item::Check(c), sources),
                 Declaration::Part(p) => parts.add(*file, Item::Part(p), sources),
-                Declaration::Example(_) => None,
+                Declaration::Example(_) | Declaration::Cite(_) => None,
             };
             diagnostics.extend(report);
         }

@@ -112,6 +112,16 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
             }
         })
         .collect();
+    let mut slots = slots;
+    for cite in chain.iter().flat_map(|(_, f)| f.declarations.iter()) {
+        if let Declaration::Cite(cite) = cite {
+            if let Some(slot) = typer.slot_of(&cite.name) {
+                let slot = &mut slots[slot as usize];
+                slot.citation = cite.meta.citation.clone().or(slot.citation.take());
+                slot.label = cite.meta.label.clone().or(slot.label.take());
+            }
+        }
+    }
     graph::params_without_inputs(&slots, &order, &sources, typer.diagnostics());
 
     let checks: Vec<CheckRule> = merged
