@@ -176,7 +176,10 @@ pub fn multiply(a: &Type, b: &Type, divide: bool) -> Option<Type> {
         (NumKind::Integer, NumKind::Integer) if !divide => NumKind::Integer,
         // A percentage of a percentage, or of a count, is still a share.
         (NumKind::Percent, NumKind::Percent) if !divide => NumKind::Percent,
-        (NumKind::Percent, NumKind::Plain | NumKind::Integer) if dim == Dimension::NONE => {
+        (NumKind::Percent, NumKind::Plain | NumKind::Integer)
+        | (NumKind::Plain | NumKind::Integer, NumKind::Percent)
+            if dim == Dimension::NONE && !divide =>
+        {
             NumKind::Percent
         }
         _ => NumKind::Plain,
