@@ -77,6 +77,16 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Who pays what when an offer closes: the agreement's `closure` part.
+    Close {
+        /// A bundled agreement or the path of a rule file.
+        #[arg(long, short)]
+        agreement: String,
+        /// The closure: a TOML file of inputs.
+        closure: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Evaluate any named part of an agreement (see `takst list --parts NAME`).
     Run {
         /// A bundled agreement or the path of a rule file.

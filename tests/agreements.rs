@@ -98,6 +98,70 @@ fn every_offer_under_every_agreement() {
 }
 
 #[test]
+fn every_closure_under_every_agreement() {
+    insta::glob!("../examples/closures", "*.toml", |path| {
+        let closure = common::relative(path);
+        let mut report = String::new();
+        let (status, stdout, stderr) = takst(&["compare", "--part", "closure", &closure]);
+        assert_eq!(status, 0, "compare {closure}: {stderr}");
+        report.push_str(&format!(
+            "$ takst compare --part closure {closure}\n{stdout}{stderr}"
+        ));
+        for agreement in AGREEMENTS {
+            let (status, stdout, stderr) = takst(&["close", "--agreement", agreement, &closure]);
+            assert_eq!(status, 0, "close {agreement} {closure}: {stderr}");
+            report.push_str(&format!(
+                "\n$ takst close --agreement {agreement} {closure}\n{stdout}{stderr}"
+            ));
+        }
+        insta::assert_snapshot!(report);
+    });
+}
+
+#[test]
+fn closure_parts_add_up_to_the_amount_to_cover() {
+    // Whatever the model, the operator, the municipalities and the other offers
+    // together cover exactly the accumulated deficit, to the øre.
+    for entry in std::fs::read_dir(common::root().join("examples/closures")).expect("closures") {
+        let closure = common::relative(&entry.expect("an entry").path());
+        for agreement in AGREEMENTS {
+            let (status, stdout, stderr) =
+                takst(&["close", "--format", "json", "-a", agreement, &closure]);
+            assert_eq!(status, 0, "{agreement} {closure}: {stderr}");
+            let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+            let values = &json["values"];
+            let dec = |v: &serde_json::Value| -> rust_decimal::Decimal {
+                v.as_str()
+                    .expect("a decimal string")
+                    .parse()
+                    .expect("a decimal")
+            };
+            let table_sum = |v: &serde_json::Value| -> rust_decimal::Decimal {
+                v.as_object()
+                    .map_or(rust_decimal::Decimal::ZERO, |t| t.values().map(dec).sum())
+            };
+            let parts = dec(&values["operator_pays"])
+                + table_sum(&values["municipalities_pay"])
+                + table_sum(&values["other_offers_pay"]);
+            assert_eq!(parts, dec(&values["deficit"]), "{agreement} {closure}");
+        }
+    }
+}
+
+#[test]
+fn the_extended_deficit_model_of_a_new_home() {
+    let (status, stdout, stderr) = takst(&[
+        "run",
+        "--agreement",
+        "syddanmark",
+        "extended_deficit",
+        "examples/extended-deficit/new-home-year-2.toml",
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
 fn json_output_parses_and_carries_the_tariff() {
     for entry in std::fs::read_dir(common::root().join("examples")).expect("examples/") {
         let path = entry.expect("an entry").path();

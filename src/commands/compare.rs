@@ -108,6 +108,7 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Csv => {
+            let rows = expand(rows);
             let mut header = vec![String::from("name")];
             header.extend(titles.iter().cloned());
             header.push(String::from("difference"));
@@ -128,6 +129,7 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
             print!("{}", csv(&header, &csv_rows));
         }
         Format::Table => {
+            let rows = expand(rows);
             println!("Input  {}\nPart   {part}\n", path.display());
             let mut header: Vec<&str> = vec![""];
             header.extend(titles.iter().map(String::as_str));
@@ -136,8 +138,10 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
             for row in &rows {
                 let mut cells = vec![row.label.clone()];
                 for (i, cell) in row.cells.iter().enumerate() {
+                    let heading = row.cells.iter().all(Option::is_none);
                     cells.push(match (cell, program_of(i)) {
                         (Some((v, ty)), Some(p)) => format_value(v, ty, p, output.locale),
+                        _ if heading => String::new(),
                         _ => String::from("—"),
                     });
                 }
@@ -157,20 +161,85 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
     }
     let mut diagnostics = Vec::new();
     let mut failed = false;
-    for (_, result) in results.iter_mut() {
+    let mut evaluated = 0;
+    for (name, result) in results.iter_mut() {
         match result {
-            Ok(e) => diagnostics.append(&mut e.warnings),
+            Ok(e) => {
+                evaluated += 1;
+                diagnostics.append(&mut e.warnings);
+            }
+            // An agreement without the rule says so; that is information, not a failure.
+            Err(errors) if errors.iter().all(|d| d.code == dsl::Code::UnknownPart) => {
+                if output.format == Format::Table {
+                    println!("{name}: no part `{part}` in this agreement");
+                }
+            }
             Err(errors) => {
                 failed = true;
                 diagnostics.append(errors);
             }
         }
     }
+    if evaluated == 0 && !failed {
+        return Err(vec![dsl::Diagnostic::error(
+            dsl::Code::UnknownPart,
+            format!("none of the agreements compared has a part `{part}`"),
+        )
+        .help("`takst list --parts AGREEMENT` lists an agreement's parts")]);
+    }
     if failed {
         Err(diagnostics)
     } else {
         Ok(diagnostics)
     }
+}
+
+/// Rows whose figures are tables become a heading and one row per key (all keys of
+/// all agreements, in order of appearance), so amounts per party line up.
+fn expand(rows: Vec<Row>) -> Vec<Row> {
+    let mut out = Vec::new();
+    for row in rows {
+        let tables: Vec<Option<(&engine::Table, &Type)>> = row
+            .cells
+            .iter()
+            .map(|c| match c {
+                Some((Value::Table(t), Type::Table { value, .. })) => Some((&**t, &**value)),
+                _ => None,
+            })
+            .collect();
+        if tables.iter().all(Option::is_none) {
+            out.push(row);
+            continue;
+        }
+        let mut keys: Vec<&engine::Key> = Vec::new();
+        for (table, _) in tables.iter().flatten() {
+            for (key, _) in &table.entries {
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        let sub_rows: Vec<Row> = keys
+            .iter()
+            .map(|key| Row {
+                name: format!("{}.{}", row.name, engine::show_key(key).trim_matches('"')),
+                label: format!("  {}", engine::show_key(key).trim_matches('"')),
+                cells: tables
+                    .iter()
+                    .map(|t| {
+                        t.and_then(|(table, ty)| table.get(key).map(|v| (v.clone(), ty.clone())))
+                    })
+                    .collect(),
+            })
+            .collect();
+        out.push(Row {
+            name: row.name,
+            label: row.label,
+            cells: vec![None; row.cells.len()],
+        });
+        out.extend(sub_rows);
+    }
+    out
 }
 
 /// Largest minus smallest, for a row of numbers of one unit under at least two agreements.

@@ -26,6 +26,11 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             part,
             output,
         } => eval::run(&agreement, &part, &offer, &output),
+        Command::Close {
+            agreement,
+            closure,
+            output,
+        } => eval::run(&agreement, "closure", &closure, &output),
         Command::Run {
             agreement,
             part,
@@ -59,6 +64,25 @@ pub fn load_program(agreement: &str) -> Result<Program, Vec<Diagnostic>> {
     dsl::check(&file.name, &file.text, &catalog::Files)
 }
 
+/// The names of the inputs of every bundled agreement.
+fn inputs_of_bundled_agreements() -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (stem, ..) in catalog::bundled() {
+        if let Ok(program) = load_program(stem) {
+            names.extend(
+                program
+                    .slots
+                    .iter()
+                    .filter(|s| s.is_input())
+                    .map(|s| s.name.clone()),
+            );
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Reads the bundled reference data, then the input file, against a program.
 pub fn load_inputs(
     program: &Program,
@@ -71,5 +95,14 @@ pub fn load_inputs(
     }
     let text = catalog::read_file(path).map_err(|d| vec![d])?;
     warnings.extend(inputs.read(program, &path.display().to_string(), &text)?);
+    // A field that another bundled agreement declares is not a misspelling: one input
+    // file serves every agreement (`takst compare`).
+    let elsewhere = inputs_of_bundled_agreements();
+    warnings.retain(|w| {
+        w.code != dsl::Code::UnknownInput
+            || !elsewhere
+                .iter()
+                .any(|name| w.title.starts_with(&format!("`{name}`")))
+    });
     Ok((inputs, warnings))
 }
