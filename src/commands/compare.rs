@@ -64,6 +64,11 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
                 }
             };
             rows[at].cells[column] = Some((e.value(s).clone(), slot.ty.clone()));
+            // Where the agreements name a figure differently, the neutral name is shown.
+            let label = slot.label.clone().unwrap_or_else(|| slot.name.clone());
+            if rows[at].label != label {
+                rows[at].label = slot.name.clone();
+            }
         }
     }
     let titles: Vec<String> = results
