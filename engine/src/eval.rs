@@ -70,8 +70,15 @@ fn run_into(
     inputs: &Inputs,
     values: &mut Vec<Value>,
 ) -> Result<Vec<Finding>, EvalError> {
-    values.clear();
-    values.resize(program.slots.len(), Value::Unset);
+    if values.len() == program.slots.len() {
+        // Only the plan's slots were written by the last run: reset just those.
+        for &slot in &part.plan.order {
+            values[slot as usize] = Value::Unset;
+        }
+    } else {
+        values.clear();
+        values.resize(program.slots.len(), Value::Unset);
+    }
     for &slot in &part.plan.inputs {
         if let Some(v) = inputs.value(slot) {
             values[slot as usize] = v.clone();
@@ -195,6 +202,48 @@ fn not_a_number(node: &Node) -> EvalError {
 
 /// Evaluates one node.
 pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Value, EvalError> {
+    // The common, cheap forms are handled here, in a small function; the rest in
+    // `eval_other`, whose larger frame the hot recursion then does not pay for.
+    match &node.kind {
+        NodeKind::Numeric(op, a, b) => {
+            let (x, y) = (number(a, values, locals)?, number(b, values, locals)?);
+            Ok(if is_arithmetic(*op) {
+                Value::Number(arithmetic(node, *op, x, y)?)
+            } else {
+                Value::Bool(compare(*op, x.cmp(&y)))
+            })
+        }
+        NodeKind::Number(n) => Ok(Value::Number(*n)),
+        NodeKind::Slot(slot) => match &values[*slot as usize] {
+            Value::Failed(error) => Err((**error).clone()),
+            value => Ok(value.clone()),
+        },
+        NodeKind::Is {
+            subject,
+            negated,
+            variants,
+        } => match eval(subject, values, locals)? {
+            Value::Choice(c) => Ok(Value::Bool(variants.contains(&c) != *negated)),
+            _ => Ok(Value::Unset),
+        },
+        NodeKind::When { arms, otherwise } => {
+            for (condition, value) in arms {
+                if eval(condition, values, locals)? == Value::Bool(true) {
+                    return eval(value, values, locals);
+                }
+            }
+            eval(otherwise, values, locals)
+        }
+        NodeKind::Binary(BinaryOp::And, a, b) => match eval(a, values, locals)? {
+            Value::Bool(false) => Ok(Value::Bool(false)),
+            _ => eval(b, values, locals),
+        },
+        _ => eval_other(node, values, locals),
+    }
+}
+
+#[inline(never)]
+fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, EvalError> {
     Ok(match &node.kind {
         NodeKind::Numeric(op, a, b) => {
             let (x, y) = (number(a, values, locals)?, number(b, values, locals)?);
@@ -264,10 +313,11 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
             binary(node, *op, &left, &right)?
         }
         NodeKind::Call(builtin, args) => {
-            let args = args
-                .iter()
-                .map(|a| eval(a, values, locals))
-                .collect::<Result<SmallVec<[Value; 4]>, _>>()?;
+            let mut evaluated: SmallVec<[Value; 4]> = SmallVec::new();
+            for arg in args {
+                evaluated.push(eval(arg, values, locals)?);
+            }
+            let args = evaluated;
             builtins::call(*builtin, &args, node)?
         }
         NodeKind::Index(table, key) => {
@@ -300,12 +350,22 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
             }
         }
         NodeKind::On(series, date) => {
-            let s = eval(series, values, locals)?;
             let Value::Date(d) = eval(date, values, locals)? else {
                 return Ok(Value::Unset);
             };
-            let Value::Series(s) = s else {
-                return Ok(Value::Unset);
+            // A series named directly is read where it is, without copying it.
+            let owned;
+            let s = match &series.kind {
+                NodeKind::Slot(slot) => &values[*slot as usize],
+                _ => {
+                    owned = eval(series, values, locals)?;
+                    &owned
+                }
+            };
+            let s = match s {
+                Value::Series(s) => s,
+                Value::Failed(error) => return Err((**error).clone()),
+                _ => return Ok(Value::Unset),
             };
             match s.on(d) {
                 Some(v) => v.clone(),
