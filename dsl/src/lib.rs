@@ -33,6 +33,7 @@ mod parser;
 pub mod program;
 pub mod span;
 pub mod suggest;
+mod syntax_error;
 pub mod types;
 
 pub use check::{check, Loader};

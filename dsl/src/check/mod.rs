@@ -12,6 +12,7 @@
 mod graph;
 mod load;
 mod merge;
+mod operators;
 mod typing;
 
 use std::collections::HashMap;
@@ -72,7 +73,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                 let default = input
                     .default
                     .as_ref()
-                    .map(|d| typer.expect(d, &types, &types[i]));
+                    .map(|d| typer.expect_type(d, &types, &types[i]));
                 SlotRule::Input { default }
             }
             merge::ValueDecl::Value(value) => {
@@ -128,7 +129,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .checks
         .iter()
         .map(|c| {
-            let condition = typer.expect(&c.condition, &slots_types(&slots), &Type::Bool);
+            let condition = typer.expect_type(&c.condition, &slots_types(&slots), &Type::Bool);
             CheckRule {
                 name: c.name.text.clone(),
                 citation: c.meta.citation.clone(),
@@ -218,14 +219,14 @@ fn example(
     let mut givens = Vec::new();
     for (name, expr) in &e.givens {
         if let Some(slot) = typer.slot_of(name) {
-            let node = typer.expect(expr, &types, &types[slot as usize]);
+            let node = typer.expect_type(expr, &types, &types[slot as usize]);
             givens.push((slot, node));
         }
     }
     let expects: Vec<_> = e
         .expects
         .iter()
-        .map(|x| typer.expect(x, &types, &Type::Bool))
+        .map(|x| typer.expect_type(x, &types, &Type::Bool))
         .collect();
     let mut targets: Vec<SlotId> = Vec::new();
     for x in &e.expects {
