@@ -87,6 +87,16 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// When a place given up must be paid to, and what is owed: the agreement's `notice` part.
+    Notice {
+        /// A bundled agreement or the path of a rule file.
+        #[arg(long, short)]
+        agreement: String,
+        /// The placement: a TOML file of inputs.
+        placement: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Evaluate any named part of an agreement (see `takst list --parts NAME`).
     Run {
         /// A bundled agreement or the path of a rule file.

@@ -78,43 +78,41 @@ fn takst_test_runs_every_bundled_example() {
     assert!(last.ends_with(" passed, 0 failed"), "{last}");
 }
 
+/// One input file under every agreement: `compare` for the part, then the command
+/// that evaluates the part under each agreement.
+fn side_by_side(file: &str, part: &str, command: &[&str]) -> String {
+    let (status, stdout, stderr) = takst(&["compare", "--part", part, file]);
+    assert_eq!(status, 0, "compare {file}: {stderr}");
+    let mut report = format!("$ takst compare --part {part} {file}\n{stdout}{stderr}");
+    for agreement in AGREEMENTS {
+        let mut args = command.to_vec();
+        args.extend(["--agreement", agreement, file]);
+        let (status, stdout, stderr) = takst(&args);
+        assert_eq!(status, 0, "{command:?} {agreement} {file}: {stderr}");
+        let shown = args.join(" ");
+        report.push_str(&format!("\n$ takst {shown}\n{stdout}{stderr}"));
+    }
+    report
+}
+
 #[test]
 fn every_offer_under_every_agreement() {
     insta::glob!("../examples", "*.toml", |path| {
-        let offer = common::relative(path);
-        let mut report = String::new();
-        let (status, stdout, stderr) = takst(&["compare", &offer]);
-        assert_eq!(status, 0, "compare {offer}: {stderr}");
-        report.push_str(&format!("$ takst compare {offer}\n{stdout}{stderr}"));
-        for agreement in AGREEMENTS {
-            let (status, stdout, stderr) = takst(&["eval", "--agreement", agreement, &offer]);
-            assert_eq!(status, 0, "eval {agreement} {offer}: {stderr}");
-            report.push_str(&format!(
-                "\n$ takst eval --agreement {agreement} {offer}\n{stdout}{stderr}"
-            ));
-        }
-        insta::assert_snapshot!(report);
+        insta::assert_snapshot!(side_by_side(&common::relative(path), "tariff", &["eval"]));
     });
 }
 
 #[test]
 fn every_closure_under_every_agreement() {
     insta::glob!("../examples/closures", "*.toml", |path| {
-        let closure = common::relative(path);
-        let mut report = String::new();
-        let (status, stdout, stderr) = takst(&["compare", "--part", "closure", &closure]);
-        assert_eq!(status, 0, "compare {closure}: {stderr}");
-        report.push_str(&format!(
-            "$ takst compare --part closure {closure}\n{stdout}{stderr}"
-        ));
-        for agreement in AGREEMENTS {
-            let (status, stdout, stderr) = takst(&["close", "--agreement", agreement, &closure]);
-            assert_eq!(status, 0, "close {agreement} {closure}: {stderr}");
-            report.push_str(&format!(
-                "\n$ takst close --agreement {agreement} {closure}\n{stdout}{stderr}"
-            ));
-        }
-        insta::assert_snapshot!(report);
+        insta::assert_snapshot!(side_by_side(&common::relative(path), "closure", &["close"]));
+    });
+}
+
+#[test]
+fn every_notice_under_every_agreement() {
+    insta::glob!("../examples/notices", "*.toml", |path| {
+        insta::assert_snapshot!(side_by_side(&common::relative(path), "notice", &["notice"]));
     });
 }
 

@@ -82,7 +82,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::label | Rule::string | Rule::string_text => "a text in quotes",
         Rule::severity => "`error` or `warning`",
         Rule::type_expr | Rule::scalar_type | Rule::basic_type | Rule::table_type => {
-            "a type (money, percent, number, integer, year, date, days, yes/no, text)"
+            "a type (money, kr/day, percent, number, integer, year, date, days, yes/no, text)"
         }
         Rule::series_type => "`series of …`",
         Rule::choice_type => "`one of …`",

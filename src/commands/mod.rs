@@ -31,6 +31,11 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             closure,
             output,
         } => eval::run(&agreement, "closure", &closure, &output),
+        Command::Notice {
+            agreement,
+            placement,
+            output,
+        } => eval::run(&agreement, "notice", &placement, &output),
         Command::Run {
             agreement,
             part,

@@ -78,6 +78,7 @@ impl<'a> Typer<'a> {
         match ty {
             ScalarTypeExpr::Basic(word) => match word.as_str() {
                 "money" => Type::MONEY,
+                "kr/day" => Type::number(Dimension { money: 1, days: -1 }),
                 "percent" => Type::PERCENT,
                 "integer" => Type::INTEGER,
                 "year" => Type::YEAR,
