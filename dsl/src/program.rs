@@ -7,7 +7,7 @@
 //! an order where each comes after what it uses. The engine walks a plan
 //! over a `Vec` of values; it never looks a name up.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -199,7 +199,11 @@ impl Program {
     }
 }
 
-/// Orders the slots `targets` need (depth-first, dependencies first).
+/// Orders the slots `targets` need (depth-first, dependencies first), then adds
+/// every check that uses any of them, with what that check needs besides: a rule
+/// about a figure the part computes is always tested, even when the check needs
+/// data the part itself does not (a cap from a rate series, say). A check whose
+/// extra data is missing is then reported as not checkable, never silently skipped.
 /// Cycles were rejected by the checker, so the walk terminates.
 pub(crate) fn plan(
     slots: &[Slot],
@@ -209,6 +213,46 @@ pub(crate) fn plan(
 ) -> Plan {
     let mut state = vec![0u8; slots.len()]; // 0 new, 1 entered, 2 done
     let mut order = Vec::new();
+    walk(slots, targets, fixed, &mut state, &mut order);
+    let mut included = vec![false; checks.len()];
+    // Adding a check's needs can bring in values another check uses: repeat until stable.
+    loop {
+        let mut added = false;
+        for (i, check) in checks.iter().enumerate() {
+            if !included[i] && check.uses.iter().any(|&u| state[u as usize] == 2) {
+                included[i] = true;
+                added = true;
+                walk(slots, &check.uses, fixed, &mut state, &mut order);
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    let inputs: Vec<SlotId> = order
+        .iter()
+        .copied()
+        .filter(|&s| slots[s as usize].is_input() && !fixed.contains(&s))
+        .collect();
+    let check_ids = (0..checks.len())
+        .filter(|&i| included[i])
+        .map(|i| i as u32)
+        .collect();
+    Plan {
+        order,
+        inputs,
+        checks: check_ids,
+    }
+}
+
+/// Appends to `order` every slot `targets` need that is not in it yet.
+fn walk(
+    slots: &[Slot],
+    targets: &[SlotId],
+    fixed: &[SlotId],
+    state: &mut [u8],
+    order: &mut Vec<SlotId>,
+) {
     for &target in targets {
         // An explicit stack: a long chain of definitions must not overflow.
         let mut stack: Vec<(SlotId, usize)> = vec![(target, 0)];
@@ -235,22 +279,5 @@ pub(crate) fn plan(
                 order.push(slot);
             }
         }
-    }
-    let inputs: Vec<SlotId> = order
-        .iter()
-        .copied()
-        .filter(|&s| slots[s as usize].is_input() && !fixed.contains(&s))
-        .collect();
-    let available: BTreeSet<SlotId> = order.iter().copied().collect();
-    let check_ids = checks
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.uses.is_empty() && c.uses.iter().all(|u| available.contains(u)))
-        .map(|(i, _)| i as u32)
-        .collect();
-    Plan {
-        order,
-        inputs,
-        checks: check_ids,
     }
 }
