@@ -116,6 +116,37 @@ fn every_notice_under_every_agreement() {
     });
 }
 
+/// Parts only some agreements have: the comparison says which have them.
+#[test]
+fn parts_of_some_agreements() {
+    for (folder, part) in [
+        ("capacity", "capacity_change"),
+        ("supervision", "supervision_tariff"),
+        ("extended-deficit", "extended_deficit"),
+    ] {
+        let dir = common::root().join("examples").join(folder);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("a folder")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for path in files {
+            let file = common::relative(&path);
+            let (status, stdout, stderr) = takst(&["compare", "--part", part, &file]);
+            assert_eq!(status, 0, "{file}: {stderr}");
+            let name = format!(
+                "{folder}__{}",
+                path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
+            );
+            insta::assert_snapshot!(
+                name,
+                format!("$ takst compare --part {part} {file}\n{stdout}{stderr}")
+            );
+        }
+    }
+}
+
 #[test]
 fn closure_parts_add_up_to_the_amount_to_cover() {
     // Whatever the model, the operator, the municipalities and the other offers
