@@ -97,6 +97,16 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// The monthly invoices of a placement over a period: the agreement's `bill` part.
+    Bill {
+        /// A bundled agreement or the path of a rule file.
+        #[arg(long, short)]
+        agreement: String,
+        /// The placement and period: a TOML file of inputs.
+        placement: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Evaluate any named part of an agreement (see `takst list --parts NAME`).
     Run {
         /// A bundled agreement or the path of a rule file.

@@ -110,6 +110,13 @@ fn every_closure_under_every_agreement() {
 }
 
 #[test]
+fn every_bill_under_every_agreement() {
+    insta::glob!("../examples/bills", "*.toml", |path| {
+        insta::assert_snapshot!(side_by_side(&common::relative(path), "bill", &["bill"]));
+    });
+}
+
+#[test]
 fn every_notice_under_every_agreement() {
     insta::glob!("../examples/notices", "*.toml", |path| {
         insta::assert_snapshot!(side_by_side(&common::relative(path), "notice", &["notice"]));

@@ -36,6 +36,11 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             placement,
             output,
         } => eval::run(&agreement, "notice", &placement, &output),
+        Command::Bill {
+            agreement,
+            placement,
+            output,
+        } => eval::run(&agreement, "bill", &placement, &output),
         Command::Run {
             agreement,
             part,
