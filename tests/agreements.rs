@@ -130,6 +130,10 @@ fn parts_of_some_agreements() {
         ("capacity", "capacity_change"),
         ("supervision", "supervision_tariff"),
         ("extended-deficit", "extended_deficit"),
+        ("in-year-change", "in_year_change"),
+        ("framework", "framework_inclusion"),
+        ("development", "development_agreement"),
+        ("objective-financing", "objective_financing"),
     ] {
         let dir = common::root().join("examples").join(folder);
         let mut files: Vec<_> = std::fs::read_dir(&dir)
