@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, Days, NaiveDate};
 use dsl::program::{
-    BinaryOp, Key, Local, Node, NodeKind, PartRule, Plan, Program, SlotRule, UnaryOp,
+    BinaryOp, Key, Local, Node, NodeKind, PartRule, Plan, Program, SlotId, SlotRule, UnaryOp,
 };
 use dsl::Code;
 use rust_decimal::Decimal;
@@ -70,21 +70,24 @@ fn run_into(
     inputs: &Inputs,
     values: &mut Vec<Value>,
 ) -> Result<Vec<Finding>, EvalError> {
-    if values.len() == program.slots.len() {
-        // Only the plan's slots were written by the last run: reset just those.
-        for &slot in &part.plan.order {
-            values[slot as usize] = Value::Unset;
-        }
-    } else {
+    if values.len() != program.slots.len() {
         values.clear();
         values.resize(program.slots.len(), Value::Unset);
     }
-    for &slot in &part.plan.inputs {
-        if let Some(v) = inputs.value(slot) {
-            values[slot as usize] = v.clone();
+    // Every slot of the plan is written exactly once, in order, so nothing needs
+    // resetting between runs: slots outside the plan are never read.
+    for &slot in &part.plan.order {
+        let s = slot as usize;
+        match (&program.slots[s].rule, inputs.value(slot)) {
+            (SlotRule::Input { .. }, Some(Value::Number(n))) => match &mut values[s] {
+                Value::Number(held) => *held = *n,
+                other => *other = Value::Number(*n),
+            },
+            (SlotRule::Input { .. }, Some(given)) => values[s] = given.clone(),
+            _ => compute(program, slot, values),
         }
     }
-    let findings = evaluate(program, &part.plan, values);
+    let findings = run_checks(program, &part.plan, values);
     for &output in &part.outputs {
         if let Value::Failed(error) = &values[output as usize] {
             return Err((**error).clone());
@@ -95,41 +98,68 @@ fn run_into(
 
 /// Evaluates `plan` into `values`, which holds the inputs (and any fixed slots).
 /// Slots already set are kept: that is how inputs and givens enter. A slot
-/// that fails holds [`Value::Failed`]; a check that cannot be evaluated is skipped.
+/// that fails holds [`Value::Failed`]; a check that cannot be evaluated is reported.
 pub fn evaluate(program: &Program, plan: &Plan, values: &mut [Value]) -> Vec<Finding> {
     for &slot in &plan.order {
-        let s = slot as usize;
-        if !matches!(values[s], Value::Unset) {
-            continue;
+        if matches!(values[slot as usize], Value::Unset) {
+            compute(program, slot, values);
         }
-        let definition = &program.slots[s];
-        let value = match &definition.rule {
-            SlotRule::Param(node) | SlotRule::Define(node) => eval(node, values, None),
-            SlotRule::Input {
-                default: Some(node),
-            } => eval(node, values, None),
-            SlotRule::Input { default: None } => Err(EvalError::new(
-                Code::MissingInput,
-                definition.span,
-                format!("the input `{}` is missing", definition.name),
-            )
-            .help(crate::inputs::example_of(
-                &definition.name,
-                &definition.ty,
-                program,
-            ))),
-        };
-        values[s] = value.unwrap_or_else(|mut e| {
-            e.slot.get_or_insert(slot);
-            Value::Failed(Arc::new(e))
-        });
     }
+    run_checks(program, plan, values)
+}
+
+/// Computes one slot from the slots before it in the plan, and stores it.
+fn compute(program: &Program, slot: SlotId, values: &mut [Value]) {
+    let s = slot as usize;
+    let definition = &program.slots[s];
+    // A number is computed on decimals and stored as one, without passing a
+    // generic value through (which costs more than the arithmetic).
+    if let (true, SlotRule::Param(node) | SlotRule::Define(node)) =
+        (definition.ty.is_number(), &definition.rule)
+    {
+        let mut failure = None;
+        let n = decimal(node, values, None, &mut failure);
+        match (failure, &mut values[s]) {
+            // In place when the slot held a number last run: no temporary value.
+            (None, Value::Number(held)) => *held = n,
+            (None, other) => *other = Value::Number(n),
+            (Some(mut e), other) => {
+                e.slot.get_or_insert(slot);
+                *other = Value::Failed(Arc::new(e));
+            }
+        }
+        return;
+    }
+    let value = match &definition.rule {
+        SlotRule::Param(node) | SlotRule::Define(node) => eval(node, values, None),
+        SlotRule::Input {
+            default: Some(node),
+        } => eval(node, values, None),
+        SlotRule::Input { default: None } => Err(EvalError::new(
+            Code::MissingInput,
+            definition.span,
+            format!("the input `{}` is missing", definition.name),
+        )
+        .help(crate::inputs::example_of(
+            &definition.name,
+            &definition.ty,
+            program,
+        ))),
+    };
+    values[s] = value.unwrap_or_else(|mut e| {
+        e.slot.get_or_insert(slot);
+        Value::Failed(Arc::new(e))
+    });
+}
+
+/// The checks of a plan that do not hold, or cannot be evaluated.
+fn run_checks(program: &Program, plan: &Plan, values: &[Value]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for &check in &plan.checks {
         let rule = &program.checks[check as usize];
-        match eval(&rule.condition, values, None) {
-            Ok(Value::Bool(true)) => {}
-            Ok(_) => findings.push(Finding { check, error: None }),
+        match truth(&rule.condition, values, None) {
+            Ok(true) => {}
+            Ok(false) => findings.push(Finding { check, error: None }),
             Err(error) => findings.push(Finding {
                 check,
                 error: Some(error),
@@ -150,26 +180,115 @@ fn overflow(node: &Node) -> EvalError {
     .help("check the input figures: an amount of more than 28 digits is not plausible")
 }
 
-/// Evaluates a node the checker typed as a number, on decimals directly.
-fn number(node: &Node, values: &[Value], locals: Locals) -> Result<Decimal, EvalError> {
+/// The decimal a number node evaluates to; a failure goes to `failure` (and the
+/// decimal returned is then meaningless). A decimal alone is returned in registers,
+/// where a `Result` holding one would go through memory — a cost larger than the
+/// arithmetic itself, on the engine's hottest path.
+fn decimal(
+    node: &Node,
+    values: &[Value],
+    locals: Locals,
+    failure: &mut Option<EvalError>,
+) -> Decimal {
+    let mut fail = |error: EvalError| {
+        failure.get_or_insert(error);
+        Decimal::ZERO
+    };
     match &node.kind {
-        NodeKind::Number(n) => Ok(*n),
+        NodeKind::Number(n) => *n,
         NodeKind::Slot(slot) => match &values[*slot as usize] {
-            Value::Number(n) => Ok(*n),
-            Value::Failed(error) => Err((**error).clone()),
-            _ => Err(not_a_number(node)),
+            Value::Number(n) => *n,
+            Value::Failed(error) => fail((**error).clone()),
+            _ => fail(not_a_number(node)),
         },
-        NodeKind::Numeric(op, a, b) if is_arithmetic(*op) => arithmetic(
-            node,
-            *op,
-            number(a, values, locals)?,
-            number(b, values, locals)?,
-        ),
-        _ => match eval(node, values, locals)? {
-            Value::Number(n) => Ok(n),
-            _ => Err(not_a_number(node)),
+        NodeKind::Numeric(op, a, b) if is_arithmetic(*op) => {
+            let x = decimal(a, values, locals, failure);
+            let y = decimal(b, values, locals, failure);
+            if failure.is_some() {
+                return Decimal::ZERO;
+            }
+            let result = match op {
+                BinaryOp::Add => x.checked_add(y),
+                BinaryOp::Subtract => x.checked_sub(y),
+                BinaryOp::Multiply => x.checked_mul(y),
+                _ if y.is_zero() => return fail_with(failure, divide_by_zero(node)),
+                _ => x.checked_div(y),
+            };
+            match result {
+                Some(n) => n,
+                None => fail_with(failure, overflow(node)),
+            }
+        }
+        NodeKind::When { arms, otherwise } => {
+            for (condition, value) in arms {
+                match truth(condition, values, locals) {
+                    Ok(true) => return decimal(value, values, locals, failure),
+                    Ok(false) => {}
+                    Err(error) => return fail_with(failure, error),
+                }
+            }
+            decimal(otherwise, values, locals, failure)
+        }
+        _ => match eval(node, values, locals) {
+            Ok(Value::Number(n)) => n,
+            Ok(_) => fail(not_a_number(node)),
+            Err(error) => fail(error),
         },
     }
+}
+
+/// Evaluates a yes/no node: conditions, comparisons, checks. Like `decimal`, it
+/// keeps the common forms off the path of a generic value.
+fn truth(node: &Node, values: &[Value], locals: Locals) -> Result<bool, EvalError> {
+    match &node.kind {
+        NodeKind::Bool(b) => Ok(*b),
+        NodeKind::Slot(slot) => match &values[*slot as usize] {
+            Value::Bool(b) => Ok(*b),
+            Value::Failed(error) => Err((**error).clone()),
+            _ => Ok(false),
+        },
+        NodeKind::Numeric(op, a, b) if !is_arithmetic(*op) => {
+            let mut failure = None;
+            let x = decimal(a, values, locals, &mut failure);
+            let y = decimal(b, values, locals, &mut failure);
+            match failure {
+                None => Ok(compare(*op, x.cmp(&y))),
+                Some(error) => Err(error),
+            }
+        }
+        NodeKind::Is {
+            subject,
+            negated,
+            variants,
+        } => {
+            let chosen = match (&subject.kind, locals) {
+                (NodeKind::Slot(slot), _) => match &values[*slot as usize] {
+                    Value::Choice(c) => Some(*c),
+                    Value::Failed(error) => return Err((**error).clone()),
+                    _ => None,
+                },
+                _ => match eval(subject, values, locals)? {
+                    Value::Choice(c) => Some(c),
+                    _ => None,
+                },
+            };
+            Ok(chosen.is_some_and(|c| variants.contains(&c) != *negated))
+        }
+        NodeKind::Binary(BinaryOp::And, a, b) => {
+            Ok(truth(a, values, locals)? && truth(b, values, locals)?)
+        }
+        NodeKind::Binary(BinaryOp::Or, a, b) => {
+            Ok(truth(a, values, locals)? || truth(b, values, locals)?)
+        }
+        NodeKind::Unary(UnaryOp::Not, inner) => Ok(!truth(inner, values, locals)?),
+        _ => Ok(matches!(eval(node, values, locals)?, Value::Bool(true))),
+    }
+}
+
+#[cold]
+fn fail_with(failure: &mut Option<EvalError>, error: EvalError) -> Decimal {
+    failure.get_or_insert(error);
+    Decimal::ZERO
 }
 
 fn is_arithmetic(op: BinaryOp) -> bool {
@@ -206,7 +325,12 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
     // `eval_other`, whose larger frame the hot recursion then does not pay for.
     match &node.kind {
         NodeKind::Numeric(op, a, b) => {
-            let (x, y) = (number(a, values, locals)?, number(b, values, locals)?);
+            let mut failure = None;
+            let x = decimal(a, values, locals, &mut failure);
+            let y = decimal(b, values, locals, &mut failure);
+            if let Some(error) = failure {
+                return Err(error);
+            }
             Ok(if is_arithmetic(*op) {
                 Value::Number(arithmetic(node, *op, x, y)?)
             } else {
@@ -246,7 +370,12 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
 fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, EvalError> {
     Ok(match &node.kind {
         NodeKind::Numeric(op, a, b) => {
-            let (x, y) = (number(a, values, locals)?, number(b, values, locals)?);
+            let mut failure = None;
+            let x = decimal(a, values, locals, &mut failure);
+            let y = decimal(b, values, locals, &mut failure);
+            if let Some(error) = failure {
+                return Err(error);
+            }
             if is_arithmetic(*op) {
                 Value::Number(arithmetic(node, *op, x, y)?)
             } else {

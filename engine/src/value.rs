@@ -14,6 +14,9 @@ pub use dsl::program::Key;
 
 /// A value of any type.
 #[derive(Debug, Clone, PartialEq, Default)]
+// A plain tag byte before an aligned payload: writing a value and reading it back
+// soon after (every formula does) then never straddles a field.
+#[repr(u8)]
 pub enum Value {
     /// Not computed (yet): a slot outside the plan.
     #[default]
