@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use crate::ast::{BinaryOp, Expr, ExprKind, KeyLiteral, LiteralUnit, Name, ScalarTypeExpr};
 use crate::ast::{TypeExpr, TypeExprKind, UnaryOp};
-use crate::builtins::{self, CallError};
+use crate::builtins::{self, Builtin, CallError};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{Key, Local, Node, NodeKind, SlotId};
 use crate::span::{Sources, Span};
 use crate::types::{self, Dimension, KeyType, Type};
+use rust_decimal::Decimal;
 
 use super::operators::{binary_type, explain_mismatch};
 
@@ -558,7 +559,30 @@ impl<'a> Typer<'a> {
                 )
             }
         };
-        let nodes = typed.into_iter().map(|(n, _)| n).collect();
+        let mut nodes: Vec<Node> = typed.into_iter().map(|(n, _)| n).collect();
+        // A percentage is held as a fraction (6.1 % is 0.061), but rounded as it reads:
+        // round(5.625 %, 1) is 5.6 %, so two more decimals are kept.
+        let rounding = matches!(builtin, Builtin::Round | Builtin::Floor | Builtin::Ceil);
+        if rounding && arg_types.first().is_some_and(is_percentage) {
+            let two = Node {
+                kind: NodeKind::Number(Decimal::TWO),
+                span,
+            };
+            let decimals = match nodes.pop() {
+                Some(n) if nodes.len() == 1 => {
+                    NodeKind::Numeric(BinaryOp::Add, Box::new(n), Box::new(two))
+                }
+                Some(n) => {
+                    nodes.push(n);
+                    two.kind
+                }
+                None => two.kind,
+            };
+            nodes.push(Node {
+                kind: decimals,
+                span,
+            });
+        }
         (
             Node {
                 kind: NodeKind::Call(builtin, nodes),
@@ -566,6 +590,15 @@ impl<'a> Typer<'a> {
             },
             ty,
         )
+    }
+}
+
+/// True for a percentage, or a table of percentages.
+fn is_percentage(ty: &Type) -> bool {
+    match ty {
+        Type::Number { kind, .. } => *kind == crate::types::NumKind::Percent,
+        Type::Table { value, .. } => is_percentage(value),
+        _ => false,
     }
 }
 
