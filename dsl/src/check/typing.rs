@@ -560,7 +560,7 @@ impl<'a> Typer<'a> {
             }
         };
         let mut nodes: Vec<Node> = typed.into_iter().map(|(n, _)| n).collect();
-        // A percentage is held as a fraction (6.1 % is 0.061), but rounded as it reads:
+        // A percentage is held as a fraction (12.5 % is 0.125), but rounded as it reads:
         // round(5.625 %, 1) is 5.6 %, so two more decimals are kept.
         let rounding = matches!(builtin, Builtin::Round | Builtin::Floor | Builtin::Ceil);
         if rounding && arg_types.first().is_some_and(is_percentage) {
