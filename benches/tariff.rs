@@ -37,6 +37,7 @@ struct Offer {
     depreciation: Decimal,
     book_value: Decimal,
     rent: Decimal,
+    holiday_pay: Decimal,
     owns_premises: bool,
     /// The discount rate by date, as the reference data holds it.
     discount_rate: Vec<(NaiveDate, Decimal)>,
@@ -62,29 +63,39 @@ struct Tariff {
 /// Midtjylland 2021-22, §§4.2, 5.1-5.6, 8.1, written by hand, with the same checks
 /// the rule file makes (overhead cap, places and occupancy above 0, the period).
 fn tariff_by_hand(o: &Offer) -> Option<Tariff> {
+    // The agreement's figures as constants (parsing them per call would flatter the engine).
+    const INTEREST_MARGIN: Decimal = Decimal::from_parts(1, 0, 0, false, 2); // 1 pp
+    const PENSION_RATE: Decimal = Decimal::from_parts(30, 0, 0, false, 2); // 30 %
+    const OVERHEAD_CAP: Decimal = Decimal::from_parts(61, 0, 0, false, 3); // 6.1 %
+    const CHILDREN_OCCUPANCY: Decimal = Decimal::from_parts(98, 0, 0, false, 2); // 98 %
+    const DAYS: Decimal = Decimal::from_parts(365, 0, 0, false, 0);
     let first_of_may = NaiveDate::from_ymd_opt(o.year - 1, 5, 1)?;
     let in_force = o.discount_rate.partition_point(|(d, _)| *d <= first_of_may);
     let discount = o.discount_rate.get(in_force.checked_sub(1)?)?.1;
-    let interest_rate = discount + d("0.01");
-    let capital = if o.owns_premises {
-        o.depreciation + interest_rate * o.book_value
+    let interest_rate = discount + INTEREST_MARGIN;
+    let capital = o.depreciation + interest_rate * o.book_value;
+    let premises_rent = if o.owns_premises {
+        Decimal::ZERO
     } else {
         o.rent
     };
-    let pensions = d("0.30") * o.civil_servant_salaries;
-    let cost = o.budget + o.central_pools + capital + pensions;
-    if o.overhead_rate > d("0.061") || o.places <= Decimal::ZERO {
+    let gross_budget = o.budget + o.holiday_pay + premises_rent;
+    let pensions = PENSION_RATE * o.civil_servant_salaries;
+    let cost = gross_budget + o.central_pools + capital + pensions;
+    if o.overhead_rate > OVERHEAD_CAP || o.places <= Decimal::ZERO {
         return None;
     }
     let overhead = o.overhead_rate * cost;
     let total = cost + overhead + o.regulation;
-    let occupancy = if o.adults { Decimal::ONE } else { d("0.98") };
+    let occupancy = if o.adults {
+        Decimal::ONE
+    } else {
+        CHILDREN_OCCUPANCY
+    };
     if occupancy <= Decimal::ZERO || !(2021..=2022).contains(&o.year) {
         return None;
     }
-    let tariff_per_day = total
-        .checked_div(occupancy * o.places)?
-        .checked_div(Decimal::from(365))?;
+    let tariff_per_day = total.checked_div(occupancy * o.places)?.checked_div(DAYS)?;
     Some(Tariff {
         capital,
         pensions,
@@ -137,6 +148,7 @@ fn benchmarks(c: &mut Criterion) {
         depreciation: d("420000"),
         book_value: d("9800000"),
         rent: Decimal::ZERO,
+        holiday_pay: Decimal::ZERO,
         owns_premises: true,
         discount_rate: vec![(
             NaiveDate::from_ymd_opt(2021, 1, 1).expect("a date"),

@@ -34,6 +34,8 @@ pub struct AgreementInfo {
 /// A checked agreement.
 #[derive(Debug, Clone)]
 pub struct Program {
+    /// Unique in this process: tells an evaluator it has seen this program before.
+    pub id: u64,
     pub agreement: AgreementInfo,
     pub sources: Sources,
     pub slots: Vec<Slot>,
@@ -69,6 +71,8 @@ pub struct Slot {
     pub span: Span,
     /// The formula as written, for explanations.
     pub formula: String,
+    /// True if the value depends on no input: the same for every evaluation.
+    pub constant: bool,
 }
 
 impl Slot {

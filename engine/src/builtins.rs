@@ -28,6 +28,12 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
     };
     let whole = |i: usize| -> Result<i64, EvalError> {
         let n = number(i);
+        // The common case, a whole number written without decimals, needs no division.
+        if n.scale() == 0 {
+            if let Ok(whole) = i64::try_from(n.mantissa()) {
+                return Ok(whole);
+            }
+        }
         if !n.fract().is_zero() {
             return Err(fail(
                 Code::InvalidDate,

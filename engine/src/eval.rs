@@ -49,6 +49,8 @@ pub fn run(program: &Program, part: &PartRule, inputs: &Inputs) -> Result<Evalua
 #[derive(Debug, Default)]
 pub struct Evaluator {
     values: Vec<Value>,
+    /// The program the values belong to: constants computed for it are kept.
+    program: u64,
 }
 
 impl Evaluator {
@@ -59,6 +61,10 @@ impl Evaluator {
         part: &PartRule,
         inputs: &Inputs,
     ) -> Result<(&[Value], Vec<Finding>), EvalError> {
+        if self.program != program.id {
+            self.values.clear();
+            self.program = program.id;
+        }
         let findings = run_into(program, part, inputs, &mut self.values)?;
         Ok((&self.values, findings))
     }
@@ -74,10 +80,14 @@ fn run_into(
         values.clear();
         values.resize(program.slots.len(), Value::Unset);
     }
-    // Every slot of the plan is written exactly once, in order, so nothing needs
-    // resetting between runs: slots outside the plan are never read.
+    // Every slot of the plan is written in order (constants once per program), so
+    // nothing needs resetting between runs: slots outside the plan are never read.
     for &slot in &part.plan.order {
         let s = slot as usize;
+        // A value that depends on no input is computed once per program.
+        if program.slots[s].constant && !matches!(values[s], Value::Unset) {
+            continue;
+        }
         match (&program.slots[s].rule, inputs.value(slot)) {
             (SlotRule::Input { .. }, Some(Value::Number(n))) => match &mut values[s] {
                 Value::Number(held) => *held = *n,
@@ -114,9 +124,11 @@ fn compute(program: &Program, slot: SlotId, values: &mut [Value]) {
     let definition = &program.slots[s];
     // A number is computed on decimals and stored as one, without passing a
     // generic value through (which costs more than the arithmetic).
-    if let (true, SlotRule::Param(node) | SlotRule::Define(node)) =
-        (definition.ty.is_number(), &definition.rule)
-    {
+    let formula = match &definition.rule {
+        SlotRule::Param(node) | SlotRule::Define(node) => Some(node),
+        SlotRule::Input { default } => default.as_ref(),
+    };
+    if let (true, Some(node)) = (definition.ty.is_number(), formula) {
         let mut failure = None;
         let n = decimal(node, values, None, &mut failure);
         match (failure, &mut values[s]) {
@@ -128,6 +140,16 @@ fn compute(program: &Program, slot: SlotId, values: &mut [Value]) {
                 *other = Value::Failed(Arc::new(e));
             }
         }
+        return;
+    }
+    if let (dsl::types::Type::Bool, Some(node)) = (&definition.ty, formula) {
+        values[s] = match truth(node, values, None) {
+            Ok(b) => Value::Bool(b),
+            Err(mut e) => {
+                e.slot.get_or_insert(slot);
+                Value::Failed(Arc::new(e))
+            }
+        };
         return;
     }
     let value = match &definition.rule {
@@ -229,11 +251,56 @@ fn decimal(
             }
             decimal(otherwise, values, locals, failure)
         }
+        // A rate read from a series on a computed date: looked up in place. Anything
+        // unusual (no value on the date, say) takes the general path, which reports it.
+        NodeKind::On(series, day) => {
+            if let (NodeKind::Slot(slot), Some(day)) =
+                (&series.kind, quick_date(day, values, locals))
+            {
+                if let Value::Series(s) = &values[*slot as usize] {
+                    if let Some(Value::Number(n)) = s.on(day) {
+                        return *n;
+                    }
+                }
+            }
+            match eval(node, values, locals) {
+                Ok(Value::Number(n)) => n,
+                Ok(_) => fail(not_a_number(node)),
+                Err(error) => fail(error),
+            }
+        }
         _ => match eval(node, values, locals) {
             Ok(Value::Number(n)) => n,
             Ok(_) => fail(not_a_number(node)),
             Err(error) => fail(error),
         },
+    }
+}
+
+/// The date a node gives, when it is a date literal or `date(y, m, d)` of plain
+/// numbers; `None` sends the caller down the general path.
+fn quick_date(node: &Node, values: &[Value], locals: Locals) -> Option<NaiveDate> {
+    match &node.kind {
+        NodeKind::Date(d) => Some(*d),
+        NodeKind::Call(dsl::builtins::Builtin::Date, args) if args.len() == 3 => {
+            let mut failure = None;
+            let mut part = |i: usize| {
+                let n = decimal(&args[i], values, locals, &mut failure);
+                (n.scale() == 0)
+                    .then(|| i64::try_from(n.mantissa()).ok())
+                    .flatten()
+            };
+            let (y, m, d) = (part(0)?, part(1)?, part(2)?);
+            if failure.is_some() {
+                return None;
+            }
+            NaiveDate::from_ymd_opt(
+                i32::try_from(y).ok()?,
+                u32::try_from(m).ok()?,
+                u32::try_from(d).ok()?,
+            )
+        }
+        _ => None,
     }
 }
 

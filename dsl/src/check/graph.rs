@@ -141,12 +141,13 @@ fn cycle_error(values: &[ValueDecl], cycle: &[usize], sources: &Sources) -> Diag
 }
 
 /// Reports each `param` whose formula reaches an input: a param is a fixed figure.
+/// Returns, per slot, whether it is constant (reaches no input at all).
 pub(super) fn params_without_inputs(
     slots: &[Slot],
     order: &[SlotId],
     sources: &Sources,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Vec<bool> {
     let mut reaches: Vec<Option<SlotId>> = vec![None; slots.len()];
     for &s in order {
         let slot = &slots[s as usize];
@@ -176,4 +177,10 @@ pub(super) fn params_without_inputs(
             );
         }
     }
+    order
+        .iter()
+        .fold(vec![false; slots.len()], |mut constant, &s| {
+            constant[s as usize] = reaches[s as usize].is_none();
+            constant
+        })
 }

@@ -110,6 +110,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                 uses,
                 span,
                 formula,
+                constant: false,
             }
         })
         .collect();
@@ -123,7 +124,10 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
             }
         }
     }
-    graph::params_without_inputs(&slots, &order, &sources, typer.diagnostics());
+    let constant = graph::params_without_inputs(&slots, &order, &sources, typer.diagnostics());
+    for (slot, constant) in slots.iter_mut().zip(constant) {
+        slot.constant = constant;
+    }
 
     let checks: Vec<CheckRule> = merged
         .checks
@@ -184,7 +188,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .skip(1)
         .map(|(_, f)| f.header.name.clone())
         .collect();
+    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Ok(Program {
+        id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         agreement: AgreementInfo {
             name: header.map(|h| h.name.clone()).unwrap_or_default(),
             source: header.and_then(|h| h.source.clone()),
