@@ -107,6 +107,16 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// A year's surplus or deficit: what stays within 5 % and what goes into the tariff.
+    Settle {
+        /// A bundled agreement or the path of a rule file.
+        #[arg(long, short)]
+        agreement: String,
+        /// The accounts: a TOML file of inputs.
+        accounts: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Evaluate any named part of an agreement (see `takst list --parts NAME`).
     Run {
         /// A bundled agreement or the path of a rule file.

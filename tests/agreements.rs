@@ -117,6 +117,17 @@ fn every_bill_under_every_agreement() {
 }
 
 #[test]
+fn every_year_end_under_every_agreement() {
+    insta::glob!("../examples/accounts", "*.toml", |path| {
+        insta::assert_snapshot!(side_by_side(
+            &common::relative(path),
+            "settlement",
+            &["settle"]
+        ));
+    });
+}
+
+#[test]
 fn every_notice_under_every_agreement() {
     insta::glob!("../examples/notices", "*.toml", |path| {
         insta::assert_snapshot!(side_by_side(&common::relative(path), "notice", &["notice"]));

@@ -41,6 +41,11 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             placement,
             output,
         } => eval::run(&agreement, "bill", &placement, &output),
+        Command::Settle {
+            agreement,
+            accounts,
+            output,
+        } => eval::run(&agreement, "settlement", &accounts, &output),
         Command::Run {
             agreement,
             part,
