@@ -11,7 +11,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::allocation::{self, AllocationError};
 use crate::calendar;
 use crate::error::EvalError;
-use crate::eval::{show_key, year_value};
+use crate::formula::{show_key, year_value};
 use crate::value::{Table, Value};
 
 /// The decimals an allocation is exact to: øre.

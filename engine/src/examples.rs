@@ -4,7 +4,8 @@ use dsl::program::{BinaryOp, ExampleRule, NodeKind, Program, Severity};
 use dsl::span::Span;
 
 use crate::error::EvalError;
-use crate::eval::{eval, evaluate};
+use crate::eval::evaluate;
+use crate::formula::eval;
 use crate::value::Value;
 
 /// How one example went.

@@ -26,12 +26,15 @@ pub mod calendar;
 mod error;
 mod eval;
 pub mod examples;
+mod fast;
+mod formula;
 mod inputs;
 mod trace;
 mod value;
 
 pub use error::EvalError;
-pub use eval::{evaluate, run, show_key, Evaluation, Evaluator, Finding};
+pub use eval::{evaluate, run, Evaluation, Evaluator, Finding};
+pub use formula::show_key;
 pub use inputs::{example_of, Inputs};
 pub use trace::{trace, Step, Trace};
 pub use value::{Key, Series, Table, Value};
