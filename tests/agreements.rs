@@ -145,6 +145,7 @@ fn parts_of_some_agreements() {
         ("framework", "framework_inclusion"),
         ("development", "development_agreement"),
         ("objective-financing", "objective_financing"),
+        ("reserves", "reserves"),
     ] {
         let dir = common::root().join("examples").join(folder);
         let mut files: Vec<_> = std::fs::read_dir(&dir)

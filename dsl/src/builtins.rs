@@ -24,6 +24,10 @@ pub enum Builtin {
     Has,
     Merge,
     Months,
+    ReserveBalance,
+    ReserveUsed,
+    ReserveExpired,
+    DeficitUncovered,
     Date,
     DaysInYear,
     DaysInMonth,
@@ -116,6 +120,30 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
         Builtin::Months,
         "months(from, to)",
         "the months from one date to another (both included): a table of the days of each",
+    ),
+    (
+        "reserve_balance",
+        Builtin::ReserveBalance,
+        "reserve_balance(results, life)",
+        "the reserve at the end of each year: surpluses set aside, used oldest first, expiring after `life` years",
+    ),
+    (
+        "reserve_used",
+        Builtin::ReserveUsed,
+        "reserve_used(results, life)",
+        "how much of the reserves each year's deficit used (oldest first)",
+    ),
+    (
+        "reserve_expired",
+        Builtin::ReserveExpired,
+        "reserve_expired(results, life)",
+        "reserves left unused after their life, by the year they expired",
+    ),
+    (
+        "deficit_uncovered",
+        Builtin::DeficitUncovered,
+        "deficit_uncovered(results, life)",
+        "the part of each year's deficit the reserves could not cover",
     ),
     ("date", Builtin::Date, "date(year, month, day)", "a date"),
     (
@@ -356,6 +384,19 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
             Ok(Type::Table {
                 key: KeyType::Date,
                 value: Box::new(Type::DAYS),
+            })
+        }
+        ReserveBalance | ReserveUsed | ReserveExpired | DeficitUncovered => {
+            arity(2)?;
+            match table(0)? {
+                (KeyType::Year, value)
+                    if value.dimension() == Some(crate::types::Dimension::MONEY) => {}
+                _ => return Err(CallError::Argument(0, "a table of amounts per year".into())),
+            }
+            whole(1)?;
+            Ok(Type::Table {
+                key: KeyType::Year,
+                value: Box::new(Type::MONEY),
             })
         }
         Merge => {

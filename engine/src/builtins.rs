@@ -183,6 +183,29 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             }
             Value::Table(Arc::new(Table { entries }))
         }
+        ReserveBalance | ReserveUsed | ReserveExpired | DeficitUncovered => {
+            let t = table(0).unwrap_or_default();
+            let results: Vec<(i64, Decimal)> = t
+                .entries
+                .iter()
+                .filter_map(|(k, v)| match k {
+                    dsl::program::Key::Year(y) => Some((*y, v.as_number().unwrap_or_default())),
+                    _ => None,
+                })
+                .collect();
+            let rows = crate::reserves::ledger(&results, whole(1)?);
+            let pick = |row: &crate::reserves::Year| match builtin {
+                ReserveBalance => row.closing,
+                ReserveUsed => row.used,
+                ReserveExpired => row.expired,
+                _ => row.uncovered,
+            };
+            let entries = rows
+                .iter()
+                .map(|row| (dsl::program::Key::Year(row.year), Value::Number(pick(row))))
+                .collect();
+            Value::Table(Arc::new(Table { entries }))
+        }
         Merge => {
             let mut entries = table(0).unwrap_or_default().entries.clone();
             for (key, value) in &table(1).unwrap_or_default().entries {

@@ -29,6 +29,7 @@ pub mod examples;
 mod fast;
 mod formula;
 mod inputs;
+pub mod reserves;
 mod trace;
 mod value;
 

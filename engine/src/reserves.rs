@@ -1,0 +1,143 @@
+//! The reserve ledger: surpluses set aside by year, used first in, first out,
+//! and expiring after a number of years.
+//!
+//! Each year's result within the threshold enters: a surplus becomes a reserve of
+//! that year (a layer); a deficit draws on the oldest layers first, and what they
+//! cannot cover is left uncovered. A layer may be used in the `life` years after
+//! the year it arose; what is left of it at the end of its last year expires.
+//! Every year, closing = opening + additions − used − expired.
+
+use rust_decimal::Decimal;
+
+/// One year of the ledger.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Year {
+    pub year: i64,
+    pub added: Decimal,
+    pub used: Decimal,
+    pub expired: Decimal,
+    pub uncovered: Decimal,
+    pub closing: Decimal,
+}
+
+/// Runs the ledger over `(year, result within the threshold)`, in any order.
+pub fn ledger(results: &[(i64, Decimal)], life: i64) -> Vec<Year> {
+    let mut years: Vec<(i64, Decimal)> = results.to_vec();
+    years.sort_by_key(|(y, _)| *y);
+    let mut layers: std::collections::VecDeque<(i64, Decimal)> = Default::default();
+    let mut out = Vec::with_capacity(years.len());
+    for (year, result) in years {
+        let mut row = Year {
+            year,
+            ..Year::default()
+        };
+        // Layers whose last year lies in a gap before this year have expired already.
+        while layers
+            .front()
+            .is_some_and(|(origin, _)| origin + life < year)
+        {
+            if let Some((_, amount)) = layers.pop_front() {
+                row.expired += amount;
+            }
+        }
+        if result > Decimal::ZERO {
+            row.added = result;
+            layers.push_back((year, result));
+        } else if result < Decimal::ZERO {
+            let mut need = -result;
+            while need > Decimal::ZERO {
+                // Only layers from earlier years, still within their life, may be used.
+                let Some(front) = layers.front_mut() else {
+                    break;
+                };
+                if front.0 >= year {
+                    break;
+                }
+                let take = need.min(front.1);
+                front.1 -= take;
+                need -= take;
+                row.used += take;
+                if front.1.is_zero() {
+                    layers.pop_front();
+                }
+            }
+            row.uncovered = need;
+        }
+        while layers
+            .front()
+            .is_some_and(|(origin, _)| origin + life <= year)
+        {
+            if let Some((_, amount)) = layers.pop_front() {
+                row.expired += amount;
+            }
+        }
+        row.closing = layers.iter().map(|(_, a)| *a).sum();
+        out.push(row);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(n: i64) -> Decimal {
+        Decimal::from(n)
+    }
+
+    #[test]
+    fn a_deficit_uses_the_oldest_reserve_first() {
+        let rows = ledger(&[(2019, d(100)), (2020, d(50)), (2021, d(-120))], 5);
+        assert_eq!(rows[2].used, d(120));
+        assert_eq!(rows[2].closing, d(30)); // 2019's 100 gone, 20 of 2020's used
+        assert_eq!(rows[2].uncovered, d(0));
+    }
+
+    #[test]
+    fn reserves_expire_after_their_life() {
+        let rows = ledger(
+            &[(2015, d(100)), (2016, d(0)), (2020, d(0)), (2021, d(-10))],
+            5,
+        );
+        assert_eq!(rows[2].expired, d(100)); // the end of 2020 is 2015's last year
+        assert_eq!(rows[3].used, d(0));
+        assert_eq!(rows[3].uncovered, d(10));
+    }
+
+    proptest! {
+        #[test]
+        fn the_ledger_balances_and_never_uses_an_expired_reserve(
+            results in proptest::collection::vec(-1_000i64..1_000, 1..15),
+            life in 1i64..7,
+        ) {
+            // Years with gaps: every other year may be missing.
+            let input: Vec<(i64, Decimal)> = results
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (2010 + i as i64 + i as i64 / 2, d(*r)))
+                .collect();
+            let rows = ledger(&input, life);
+            let mut opening = Decimal::ZERO;
+            for row in &rows {
+                prop_assert_eq!(opening + row.added - row.used - row.expired, row.closing);
+                prop_assert!(row.closing >= Decimal::ZERO && row.uncovered >= Decimal::ZERO);
+                opening = row.closing;
+            }
+            // What was added is, in the end, used, expired or still there.
+            let added: Decimal = rows.iter().map(|r| r.added).sum();
+            let gone: Decimal = rows.iter().map(|r| r.used + r.expired).sum();
+            prop_assert_eq!(added, gone + opening);
+            // No reserve is used after its life: a deficit in a year more than `life`
+            // years after every surplus is wholly uncovered.
+            for row in &rows {
+                let usable: Decimal = rows
+                    .iter()
+                    .filter(|r| r.year < row.year && r.year + life >= row.year)
+                    .map(|r| r.added)
+                    .sum();
+                prop_assert!(row.used <= usable);
+            }
+        }
+    }
+}
