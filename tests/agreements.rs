@@ -146,6 +146,7 @@ fn parts_of_some_agreements() {
         ("development", "development_agreement"),
         ("objective-financing", "objective_financing"),
         ("reserves", "reserves"),
+        ("pools", "pooled_result"),
     ] {
         let dir = common::root().join("examples").join(folder);
         let mut files: Vec<_> = std::fs::read_dir(&dir)
