@@ -147,6 +147,7 @@ fn parts_of_some_agreements() {
         ("objective-financing", "objective_financing"),
         ("reserves", "reserves"),
         ("pools", "pooled_result"),
+        ("takeover", "takeover"),
     ] {
         let dir = common::root().join("examples").join(folder);
         let mut files: Vec<_> = std::fs::read_dir(&dir)
