@@ -24,6 +24,7 @@ pub enum Builtin {
     Has,
     Merge,
     Months,
+    ShiftYears,
     ReserveBalance,
     ReserveUsed,
     ReserveExpired,
@@ -120,6 +121,12 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
         Builtin::Months,
         "months(from, to)",
         "the months from one date to another (both included): a table of the days of each",
+    ),
+    (
+        "shift_years",
+        Builtin::ShiftYears,
+        "shift_years(table, n)",
+        "the same table with every year moved n years on: a result of year t as the tariff of t + 2",
     ),
     (
         "reserve_balance",
@@ -385,6 +392,19 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
                 key: KeyType::Date,
                 value: Box::new(Type::DAYS),
             })
+        }
+        ShiftYears => {
+            arity(2)?;
+            match table(0)? {
+                (KeyType::Year, value) => {
+                    whole(1)?;
+                    Ok(Type::Table {
+                        key: KeyType::Year,
+                        value: Box::new(value.clone()),
+                    })
+                }
+                _ => Err(CallError::Argument(0, "a table per year".into())),
+            }
         }
         ReserveBalance | ReserveUsed | ReserveExpired | DeficitUncovered => {
             arity(2)?;

@@ -183,6 +183,21 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             }
             Value::Table(Arc::new(Table { entries }))
         }
+        ShiftYears => {
+            let by = whole(1)?;
+            let t = table(0).unwrap_or_default();
+            let mut entries = Vec::with_capacity(t.entries.len());
+            for (key, value) in &t.entries {
+                let dsl::program::Key::Year(y) = key else {
+                    continue;
+                };
+                let moved = y
+                    .checked_add(by)
+                    .ok_or_else(|| fail(Code::Overflow, "the year is out of range".into()))?;
+                entries.push((dsl::program::Key::Year(moved), value.clone()));
+            }
+            Value::Table(Arc::new(Table { entries }))
+        }
         ReserveBalance | ReserveUsed | ReserveExpired | DeficitUncovered => {
             let t = table(0).unwrap_or_default();
             let results: Vec<(i64, Decimal)> = t
