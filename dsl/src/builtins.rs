@@ -26,6 +26,7 @@ pub enum Builtin {
     Months,
     ShiftYears,
     ReserveBalance,
+    ReserveByOrigin,
     ReserveUsed,
     ReserveExpired,
     DeficitUncovered,
@@ -133,6 +134,12 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
         Builtin::ReserveBalance,
         "reserve_balance(results, life)",
         "the reserve at the end of each year: surpluses set aside, used oldest first, expiring after `life` years",
+    ),
+    (
+        "reserve_by_origin",
+        Builtin::ReserveByOrigin,
+        "reserve_by_origin(results, life)",
+        "what is left of each year's reserve after the last year, by the year it arose",
     ),
     (
         "reserve_used",
@@ -406,7 +413,7 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
                 _ => Err(CallError::Argument(0, "a table per year".into())),
             }
         }
-        ReserveBalance | ReserveUsed | ReserveExpired | DeficitUncovered => {
+        ReserveBalance | ReserveByOrigin | ReserveUsed | ReserveExpired | DeficitUncovered => {
             arity(2)?;
             match table(0)? {
                 (KeyType::Year, value)

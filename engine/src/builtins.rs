@@ -198,7 +198,7 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             }
             Value::Table(Arc::new(Table { entries }))
         }
-        ReserveBalance | ReserveUsed | ReserveExpired | DeficitUncovered => {
+        ReserveBalance | ReserveByOrigin | ReserveUsed | ReserveExpired | DeficitUncovered => {
             let t = table(0).unwrap_or_default();
             let results: Vec<(i64, Decimal)> = t
                 .entries
@@ -208,6 +208,14 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
                     _ => None,
                 })
                 .collect();
+            if builtin == ReserveByOrigin {
+                let left = crate::reserves::remaining_by_origin(&results, whole(1)?);
+                let entries = left
+                    .into_iter()
+                    .map(|(year, amount)| (dsl::program::Key::Year(year), Value::Number(amount)))
+                    .collect();
+                return Ok(Value::Table(Arc::new(Table { entries })));
+            }
             let rows = crate::reserves::ledger(&results, whole(1)?);
             let pick = |row: &crate::reserves::Year| match builtin {
                 ReserveBalance => row.closing,

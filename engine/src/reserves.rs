@@ -20,8 +20,23 @@ pub struct Year {
     pub closing: Decimal,
 }
 
+/// What is left of each year's reserve after the last year, by year of origin.
+pub fn remaining_by_origin(results: &[(i64, Decimal)], life: i64) -> Vec<(i64, Decimal)> {
+    let mut remaining = Vec::new();
+    run(results, life, Some(&mut remaining));
+    remaining
+}
+
 /// Runs the ledger over `(year, result within the threshold)`, in any order.
 pub fn ledger(results: &[(i64, Decimal)], life: i64) -> Vec<Year> {
+    run(results, life, None)
+}
+
+fn run(
+    results: &[(i64, Decimal)],
+    life: i64,
+    remaining: Option<&mut Vec<(i64, Decimal)>>,
+) -> Vec<Year> {
     let mut years: Vec<(i64, Decimal)> = results.to_vec();
     years.sort_by_key(|(y, _)| *y);
     let mut layers: std::collections::VecDeque<(i64, Decimal)> = Default::default();
@@ -74,6 +89,9 @@ pub fn ledger(results: &[(i64, Decimal)], life: i64) -> Vec<Year> {
         row.closing = layers.iter().map(|(_, a)| *a).sum();
         out.push(row);
     }
+    if let Some(remaining) = remaining {
+        remaining.extend(layers);
+    }
     out
 }
 
@@ -92,6 +110,12 @@ mod tests {
         assert_eq!(rows[2].used, d(120));
         assert_eq!(rows[2].closing, d(30)); // 2019's 100 gone, 20 of 2020's used
         assert_eq!(rows[2].uncovered, d(0));
+    }
+
+    #[test]
+    fn what_is_left_by_year_of_origin() {
+        let left = remaining_by_origin(&[(2019, d(100)), (2020, d(50)), (2021, d(-120))], 5);
+        assert_eq!(left, vec![(2020, d(30))]);
     }
 
     #[test]
