@@ -99,17 +99,17 @@ pub(crate) fn eval(node: &Node, values: &[Value], locals: Locals) -> Result<Valu
 #[inline(never)]
 fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, EvalError> {
     Ok(match &node.kind {
-        // `eval` takes these first; here only for completeness.
-        NodeKind::Numeric(..) => return eval(node, values, locals),
-        NodeKind::Number(n) => Value::Number(*n),
+        // `eval` handles these itself and never passes them here.
+        NodeKind::Numeric(..)
+        | NodeKind::Number(_)
+        | NodeKind::Slot(_)
+        | NodeKind::Is { .. }
+        | NodeKind::When { .. }
+        | NodeKind::Binary(BinaryOp::And | BinaryOp::Or, ..) => return eval(node, values, locals),
         NodeKind::Date(d) => Value::Date(*d),
         NodeKind::Bool(b) => Value::Bool(*b),
         NodeKind::Text(t) => Value::Text(t.clone()),
         NodeKind::Choice(c) => Value::Choice(*c),
-        NodeKind::Slot(slot) => match &values[*slot as usize] {
-            Value::Failed(error) => return Err((**error).clone()),
-            value => value.clone(),
-        },
         NodeKind::Local(which) => match (which, locals) {
             (Local::Key, Some((k, _))) => k.clone(),
             (Local::Value, Some((_, v))) => v.clone(),
@@ -119,14 +119,6 @@ fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, Ev
             (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
             (UnaryOp::Negate, v) => negate(&v),
             _ => Value::Unset,
-        },
-        NodeKind::Binary(BinaryOp::And, a, b) => match eval(a, values, locals)? {
-            Value::Bool(false) => Value::Bool(false),
-            _ => eval(b, values, locals)?,
-        },
-        NodeKind::Binary(BinaryOp::Or, a, b) => match eval(a, values, locals)? {
-            Value::Bool(true) => Value::Bool(true),
-            _ => eval(b, values, locals)?,
         },
         NodeKind::Binary(BinaryOp::Where, table, condition) => {
             let Value::Table(t) = eval(table, values, locals)? else {
@@ -230,24 +222,6 @@ fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, Ev
                     }));
                 }
             }
-        }
-        NodeKind::Is {
-            subject,
-            negated,
-            variants,
-        } => {
-            let Value::Choice(c) = eval(subject, values, locals)? else {
-                return Ok(Value::Unset);
-            };
-            Value::Bool(variants.contains(&c) != *negated)
-        }
-        NodeKind::When { arms, otherwise } => {
-            for (condition, value) in arms {
-                if eval(condition, values, locals)? == Value::Bool(true) {
-                    return eval(value, values, locals);
-                }
-            }
-            eval(otherwise, values, locals)?
         }
         NodeKind::Table(entries) => table_literal(entries, values, locals)?,
     })
