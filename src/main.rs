@@ -107,12 +107,13 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// A year's surplus or deficit: what stays within 5 % and what goes into the tariff.
+    /// An operator's accounts year by year: each offer's result, what stays within the
+    /// threshold (the reserves, oldest used first), and what enters the tariff.
     Settle {
         /// A bundled agreement or the path of a rule file.
         #[arg(long, short)]
         agreement: String,
-        /// The accounts: a TOML file of inputs.
+        /// The accounts: a TOML file with a `[department."name"]` record per department.
         accounts: PathBuf,
         #[command(flatten)]
         output: Output,

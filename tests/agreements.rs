@@ -146,7 +146,6 @@ fn parts_of_some_agreements() {
         ("development", "development_agreement"),
         ("objective-financing", "objective_financing"),
         ("reserves", "reserves"),
-        ("pools", "pooled_result"),
         ("takeover", "takeover"),
     ] {
         let dir = common::root().join("examples").join(folder);

@@ -145,10 +145,11 @@ pub struct TypeExpr {
 #[derive(Debug, Clone)]
 pub enum TypeExprKind {
     Scalar(ScalarTypeExpr),
-    /// `percent per year`, `money per municipality`.
+    /// `percent per year`, `money per municipality`; `money per year per offer`
+    /// is a table per offer of tables per year (keys innermost first).
     Table {
         value: ScalarTypeExpr,
-        key: Name,
+        keys: Vec<Name>,
     },
     /// `series of percent`.
     Series(ScalarTypeExpr),

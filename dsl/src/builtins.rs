@@ -23,6 +23,9 @@ pub enum Builtin {
     Allocate,
     Has,
     Merge,
+    SumBy,
+    OnePer,
+    Spread,
     Months,
     ShiftYears,
     ReserveBalance,
@@ -116,6 +119,24 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
         Builtin::Merge,
         "merge(table, table)",
         "the entries of both tables; the second wins where both have a key",
+    ),
+    (
+        "sum_by",
+        Builtin::SumBy,
+        "sum_by(table, groups)",
+        "adds the entries of each group: the results of departments by the offer each belongs to",
+    ),
+    (
+        "one_per",
+        Builtin::OnePer,
+        "one_per(table, groups)",
+        "the value each group's entries share (an offer's unit, from its departments); an error if they differ",
+    ),
+    (
+        "spread",
+        Builtin::Spread,
+        "spread(amounts, groups, weights)",
+        "splits each group's amount over its entries by weights, exact to the øre (year by year for tables per year)",
     ),
     (
         "months",
@@ -297,7 +318,24 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
         dim: Dimension::NONE,
         kind: NumKind::Integer,
     };
+    // A function of a table per year takes a table of such tables (per offer, per
+    // unit …) too, and does each separately.
+    if let Some(inner) = lifted(builtin, args) {
+        let ty = result_type(builtin, &inner)?;
+        return Ok(Type::Table {
+            key: KeyType::Label,
+            value: Box::new(ty),
+        });
+    }
     match builtin {
+        Min | Max if args.len() > 1 && args.iter().any(|a| matches!(a, Type::Table { .. })) => {
+            let mut ty = args[0].clone();
+            for (i, arg) in args.iter().enumerate().skip(1) {
+                ty = entry_by_entry(&ty, arg)
+                    .ok_or_else(|| CallError::Argument(i, format!("{ty}, or a number like it")))?;
+            }
+            Ok(ty)
+        }
         Min | Max | Average => {
             if let [Type::Table { value, .. }] = args {
                 return if value.is_number() {
@@ -318,11 +356,7 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
             Ok(ty)
         }
         Round | Floor | Ceil | Abs => {
-            let ok = match args.first() {
-                Some(Type::Table { value, .. }) => value.is_number(),
-                Some(t) => t.is_number(),
-                None => false,
-            };
+            let ok = args.first().is_some_and(numbers);
             if !ok {
                 return Err(if args.is_empty() {
                     CallError::Arity
@@ -441,6 +475,68 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
                 )),
             }
         }
+        SumBy | OnePer => {
+            arity(2)?;
+            let (key, value) = table(0)?;
+            let numbers = |t: &Type| match t {
+                Type::Table { value, .. } => value.is_number(),
+                t => t.is_number(),
+            };
+            if builtin == SumBy && !numbers(value) {
+                return Err(CallError::Argument(0, "a table of numbers".into()));
+            }
+            match table(1)? {
+                (k, Type::Text) if k == key => Ok(Type::Table {
+                    key: KeyType::Label,
+                    value: Box::new(value.clone()),
+                }),
+                _ => Err(CallError::Argument(
+                    1,
+                    "a table of texts with the same keys (the group of each entry)".into(),
+                )),
+            }
+        }
+        Spread => {
+            arity(3)?;
+            let (_, amount) = table(0)?;
+            let (key, _) = table(1)?;
+            let (weight_key, weight) = table(2)?;
+            let money_or_table = |t: &Type| match t {
+                Type::Table {
+                    key: KeyType::Year,
+                    value,
+                } => value.is_number(),
+                t => t.is_number(),
+            };
+            if !money_or_table(amount) {
+                return Err(CallError::Argument(
+                    0,
+                    "a table of amounts (or of amounts per year) by group".into(),
+                ));
+            }
+            if !matches!(&args[1], Type::Table { value, .. } if **value == Type::Text) {
+                return Err(CallError::Argument(
+                    1,
+                    "a table of texts: the group of each entry".into(),
+                ));
+            }
+            let same_shape = weight_key == key
+                && match (amount, weight) {
+                    (Type::Table { .. }, Type::Table { value, .. }) => value.is_number(),
+                    (Type::Table { .. }, _) => false,
+                    (_, w) => w.is_number(),
+                };
+            if !same_shape {
+                return Err(CallError::Argument(
+                    2,
+                    "weights with the keys of the groups, per year if the amounts are".into(),
+                ));
+            }
+            Ok(Type::Table {
+                key: key.clone(),
+                value: Box::new(amount.clone()),
+            })
+        }
         Date => {
             arity(3)?;
             whole(0)?;
@@ -484,6 +580,64 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
             whole(0)?;
             Ok(Type::Bool)
         }
+    }
+}
+
+/// True for a number, or a table (of tables) of numbers.
+fn numbers(ty: &Type) -> bool {
+    match ty {
+        Type::Table { value, .. } => numbers(value),
+        t => t.is_number(),
+    }
+}
+
+/// True for the functions of a table per year that also take a table of such tables.
+pub fn lifts_over_tables(builtin: Builtin) -> bool {
+    use Builtin::*;
+    matches!(
+        builtin,
+        ShiftYears
+            | ReserveBalance
+            | ReserveByOrigin
+            | ReserveUsed
+            | ReserveExpired
+            | DeficitUncovered
+    )
+}
+
+/// The arguments with the outer table taken off the first, if the call is lifted.
+fn lifted(builtin: Builtin, args: &[Type]) -> Option<Vec<Type>> {
+    let Some(Type::Table {
+        key: KeyType::Label,
+        value,
+    }) = args.first()
+    else {
+        return None;
+    };
+    if !lifts_over_tables(builtin) || !matches!(**value, Type::Table { .. }) {
+        return None;
+    }
+    let mut inner = args.to_vec();
+    inner[0] = (**value).clone();
+    Some(inner)
+}
+
+/// The type of `min`/`max` of a table and a number or table, taken entry by entry.
+fn entry_by_entry(a: &Type, b: &Type) -> Option<Type> {
+    match (a, b) {
+        (Type::Table { key, value }, Type::Table { key: k2, value: v2 }) => {
+            (key == k2).then_some(())?;
+            Some(Type::Table {
+                key: key.clone(),
+                value: Box::new(entry_by_entry(value, v2)?),
+            })
+        }
+        (Type::Table { key, value }, s) | (s, Type::Table { key, value }) => Some(Type::Table {
+            key: key.clone(),
+            value: Box::new(entry_by_entry(value, s)?),
+        }),
+        _ if a.is_number() => unify(a, b),
+        _ => None,
     }
 }
 

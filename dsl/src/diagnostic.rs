@@ -58,6 +58,7 @@ codes! {
     MissingKey => "missing_key",
     InvalidDate => "invalid_date",
     EmptyShares => "empty_shares",
+    GroupsDisagree => "groups_disagree",
     CheckFailed => "check_failed",
     ExampleFailed => "example_failed",
 }

@@ -321,13 +321,15 @@ impl Lower<'_> {
             },
             Rule::table_type => {
                 let mut parts = inner.into_inner();
-                match (
-                    parts.next(),
-                    parts.next().and_then(|k| k.into_inner().next()),
-                ) {
-                    (Some(value), Some(key)) => TypeExprKind::Table {
+                let value = parts.next();
+                let keys: Vec<Name> = parts
+                    .filter_map(|k| k.into_inner().next())
+                    .map(|k| self.name(k))
+                    .collect();
+                match value {
+                    Some(value) if !keys.is_empty() => TypeExprKind::Table {
                         value: self.scalar_type(value),
-                        key: self.name(key),
+                        keys,
                     },
                     _ => {
                         return Err(Diagnostic::error(

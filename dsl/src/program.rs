@@ -73,6 +73,10 @@ pub struct Slot {
     pub formula: String,
     /// True if the value depends on no input: the same for every evaluation.
     pub constant: bool,
+    /// For an input table keyed by names (`money per year per department`), the name
+    /// of its outermost key: an input file may give its entries as records,
+    /// `[department."Engen"]`, together with the other inputs per department.
+    pub record: Option<String>,
 }
 
 impl Slot {
@@ -92,6 +96,9 @@ pub struct CheckRule {
     pub message: String,
     pub uses: Vec<SlotId>,
     pub span: Span,
+    /// True if the condition is a table of yes/no: it must hold for every
+    /// entry, and a failure names the entries where it does not.
+    pub per_entry: bool,
 }
 
 /// A named set of results, such as `tariff`.

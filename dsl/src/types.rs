@@ -265,18 +265,25 @@ impl fmt::Display for Type {
             Type::Bool => f.write_str("yes/no"),
             Type::Text => f.write_str("a text"),
             Type::Choice(_) => f.write_str("a choice"),
-            Type::Table {
-                key: KeyType::Year,
-                value,
-            } => write!(f, "a table of {value} per year"),
-            Type::Table {
-                key: KeyType::Label,
-                value,
-            } => write!(f, "a table of {value} by name"),
-            Type::Table {
-                key: KeyType::Date,
-                value,
-            } => write!(f, "a table of {value} by date"),
+            Type::Table { .. } => {
+                // `money per year per department` reads "a table of an amount (kr)
+                // per year by name": the keys innermost first.
+                let mut keys = Vec::new();
+                let mut leaf = self;
+                while let Type::Table { key, value } = leaf {
+                    keys.push(key);
+                    leaf = value;
+                }
+                write!(f, "a table of {leaf}")?;
+                for key in keys.iter().rev() {
+                    f.write_str(match key {
+                        KeyType::Year => " per year",
+                        KeyType::Label => " by name",
+                        KeyType::Date => " by date",
+                    })?;
+                }
+                Ok(())
+            }
             Type::Series(value) => write!(f, "a series of {value} by date"),
             Type::Error => f.write_str("an unknown type"),
         }

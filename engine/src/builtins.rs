@@ -12,6 +12,7 @@ use crate::allocation::{self, AllocationError};
 use crate::calendar;
 use crate::error::EvalError;
 use crate::formula::{show_key, year_value};
+use crate::grouping;
 use crate::value::{Table, Value};
 
 /// The decimals an allocation is exact to: øre.
@@ -49,7 +50,32 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
         Some(Value::Table(t)) => Some(t.clone()),
         _ => None,
     };
+    // A table of tables per year: each one separately.
+    if names::lifts_over_tables(builtin) {
+        if let Some(Value::Table(outer)) = args.first() {
+            if outer
+                .entries
+                .iter()
+                .any(|(_, v)| matches!(v, Value::Table(_)))
+            {
+                let mut entries = Vec::with_capacity(outer.entries.len());
+                let mut inner = args.to_vec();
+                for (key, value) in &outer.entries {
+                    inner[0] = value.clone();
+                    entries.push((key.clone(), call(builtin, &inner, node)?));
+                }
+                return Ok(Value::Table(Arc::new(Table { entries })));
+            }
+        }
+    }
     Ok(match builtin {
+        Min | Max if args.len() > 1 && args.iter().any(|a| matches!(a, Value::Table(_))) => {
+            let mut best = args[0].clone();
+            for arg in &args[1..] {
+                best = grouping::pick(builtin == Min, &best, arg, node)?;
+            }
+            best
+        }
         Min | Max | Average => {
             let items: Vec<Value> = match (args, table(0)) {
                 ([_], Some(t)) => t.entries.iter().map(|(_, v)| v.clone()).collect(),
@@ -239,6 +265,20 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             }
             Value::Table(Arc::new(Table { entries }))
         }
+        SumBy | OnePer => {
+            let (values, groups) = (table(0).unwrap_or_default(), table(1).unwrap_or_default());
+            if builtin == SumBy {
+                grouping::sum_by(&values, &groups, node)?
+            } else {
+                grouping::one_per(&values, &groups, node)?
+            }
+        }
+        Spread => grouping::spread(
+            &table(0).unwrap_or_default(),
+            &table(1).unwrap_or_default(),
+            &table(2).unwrap_or_default(),
+            node,
+        )?,
         Date => {
             let (y, m, d) = (year(0)?, whole(1)?, whole(2)?);
             let made = u32::try_from(m)

@@ -24,6 +24,8 @@ pub struct Finding {
     pub check: u32,
     /// Why the check could not be evaluated, if it could not (a missing rate, say).
     pub error: Option<EvalError>,
+    /// For a check of every entry of a table: the entries where it does not hold.
+    pub entries: Vec<dsl::program::Key>,
 }
 
 /// The values of every slot after evaluating a plan.
@@ -39,6 +41,22 @@ pub fn run(program: &Program, part: &PartRule, inputs: &Inputs) -> Result<Evalua
     let mut values = Vec::new();
     let findings = run_into(program, part, inputs, &mut values)?;
     Ok(Evaluation { values, findings })
+}
+
+/// Evaluates a part and its checks, and gives the checks' findings even when a
+/// result fails: a check that names the mistake in the input (negative places,
+/// a year missing) explains the failure better than the formula that tripped on it.
+pub fn run_all(
+    program: &Program,
+    part: &PartRule,
+    inputs: &Inputs,
+) -> (Evaluation, Option<EvalError>) {
+    let mut values = Vec::new();
+    let (findings, failed) = match run_into(program, part, inputs, &mut values) {
+        Ok(findings) => (findings, None),
+        Err(e) => (run_checks(program, &part.plan, &values), Some(e)),
+    };
+    (Evaluation { values, findings }, failed)
 }
 
 /// Evaluates parts again and again with one buffer of values: for a whole tariff
@@ -176,14 +194,40 @@ fn run_checks(program: &Program, plan: &Plan, values: &[Value]) -> Vec<Finding> 
     let mut findings = Vec::new();
     for &check in &plan.checks {
         let rule = &program.checks[check as usize];
-        match truth(&rule.condition, values, None) {
-            Ok(true) => {}
-            Ok(false) => findings.push(Finding { check, error: None }),
+        let outcome = if rule.per_entry {
+            failing_entries(&rule.condition, values).map(|entries| (entries.is_empty(), entries))
+        } else {
+            truth(&rule.condition, values, None).map(|holds| (holds, Vec::new()))
+        };
+        match outcome {
+            Ok((true, _)) => {}
+            Ok((false, entries)) => findings.push(Finding {
+                check,
+                error: None,
+                entries,
+            }),
             Err(error) => findings.push(Finding {
                 check,
                 error: Some(error),
+                entries: Vec::new(),
             }),
         }
     }
     findings
+}
+
+/// The keys of a table of yes/no where the value is no.
+fn failing_entries(
+    condition: &dsl::program::Node,
+    values: &[Value],
+) -> Result<Vec<dsl::program::Key>, EvalError> {
+    match eval(condition, values, None)? {
+        Value::Table(t) => Ok(t
+            .entries
+            .iter()
+            .filter(|(_, v)| matches!(v, Value::Bool(false)))
+            .map(|(k, _)| k.clone())
+            .collect()),
+        _ => Ok(Vec::new()),
+    }
 }

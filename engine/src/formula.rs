@@ -289,7 +289,7 @@ fn negate(value: &Value) -> Value {
     }
 }
 
-fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
+pub(crate) fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
     use BinaryOp::*;
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {

@@ -83,6 +83,13 @@ impl Inputs {
         self.files.iter().map(|f| f.name.as_str()).collect()
     }
 
+    /// True if the file numbered `file` already gave this input.
+    fn given_in(&self, slot: SlotId, file: usize) -> bool {
+        self.given
+            .get(slot as usize)
+            .is_some_and(|g| g.as_ref().is_some_and(|g| g.file == file))
+    }
+
     /// Reads a TOML file of inputs; later files override earlier ones.
     /// Returns warnings (likely misspelt fields), or every error found.
     pub fn read(
@@ -125,11 +132,35 @@ impl Inputs {
                 .or_else(|| item.span())
                 .unwrap_or(0..0);
             let Some(slot) = program.slot_id(key).filter(|&s| program.slot(s).is_input()) else {
-                if let Some(w) = reader.unknown_field(key, span) {
+                if program
+                    .slots
+                    .iter()
+                    .any(|s| s.record.as_deref() == Some(key))
+                {
+                    match reader.records(key, item) {
+                        Ok(tables) => {
+                            for (slot, table) in tables {
+                                if self.given_in(slot, index) {
+                                    errors.push(reader.given_twice(key, slot, span.clone()));
+                                }
+                                self.given[slot as usize] = Some(Given {
+                                    value: Value::Table(Arc::new(table)),
+                                    file: index,
+                                    range: span.clone(),
+                                    shown: String::from("(table)"),
+                                });
+                            }
+                        }
+                        Err(mut e) => errors.append(&mut e),
+                    }
+                } else if let Some(w) = reader.unknown_field(key, span) {
                     warnings.push(w);
                 }
                 continue;
             };
+            if self.given_in(slot, index) {
+                errors.push(reader.given_twice(key, slot, span.clone()));
+            }
             match reader.item(key, item, &program.slot(slot).ty) {
                 Ok(value) => {
                     let range = item.span().unwrap_or(span.clone());
@@ -180,6 +211,163 @@ impl Reader<'_> {
             .label_in(self.file.clone(), span, "ignored")
             .help(format!("did you mean `{close}`?")),
         )
+    }
+
+    /// Records such as `[department."Engen"]`: every field is the entry of that
+    /// name in an input per department. The field `places` is the input
+    /// `department_places` (or `places`, if that is an input per department).
+    fn records(&self, section: &str, item: &Item) -> Result<Vec<(SlotId, Table)>, Vec<Diagnostic>> {
+        let range = item.span().unwrap_or(0..0);
+        let fields: Vec<(SlotId, &str)> = self
+            .program
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_input() && s.record.as_deref() == Some(section))
+            .map(|(i, s)| (i as SlotId, s.name.as_str()))
+            .collect();
+        let field_name = |name: &'_ str| -> String {
+            let short = name
+                .strip_prefix(section)
+                .and_then(|n| n.strip_prefix('_'))
+                .unwrap_or(name);
+            short.to_string()
+        };
+        let Some(records) = item.as_table_like() else {
+            let d = Diagnostic::error(
+                Code::BadInput,
+                format!(
+                    "`{section}` in {}: this is not a table of records",
+                    self.file.name
+                ),
+            )
+            .label_in(self.file.clone(), range, "expected records")
+            .help(format!(
+                "give one section per {section}: `[{section}.\"name\"]` followed by its fields"
+            ));
+            return Err(vec![d]);
+        };
+        let mut tables: Vec<(SlotId, Table)> = fields
+            .iter()
+            .map(|&(slot, _)| (slot, Table::default()))
+            .collect();
+        let mut errors = Vec::new();
+        for (name, record) in records.iter() {
+            let name_range = records
+                .get_key_value(name)
+                .and_then(|(k, _)| k.span())
+                .unwrap_or(0..0);
+            let Some(record) = record.as_table_like() else {
+                errors.push(
+                    Diagnostic::error(
+                        Code::BadInput,
+                        format!(
+                            "`{section}.{name}` in {}: this is not a record",
+                            self.file.name
+                        ),
+                    )
+                    .label_in(self.file.clone(), name_range, "expected fields")
+                    .help(format!(
+                        "write `[{section}.\"{name}\"]` and its fields on the lines below"
+                    )),
+                );
+                continue;
+            };
+            for (field, value) in record.iter() {
+                let field_range = record
+                    .get_key_value(field)
+                    .and_then(|(k, _)| k.span())
+                    .unwrap_or(0..0);
+                let found = fields
+                    .iter()
+                    .position(|(_, input)| field_name(input) == field || *input == field);
+                let Some(at) = found else {
+                    let known = fields
+                        .iter()
+                        .map(|(_, input)| field_name(input))
+                        .collect::<Vec<_>>();
+                    let hint = closest(field, known.iter().map(String::as_str))
+                        .map(|c| format!("did you mean `{c}`?"))
+                        .unwrap_or_else(|| {
+                            format!("the fields of a {section} are {}", known.join(", "))
+                        });
+                    errors.push(
+                        Diagnostic::error(
+                            Code::BadInput,
+                            format!(
+                                "`{section}.{name}.{field}` in {}: no such field",
+                                self.file.name
+                            ),
+                        )
+                        .label_in(self.file.clone(), field_range, "not a field of this record")
+                        .help(hint),
+                    );
+                    continue;
+                };
+                let slot = fields[at].0;
+                let Type::Table { value: ty, .. } = &self.program.slot(slot).ty else {
+                    continue;
+                };
+                let path = format!("{section}.{name}.{field}");
+                let parsed = match &**ty {
+                    Type::Table { .. } | Type::Series(_) => self.item(&path, value, ty),
+                    _ => match value.as_value() {
+                        Some(v) => self.scalar(&path, v, ty),
+                        None => {
+                            Err(self.bad(&path, field_range, ty, "expected a single value".into()))
+                        }
+                    },
+                };
+                match parsed {
+                    Ok(v) => tables[at].1.entries.push((Key::Label(Arc::from(name)), v)),
+                    Err(e) => errors.push(e),
+                }
+            }
+            // A field without a default must be in every record.
+            for (slot, input) in &fields {
+                let required = matches!(
+                    self.program.slot(*slot).rule,
+                    dsl::program::SlotRule::Input { default: None }
+                );
+                let short = field_name(input);
+                if required && record.get(&short).is_none() && record.get(input).is_none() {
+                    errors.push(
+                        Diagnostic::error(
+                            Code::BadInput,
+                            format!("`{section}.{name}` in {} has no `{short}`", self.file.name),
+                        )
+                        .label_in(
+                            self.file.clone(),
+                            name_range.clone(),
+                            format!("`{short}` is missing"),
+                        )
+                        .help(format!(
+                            "add a line: {}",
+                            example_of(
+                                &short,
+                                &element_type(&self.program.slot(*slot).ty),
+                                self.program
+                            )
+                        )),
+                    );
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(tables)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn given_twice(&self, key: &str, slot: SlotId, range: Range<usize>) -> Diagnostic {
+        let name = &self.program.slot(slot).name;
+        Diagnostic::error(
+            Code::BadInput,
+            format!("`{name}` is given twice in {}", self.file.name),
+        )
+        .label_in(self.file.clone(), range, format!("`{key}` gives it again"))
+        .help("give each input once: either as its own table or as fields of the records")
     }
 
     fn bad(&self, key: &str, range: Range<usize>, ty: &Type, what: String) -> Diagnostic {
@@ -256,9 +444,15 @@ impl Reader<'_> {
                     }
                 },
             };
-            let value = match item.as_value() {
-                Some(v) => self.scalar(&field, v, ty)?,
-                None => return Err(self.bad(&field, range, ty, "expected a single value".into())),
+            let value = match ty {
+                // A table of tables (`money per year per department`): each entry is a table.
+                Type::Table { .. } => self.item(&field, item, ty)?,
+                _ => match item.as_value() {
+                    Some(v) => self.scalar(&field, v, ty)?,
+                    None => {
+                        return Err(self.bad(&field, range, ty, "expected a single value".into()))
+                    }
+                },
             };
             entries.push((key, value));
         }
@@ -377,6 +571,14 @@ fn parse_number(text: &str) -> Option<Decimal> {
         return None;
     }
     Decimal::from_str(&digits).ok()
+}
+
+/// The type of one entry of a table.
+fn element_type(ty: &Type) -> Type {
+    match ty {
+        Type::Table { value, .. } => (**value).clone(),
+        t => t.clone(),
+    }
 }
 
 /// How to write a value of this type in an input file.

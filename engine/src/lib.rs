@@ -28,13 +28,14 @@ mod eval;
 pub mod examples;
 mod fast;
 mod formula;
+mod grouping;
 mod inputs;
 pub mod reserves;
 mod trace;
 mod value;
 
 pub use error::EvalError;
-pub use eval::{evaluate, run, Evaluation, Evaluator, Finding};
+pub use eval::{evaluate, run, run_all, Evaluation, Evaluator, Finding};
 pub use formula::show_key;
 pub use inputs::{example_of, Inputs};
 pub use trace::{trace, Step, Trace};

@@ -9,7 +9,7 @@ use engine::{Evaluation, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
 use super::{load_inputs, load_program, Outcome};
-use crate::render::{csv, format_value, Table};
+use crate::render::{csv, format_value, matrix, Table};
 use crate::{Format, Output};
 
 /// A part evaluated on an input file.
@@ -48,17 +48,13 @@ pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, V
         })]);
     };
     let (inputs, mut warnings) = load_inputs(&program, path)?;
-    let evaluation = match engine::run(&program, &program.parts[index], &inputs) {
-        Ok(evaluation) => evaluation,
-        Err(e) => {
-            // A misspelt field often explains a missing input: show both.
-            let mut errors = vec![e.to_diagnostic(&program, &inputs)];
-            errors.append(&mut warnings);
-            return Err(errors);
-        }
-    };
+    let (evaluation, failed) = engine::run_all(&program, &program.parts[index], &inputs);
     let mut errors = Vec::new();
     for finding in &evaluation.findings {
+        // A check that could not be evaluated because a result failed says nothing new.
+        if failed.is_some() && finding.error.is_some() {
+            continue;
+        }
         let check = &program.checks[finding.check as usize];
         let citation = check
             .citation
@@ -82,7 +78,12 @@ pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, V
                     .unwrap_or_else(|| String::from("supply the missing figure")),
             ),
             None => {
-                let title = format!("{}{citation}", check.message);
+                let entries: Vec<String> = finding.entries.iter().map(engine::show_key).collect();
+                let title = if entries.is_empty() {
+                    format!("{}{citation}", check.message)
+                } else {
+                    format!("{}{citation} — for {}", check.message, entries.join(", "))
+                };
                 match check.severity {
                     dsl::program::Severity::Error => Diagnostic::error(Code::CheckFailed, title),
                     dsl::program::Severity::Warning => {
@@ -105,6 +106,13 @@ pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, V
         } else {
             warnings.push(d);
         }
+    }
+    // A failed check names the mistake in the input (negative places, a year
+    // missing) better than a formula that trips over it, so a result that failed
+    // is reported only when no check did. A misspelt field (a warning) often
+    // explains a missing input: both are shown.
+    if let Some(e) = failed.filter(|_| errors.is_empty()) {
+        errors.push(e.to_diagnostic(&program, &inputs));
     }
     if !errors.is_empty() {
         errors.extend(warnings);
@@ -168,10 +176,21 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
             println!("Part       {}{label}\n", part.name);
             let mut table = Table::new(&["", "value", "section"]);
             table.left = vec![2];
+            // Tables of tables (per year per offer) are shown as grids after the rest.
+            let mut grids = String::new();
             for &s in &part.outputs {
                 let slot = e.program.slot(s);
                 let name = slot.label.clone().unwrap_or_else(|| slot.name.clone());
                 let citation = slot.citation.clone().unwrap_or_default();
+                if let Some(grid) = matrix(e.value(s), &slot.ty, &e.program, output.locale) {
+                    let cited = if citation.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{citation}]")
+                    };
+                    grids.push_str(&format!("\n{name}{cited}\n{grid}"));
+                    continue;
+                }
                 match (e.value(s), &slot.ty) {
                     // A table of results: one line per entry under its name.
                     (Value::Table(t), Type::Table { value, .. }) => {
@@ -188,7 +207,16 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                     }
                 }
             }
-            print!("{}", table.render());
+            if !table.rows.is_empty() {
+                print!("{}", table.render());
+            }
+            print!(
+                "{}",
+                grids
+                    .strip_prefix('\n')
+                    .filter(|_| table.rows.is_empty())
+                    .unwrap_or(&grids)
+            );
             if output.explain {
                 println!("\nHow each figure was computed:\n");
                 print!("{}", explain_text(&e, output));

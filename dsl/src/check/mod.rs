@@ -95,11 +95,16 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .zip(types)
         .zip(uses)
         .map(|(((decl, rule), ty), uses)| {
-            let (meta, span, formula) = match decl {
-                merge::ValueDecl::Input(i) => (&i.meta, i.span, String::from("input")),
-                merge::ValueDecl::Value(v) => {
-                    (&v.meta, v.span, sources.slice(v.expr.span).to_string())
+            let (meta, span, formula, record) = match decl {
+                merge::ValueDecl::Input(i) => {
+                    (&i.meta, i.span, String::from("input"), record_of(&i.ty))
                 }
+                merge::ValueDecl::Value(v) => (
+                    &v.meta,
+                    v.span,
+                    sources.slice(v.expr.span).to_string(),
+                    None,
+                ),
             };
             Slot {
                 name: decl.name().text.clone(),
@@ -111,6 +116,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                 span,
                 formula,
                 constant: false,
+                record,
             }
         })
         .collect();
@@ -133,8 +139,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .checks
         .iter()
         .map(|c| {
-            let condition = typer.expect_type(&c.condition, &slots_types(&slots), &Type::Bool);
+            let (condition, per_entry) = typer.condition(&c.condition, &slots_types(&slots));
             CheckRule {
+                per_entry,
                 name: c.name.text.clone(),
                 citation: c.meta.citation.clone(),
                 condition,
@@ -259,5 +266,16 @@ pub(crate) fn did_you_mean<'a>(
     match suggest::closest(wanted, known) {
         Some(name) => format!("did you mean `{name}`?"),
         None => otherwise.to_string(),
+    }
+}
+
+/// The name of the outermost key of an input table keyed by names, if it is one.
+fn record_of(ty: &ast::TypeExpr) -> Option<String> {
+    match &ty.kind {
+        ast::TypeExprKind::Table { keys, .. } => keys
+            .last()
+            .filter(|k| k.text != "year")
+            .map(|k| k.text.clone()),
+        _ => None,
     }
 }

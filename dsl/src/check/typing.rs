@@ -63,14 +63,17 @@ impl<'a> Typer<'a> {
     pub(crate) fn declared_type(&mut self, ty: &TypeExpr) -> Type {
         match &ty.kind {
             TypeExprKind::Scalar(s) => self.scalar_type(s),
-            TypeExprKind::Table { value, key } => Type::Table {
-                key: if key.text == "year" {
-                    KeyType::Year
-                } else {
-                    KeyType::Label
-                },
-                value: Box::new(self.scalar_type(value)),
-            },
+            TypeExprKind::Table { value, keys } => {
+                keys.iter()
+                    .fold(self.scalar_type(value), |inner, key| Type::Table {
+                        key: if key.text == "year" {
+                            KeyType::Year
+                        } else {
+                            KeyType::Label
+                        },
+                        value: Box::new(inner),
+                    })
+            }
             TypeExprKind::Series(value) => Type::Series(Box::new(self.scalar_type(value))),
         }
     }
@@ -139,6 +142,25 @@ impl<'a> Typer<'a> {
     }
 
     /// Types `expr` where a value of type `expected` is needed.
+    /// The condition of a check: yes/no, or a table of yes/no (true if per entry).
+    pub(crate) fn condition(&mut self, expr: &Expr, types: &[Type]) -> (Node, bool) {
+        let (node, found) = self.expr(expr, types);
+        match &found {
+            Type::Bool | Type::Error => (node, false),
+            Type::Table { value, .. } if **value == Type::Bool => (node, true),
+            _ => {
+                self.error(
+                    Code::WrongType,
+                    expr.span,
+                    format!("expected yes/no, found {found}"),
+                    &format!("this is {found}"),
+                    "a check is yes/no, or yes/no for every entry of a table (`places each value >= 0`)".into(),
+                );
+                (node, false)
+            }
+        }
+    }
+
     pub(crate) fn expect_type(&mut self, expr: &Expr, types: &[Type], expected: &Type) -> Node {
         if let (Type::Choice(c), ExprKind::Name(name)) = (expected, &expr.kind) {
             if !self.names.contains_key(&name.text) {
@@ -617,7 +639,7 @@ fn fits(expected: &Type, found: &Type) -> bool {
 
 fn numeric(ty: &Type) -> bool {
     match ty {
-        Type::Table { value, .. } => value.is_number(),
+        Type::Table { value, .. } => numeric(value),
         t => t.is_number(),
     }
 }

@@ -1,0 +1,236 @@
+//! Tables of tables: entries gathered into groups (`sum_by`, `one_per`) and
+//! spread back over them (`spread`), and
+//! `min`/`max` taken entry by entry.
+//!
+//! An operator's accounts are given per department; the agreements judge them
+//! per offer, per pool of small offers or per economic unit. Each entry names
+//! its group in a second table with the same keys (`department_offer`), so
+//! the rules say how to gather without any loop.
+
+use std::sync::Arc;
+
+use dsl::ast::BinaryOp;
+use dsl::program::{Key, Node};
+use dsl::Code;
+
+use rust_decimal::Decimal;
+
+use crate::allocation::{allocate, AllocationError};
+use crate::error::EvalError;
+use crate::formula::{binary, show_key};
+use crate::value::{Table, Value};
+
+/// The group of `key` in `groups`, or an error naming the entry without one.
+fn group_of(groups: &Table, key: &Key, node: &Node) -> Result<Key, EvalError> {
+    match groups.get(key) {
+        Some(Value::Text(name)) => Ok(Key::Label(name.clone())),
+        _ => Err(EvalError::new(
+            Code::MissingKey,
+            node.span,
+            format!("{} belongs to no group", show_key(key)),
+        )
+        .help("give every entry its group (e.g. the offer of every department) in the input file")),
+    }
+}
+
+/// The entries of `values` added up by the group each belongs to, groups in
+/// the order they first appear. Tables (amounts per year) are added entry by entry.
+pub(crate) fn sum_by(values: &Table, groups: &Table, node: &Node) -> Result<Value, EvalError> {
+    let mut out: Vec<(Key, Value)> = Vec::new();
+    for (key, value) in &values.entries {
+        let group = group_of(groups, key, node)?;
+        match out.iter_mut().find(|(k, _)| *k == group) {
+            Some((_, total)) => *total = binary(node, BinaryOp::Add, total, value)?,
+            None => out.push((group, value.clone())),
+        }
+    }
+    Ok(Value::Table(Arc::new(Table { entries: out })))
+}
+
+/// The value the entries of each group share; an error naming two entries
+/// of a group that differ (an offer whose departments name two units).
+pub(crate) fn one_per(values: &Table, groups: &Table, node: &Node) -> Result<Value, EvalError> {
+    let mut out: Vec<(Key, Value, &Key)> = Vec::new();
+    for (key, value) in &values.entries {
+        let group = group_of(groups, key, node)?;
+        match out.iter().find(|(k, ..)| *k == group) {
+            Some((_, first, first_key)) if first != value => {
+                return Err(EvalError::new(
+                    Code::GroupsDisagree,
+                    node.span,
+                    format!(
+                        "{} is given two different values: {} for {} and {} for {}",
+                        show_key(&group),
+                        shown(first),
+                        show_key(first_key),
+                        shown(value),
+                        show_key(key),
+                    ),
+                )
+                .help(format!(
+                    "every entry of {} must give the same value; correct one of them in the input file",
+                    show_key(&group)
+                )));
+            }
+            Some(_) => {}
+            None => out.push((group, value.clone(), key)),
+        }
+    }
+    let entries = out.into_iter().map(|(k, v, _)| (k, v)).collect();
+    Ok(Value::Table(Arc::new(Table { entries })))
+}
+
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Text(t) => format!("\"{t}\""),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::Date(d) => d.to_string(),
+        _ => "a value".into(),
+    }
+}
+
+/// `min` (`smallest`) or `max` of two values, where either may be a table:
+/// entry by entry, a number standing for every entry.
+pub(crate) fn pick(smallest: bool, a: &Value, b: &Value, node: &Node) -> Result<Value, EvalError> {
+    Ok(match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            Value::Number(if (x < y) == smallest { *x } else { *y })
+        }
+        (Value::Table(t), Value::Table(u)) => {
+            let mut entries = Vec::with_capacity(t.entries.len());
+            for (key, x) in &t.entries {
+                let Some(y) = u.get(key) else {
+                    return Err(EvalError::new(
+                        Code::MissingKey,
+                        node.span,
+                        format!("the second table has no entry for {}", show_key(key)),
+                    )
+                    .help("tables compared entry by entry need the same keys"));
+                };
+                entries.push((key.clone(), pick(smallest, x, y, node)?));
+            }
+            Value::Table(Arc::new(Table { entries }))
+        }
+        (Value::Table(t), other) | (other, Value::Table(t)) => {
+            let mut entries = Vec::with_capacity(t.entries.len());
+            for (key, x) in &t.entries {
+                entries.push((key.clone(), pick(smallest, x, other, node)?));
+            }
+            Value::Table(Arc::new(Table { entries }))
+        }
+        (x, _) => x.clone(),
+    })
+}
+
+/// Each group's amount split over the group's entries by their weights, exact
+/// to the øre (the inverse of [`sum_by`]). An amount per year is split year by
+/// year, by each entry's weight of that year (0 where it has none).
+pub(crate) fn spread(
+    amounts: &Table,
+    groups: &Table,
+    weights: &Table,
+    node: &Node,
+) -> Result<Value, EvalError> {
+    // Per entry of `groups`: its part (a number), or its parts by year.
+    let mut parts: Vec<Vec<(Option<Key>, Decimal)>> = vec![Vec::new(); groups.entries.len()];
+    for (group, amount) in &amounts.entries {
+        let Key::Label(name) = group else { continue };
+        let members: Vec<usize> = (0..groups.entries.len())
+            .filter(|&i| matches!(&groups.entries[i].1, Value::Text(g) if g == name))
+            .collect();
+        if members.is_empty() {
+            return Err(EvalError::new(
+                Code::MissingKey,
+                node.span,
+                format!(
+                    "{} has no entries to spread its amount over",
+                    show_key(group)
+                ),
+            )
+            .help("every group with an amount needs at least one entry that belongs to it"));
+        }
+        let weight = |i: usize, year: Option<&Key>| -> Decimal {
+            let w = weights.get(&groups.entries[i].0);
+            match (w, year) {
+                (Some(Value::Number(n)), None) => *n,
+                (Some(Value::Table(t)), Some(y)) => {
+                    t.get(y).and_then(Value::as_number).unwrap_or_default()
+                }
+                _ => Decimal::ZERO,
+            }
+        };
+        let mut split = |year: Option<&Key>, whole: Decimal| -> Result<(), EvalError> {
+            let ws: Vec<Decimal> = members.iter().map(|&i| weight(i, year)).collect();
+            let shares = if whole.is_zero() {
+                vec![Decimal::ZERO; ws.len()]
+            } else {
+                allocate(whole, &ws, ORE_DECIMALS)
+                    .map_err(|e| spread_error(e, group, year, node))?
+            };
+            for (&i, share) in members.iter().zip(shares) {
+                parts[i].push((year.cloned(), share));
+            }
+            Ok(())
+        };
+        match amount {
+            Value::Number(n) => split(None, *n)?,
+            Value::Table(by_year) => {
+                for (year, v) in &by_year.entries {
+                    split(Some(year), v.as_number().unwrap_or_default())?;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut entries = Vec::new();
+    for ((key, _), shares) in groups.entries.iter().zip(parts) {
+        let value = match shares.as_slice() {
+            [] => continue,
+            [(None, n)] => Value::Number(*n),
+            _ => Value::Table(Arc::new(Table {
+                entries: shares
+                    .into_iter()
+                    .filter_map(|(y, n)| Some((y?, Value::Number(n))))
+                    .collect(),
+            })),
+        };
+        entries.push((key.clone(), value));
+    }
+    Ok(Value::Table(Arc::new(Table { entries })))
+}
+
+/// The decimals a spread is exact to: øre.
+const ORE_DECIMALS: u32 = 2;
+
+fn spread_error(e: AllocationError, group: &Key, year: Option<&Key>, node: &Node) -> EvalError {
+    let when = year
+        .map(|y| format!(" in {}", show_key(y)))
+        .unwrap_or_default();
+    match e {
+        AllocationError::NoWeight => EvalError::new(
+            Code::EmptyShares,
+            node.span,
+            format!(
+                "the entries of {}{when} all weigh 0: nothing to spread by",
+                show_key(group)
+            ),
+        )
+        .help(
+            "at least one entry of the group needs a positive weight (budget, costs …) that year",
+        ),
+        AllocationError::NegativeWeight(_) => EvalError::new(
+            Code::EmptyShares,
+            node.span,
+            format!(
+                "an entry of {}{when} has a negative weight",
+                show_key(group)
+            ),
+        )
+        .help("weights are budgets, costs or revenues: 0 or more"),
+        AllocationError::Overflow => {
+            EvalError::new(Code::Overflow, node.span, "the figures are too large")
+        }
+    }
+}
