@@ -234,3 +234,107 @@ fn spread_error(e: AllocationError, group: &Key, year: Option<&Key>, node: &Node
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dsl::program::NodeKind;
+    use proptest::prelude::*;
+
+    fn node() -> Node {
+        Node {
+            kind: NodeKind::Bool(true),
+            span: dsl::span::Span::default(),
+        }
+    }
+
+    fn label(s: &str) -> Key {
+        Key::Label(Arc::from(s))
+    }
+
+    fn table(entries: Vec<(Key, Value)>) -> Table {
+        Table { entries }
+    }
+
+    fn numbers(v: &Value) -> Vec<(Key, Decimal)> {
+        match v {
+            Value::Table(t) => t
+                .entries
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_number().unwrap_or_default()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn departments_add_up_to_their_offers() {
+        let results = table(vec![
+            (label("Huset"), Value::Number(Decimal::from(300))),
+            (label("Annekset"), Value::Number(Decimal::from(-100))),
+            (label("Engen"), Value::Number(Decimal::from(50))),
+        ]);
+        let offers = table(vec![
+            (label("Huset"), Value::Text(Arc::from("Lindely"))),
+            (label("Annekset"), Value::Text(Arc::from("Lindely"))),
+            (label("Engen"), Value::Text(Arc::from("Engen"))),
+        ]);
+        let sums = sum_by(&results, &offers, &node()).unwrap();
+        assert_eq!(
+            numbers(&sums),
+            vec![
+                (label("Lindely"), Decimal::from(200)),
+                (label("Engen"), Decimal::from(50))
+            ]
+        );
+    }
+
+    #[test]
+    fn an_offer_in_two_units_is_an_error_naming_both() {
+        let units = table(vec![
+            (label("Huset"), Value::Text(Arc::from("Nord"))),
+            (label("Annekset"), Value::Text(Arc::from("Syd"))),
+        ]);
+        let offers = table(vec![
+            (label("Huset"), Value::Text(Arc::from("Lindely"))),
+            (label("Annekset"), Value::Text(Arc::from("Lindely"))),
+        ]);
+        let e = one_per(&units, &offers, &node()).unwrap_err();
+        assert_eq!(e.code, Code::GroupsDisagree);
+        assert!(
+            e.title.contains("\"Nord\"") && e.title.contains("\"Syd\""),
+            "{}",
+            e.title
+        );
+    }
+
+    proptest! {
+        /// Whatever the groups and weights, each group's amount is spread exactly:
+        /// its entries' parts add up to it, to the øre.
+        #[test]
+        fn a_spread_adds_up_to_each_group(
+            members in proptest::collection::vec((0usize..4, 1u32..1_000_000), 1..12),
+            cents in proptest::collection::vec(-10_000_000i64..10_000_000, 4),
+        ) {
+            let groups = table(members.iter().enumerate()
+                .map(|(i, (g, _))| (label(&format!("e{i}")), Value::Text(Arc::from(format!("g{g}").as_str()))))
+                .collect());
+            let weights = table(members.iter().enumerate()
+                .map(|(i, (_, w))| (label(&format!("e{i}")), Value::Number(Decimal::from(*w))))
+                .collect());
+            let used: Vec<usize> = (0..4).filter(|g| members.iter().any(|(m, _)| m == g)).collect();
+            let amounts = table(used.iter()
+                .map(|g| (label(&format!("g{g}")), Value::Number(Decimal::new(cents[*g], 2))))
+                .collect());
+            let parts = spread(&amounts, &groups, &weights, &node()).unwrap();
+            let parts = numbers(&parts);
+            for g in used {
+                let total: Decimal = members.iter().enumerate()
+                    .filter(|(_, (m, _))| *m == g)
+                    .map(|(i, _)| parts.iter().find(|(k, _)| *k == label(&format!("e{i}"))).map(|(_, p)| *p).unwrap_or_default())
+                    .sum();
+                prop_assert_eq!(total, Decimal::new(cents[g], 2));
+            }
+        }
+    }
+}
