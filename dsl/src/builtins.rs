@@ -31,6 +31,7 @@ pub enum Builtin {
     ReserveBalance,
     ReserveByOrigin,
     ReserveUsed,
+    ReserveDrawn,
     ReserveExpired,
     DeficitUncovered,
     Date,
@@ -167,6 +168,12 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
         Builtin::ReserveUsed,
         "reserve_used(results, life)",
         "how much of the reserves each year's deficit used (oldest first)",
+    ),
+    (
+        "reserve_drawn",
+        Builtin::ReserveDrawn,
+        "reserve_drawn(results, life)",
+        "what each year's deficit took from each earlier year's reserve (oldest first): a table per year of tables by year of origin",
     ),
     (
         "reserve_expired",
@@ -447,7 +454,8 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
                 _ => Err(CallError::Argument(0, "a table per year".into())),
             }
         }
-        ReserveBalance | ReserveByOrigin | ReserveUsed | ReserveExpired | DeficitUncovered => {
+        ReserveBalance | ReserveByOrigin | ReserveUsed | ReserveDrawn | ReserveExpired
+        | DeficitUncovered => {
             arity(2)?;
             match table(0)? {
                 (KeyType::Year, value)
@@ -455,9 +463,17 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
                 _ => return Err(CallError::Argument(0, "a table of amounts per year".into())),
             }
             whole(1)?;
-            Ok(Type::Table {
+            let per_year = Type::Table {
                 key: KeyType::Year,
                 value: Box::new(Type::MONEY),
+            };
+            Ok(if builtin == ReserveDrawn {
+                Type::Table {
+                    key: KeyType::Year,
+                    value: Box::new(per_year),
+                }
+            } else {
+                per_year
             })
         }
         Merge => {
@@ -600,6 +616,7 @@ pub fn lifts_over_tables(builtin: Builtin) -> bool {
             | ReserveBalance
             | ReserveByOrigin
             | ReserveUsed
+            | ReserveDrawn
             | ReserveExpired
             | DeficitUncovered
     )

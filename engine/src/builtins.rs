@@ -224,7 +224,8 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             }
             Value::Table(Arc::new(Table { entries }))
         }
-        ReserveBalance | ReserveByOrigin | ReserveUsed | ReserveExpired | DeficitUncovered => {
+        ReserveBalance | ReserveByOrigin | ReserveUsed | ReserveDrawn | ReserveExpired
+        | DeficitUncovered => {
             let t = table(0).unwrap_or_default();
             let results: Vec<(i64, Decimal)> = t
                 .entries
@@ -243,6 +244,26 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
                 return Ok(Value::Table(Arc::new(Table { entries })));
             }
             let rows = crate::reserves::ledger(&results, whole(1)?);
+            if builtin == ReserveDrawn {
+                let entries = rows
+                    .iter()
+                    .filter(|row| !row.drawn.is_empty())
+                    .map(|row| {
+                        let by_origin = row
+                            .drawn
+                            .iter()
+                            .map(|(origin, amount)| {
+                                (dsl::program::Key::Year(*origin), Value::Number(*amount))
+                            })
+                            .collect();
+                        (
+                            dsl::program::Key::Year(row.year),
+                            Value::Table(Arc::new(Table { entries: by_origin })),
+                        )
+                    })
+                    .collect();
+                return Ok(Value::Table(Arc::new(Table { entries })));
+            }
             let pick = |row: &crate::reserves::Year| match builtin {
                 ReserveBalance => row.closing,
                 ReserveUsed => row.used,

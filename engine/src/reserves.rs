@@ -18,6 +18,8 @@ pub struct Year {
     pub expired: Decimal,
     pub uncovered: Decimal,
     pub closing: Decimal,
+    /// What the year's deficit took from each earlier year's reserve, oldest first.
+    pub drawn: Vec<(i64, Decimal)>,
 }
 
 /// What is left of each year's reserve after the last year, by year of origin.
@@ -69,6 +71,7 @@ fn run(
                     break;
                 }
                 let take = need.min(front.1);
+                row.drawn.push((front.0, take));
                 front.1 -= take;
                 need -= take;
                 row.used += take;
@@ -110,6 +113,7 @@ mod tests {
         assert_eq!(rows[2].used, d(120));
         assert_eq!(rows[2].closing, d(30)); // 2019's 100 gone, 20 of 2020's used
         assert_eq!(rows[2].uncovered, d(0));
+        assert_eq!(rows[2].drawn, vec![(2019, d(100)), (2020, d(20))]);
     }
 
     #[test]
@@ -161,6 +165,12 @@ mod tests {
                     .map(|r| r.added)
                     .sum();
                 prop_assert!(row.used <= usable);
+                // And directly: every amount drawn comes from an earlier year within its life.
+                let drawn: Decimal = row.drawn.iter().map(|(_, a)| *a).sum();
+                prop_assert_eq!(drawn, row.used);
+                for (origin, _) in &row.drawn {
+                    prop_assert!(*origin < row.year && origin + life >= row.year);
+                }
             }
         }
     }

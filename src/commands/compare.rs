@@ -200,51 +200,70 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
 }
 
 /// Rows whose figures are tables become a heading and one row per key (all keys of
-/// all agreements, in order of appearance), so amounts per party line up.
+/// all agreements, in order of appearance), so amounts per party line up. Tables of
+/// tables get a row per path of keys: "Lindely · 2024".
 fn expand(rows: Vec<Row>) -> Vec<Row> {
     let mut out = Vec::new();
     for row in rows {
-        let tables: Vec<Option<(&engine::Table, &Type)>> = row
-            .cells
-            .iter()
-            .map(|c| match c {
-                Some((Value::Table(t), Type::Table { value, .. })) => Some((&**t, &**value)),
-                _ => None,
-            })
-            .collect();
-        if tables.iter().all(Option::is_none) {
+        if !has_tables(&row) {
             out.push(row);
             continue;
         }
-        let mut keys: Vec<&engine::Key> = Vec::new();
-        for (table, _) in tables.iter().flatten() {
-            for (key, _) in &table.entries {
-                if !keys.contains(&key) {
-                    keys.push(key);
-                }
-            }
-        }
-        let sub_rows: Vec<Row> = keys
-            .iter()
-            .map(|key| Row {
-                name: format!("{}.{}", row.name, engine::show_key(key).trim_matches('"')),
-                label: format!("  {}", engine::show_key(key).trim_matches('"')),
-                cells: tables
-                    .iter()
-                    .map(|t| {
-                        t.and_then(|(table, ty)| table.get(key).map(|v| (v.clone(), ty.clone())))
-                    })
-                    .collect(),
-            })
-            .collect();
         out.push(Row {
-            name: row.name,
-            label: row.label,
+            name: row.name.clone(),
+            label: row.label.clone(),
             cells: vec![None; row.cells.len()],
         });
-        out.extend(sub_rows);
+        flatten(&row, "", &mut out);
     }
     out
+}
+
+fn has_tables(row: &Row) -> bool {
+    row.cells
+        .iter()
+        .any(|c| matches!(c, Some((Value::Table(_), Type::Table { .. }))))
+}
+
+/// One row per key of the tables in `row`, and further down where those are tables.
+fn flatten(row: &Row, path: &str, out: &mut Vec<Row>) {
+    let tables: Vec<Option<(&engine::Table, &Type)>> = row
+        .cells
+        .iter()
+        .map(|c| match c {
+            Some((Value::Table(t), Type::Table { value, .. })) => Some((&**t, &**value)),
+            _ => None,
+        })
+        .collect();
+    let mut keys: Vec<&engine::Key> = Vec::new();
+    for (table, _) in tables.iter().flatten() {
+        for (key, _) in &table.entries {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    for key in keys {
+        let shown = engine::show_key(key).trim_matches('"').to_string();
+        let path = if path.is_empty() {
+            shown.clone()
+        } else {
+            format!("{path} · {shown}")
+        };
+        let sub = Row {
+            name: format!("{}.{shown}", row.name),
+            label: format!("  {path}"),
+            cells: tables
+                .iter()
+                .map(|t| t.and_then(|(table, ty)| table.get(key).map(|v| (v.clone(), ty.clone()))))
+                .collect(),
+        };
+        if has_tables(&sub) {
+            flatten(&sub, &path, out);
+        } else {
+            out.push(sub);
+        }
+    }
 }
 
 /// Largest minus smallest, for a row of numbers of one unit under at least two agreements.
