@@ -275,3 +275,46 @@ fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// The regulation flows from the settlement into the tariff: the settlement gives the
+/// offer's regulation per tariff year; written into the offer file's `regulations`, it
+/// is the regulation the tariff of that year adds (the year-t result enters at t + 2).
+#[test]
+fn a_settled_regulation_enters_the_tariff_two_years_on() {
+    let accounts = "examples/accounts/surplus-over-5-percent.toml";
+    for agreement in AGREEMENTS {
+        let (status, stdout, stderr) =
+            takst(&["settle", "-a", agreement, accounts, "--format", "json"]);
+        assert_eq!(status, 0, "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+        let settled = json["results"]
+            .as_array()
+            .and_then(|r| r.iter().find(|v| v["name"] == "offer_regulations"))
+            .map(|v| v["value"]["Lindely"]["2026"].clone())
+            .expect("a regulation of Lindely for 2026");
+        let amount = settled.as_str().expect("an exact decimal");
+        assert!(
+            amount.starts_with('-'),
+            "a surplus reduces the tariff: {amount}"
+        );
+
+        let offer = std::fs::read_to_string(common::root().join("examples/adults-108-home.toml"))
+            .expect("the offer")
+            .replace("year = 2022", "year = 2026");
+        let dir = std::env::temp_dir().join(format!("takst-flow-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        let path = dir.join(format!("lindely-2026-{agreement}.toml"));
+        std::fs::write(&path, format!("{offer}\n[regulations]\n2026 = {amount}\n"))
+            .expect("written");
+        let path = path.to_string_lossy().to_string();
+        let (status, stdout, stderr) = takst(&["eval", "-a", agreement, &path, "--format", "json"]);
+        assert_eq!(status, 0, "{agreement}: {stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+        let used = json["results"]
+            .as_array()
+            .and_then(|r| r.iter().find(|v| v["name"] == "regulation"))
+            .map(|v| v["value"].clone())
+            .expect("the tariff shows its regulation");
+        assert_eq!(used, settled, "{agreement}");
+    }
+}
