@@ -321,19 +321,7 @@ pub(crate) fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<
             Ok(Value::Table(Arc::new(Table { entries })))
         }
         (Value::Table(t), Value::Table(u)) if matches!(op, Multiply | Divide) => {
-            let mut entries = Vec::with_capacity(t.entries.len());
-            for (key, x) in &t.entries {
-                let Some(y) = u.get(key) else {
-                    return Err(EvalError::new(
-                        Code::MissingKey,
-                        node.span,
-                        format!("the right-hand table has no entry for {}", show_key(key)),
-                    )
-                    .help("tables multiplied or divided entry by entry need the same keys"));
-                };
-                entries.push((key.clone(), binary(node, op, x, y)?));
-            }
-            Ok(Value::Table(Arc::new(Table { entries })))
+            entry_by_entry(t, u, node, |x, y| binary(node, op, x, y))
         }
         (Value::Table(t), s) | (s, Value::Table(t))
             if matches!(op, Add | Subtract | Multiply | Divide) =>
@@ -369,6 +357,29 @@ pub(crate) fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<
         (x, y) if matches!(op, Equal | NotEqual) => Ok(Value::Bool((x == y) == (op == Equal))),
         _ => Ok(Value::Unset),
     }
+}
+
+/// Two tables with the same keys combined entry by entry; a key of the first
+/// missing from the second is an error naming it.
+pub(crate) fn entry_by_entry(
+    t: &Table,
+    u: &Table,
+    node: &Node,
+    mut combine: impl FnMut(&Value, &Value) -> Result<Value, EvalError>,
+) -> Result<Value, EvalError> {
+    let mut entries = Vec::with_capacity(t.entries.len());
+    for (key, x) in &t.entries {
+        let Some(y) = u.get(key) else {
+            return Err(EvalError::new(
+                Code::MissingKey,
+                node.span,
+                format!("the right-hand table has no entry for {}", show_key(key)),
+            )
+            .help("tables combined entry by entry need the same keys"));
+        };
+        entries.push((key.clone(), combine(x, y)?));
+    }
+    Ok(Value::Table(Arc::new(Table { entries })))
 }
 
 pub(crate) fn compare(op: BinaryOp, ordering: std::cmp::Ordering) -> bool {

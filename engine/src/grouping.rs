@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 use crate::allocation::{allocate, AllocationError};
 use crate::error::EvalError;
-use crate::formula::{binary, show_key};
+use crate::formula::{binary, entry_by_entry, show_key};
 use crate::value::{Table, Value};
 
 /// The group of `key` in `groups`, or an error naming the entry without one.
@@ -99,19 +99,7 @@ pub(crate) fn pick(smallest: bool, a: &Value, b: &Value, node: &Node) -> Result<
             Value::Number(if (x < y) == smallest { *x } else { *y })
         }
         (Value::Table(t), Value::Table(u)) => {
-            let mut entries = Vec::with_capacity(t.entries.len());
-            for (key, x) in &t.entries {
-                let Some(y) = u.get(key) else {
-                    return Err(EvalError::new(
-                        Code::MissingKey,
-                        node.span,
-                        format!("the second table has no entry for {}", show_key(key)),
-                    )
-                    .help("tables compared entry by entry need the same keys"));
-                };
-                entries.push((key.clone(), pick(smallest, x, y, node)?));
-            }
-            Value::Table(Arc::new(Table { entries }))
+            entry_by_entry(t, u, node, |x, y| pick(smallest, x, y, node))?
         }
         (Value::Table(t), other) | (other, Value::Table(t)) => {
             let mut entries = Vec::with_capacity(t.entries.len());

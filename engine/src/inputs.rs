@@ -253,10 +253,7 @@ impl Reader<'_> {
             .collect();
         let mut errors = Vec::new();
         for (name, record) in records.iter() {
-            let name_range = records
-                .get_key_value(name)
-                .and_then(|(k, _)| k.span())
-                .unwrap_or(0..0);
+            let name_range = key_span(records, name);
             let Some(record) = record.as_table_like() else {
                 errors.push(
                     Diagnostic::error(
@@ -274,10 +271,7 @@ impl Reader<'_> {
                 continue;
             };
             for (field, value) in record.iter() {
-                let field_range = record
-                    .get_key_value(field)
-                    .and_then(|(k, _)| k.span())
-                    .unwrap_or(0..0);
+                let field_range = key_span(record, field);
                 let found = fields
                     .iter()
                     .position(|(_, input)| field_name(input) == field || *input == field);
@@ -418,10 +412,7 @@ impl Reader<'_> {
     ) -> Result<Table, Diagnostic> {
         let mut entries = Vec::new();
         for (k, item) in table.iter() {
-            let range = table
-                .get_key_value(k)
-                .and_then(|(key, _)| key.span())
-                .unwrap_or(0..0);
+            let range = key_span(table, k);
             let field = format!("{name}.{k}");
             let key = match key_type {
                 KeyType::Year => match k.trim().parse::<i64>() {
@@ -465,10 +456,7 @@ impl Reader<'_> {
     fn series(&self, name: &str, table: &dyn TableLike, ty: &Type) -> Result<Series, Diagnostic> {
         let mut points = Vec::new();
         for (k, item) in table.iter() {
-            let range = table
-                .get_key_value(k)
-                .and_then(|(key, _)| key.span())
-                .unwrap_or(0..0);
+            let range = key_span(table, k);
             let field = format!("{name}.{k}");
             let Ok(date) = NaiveDate::parse_from_str(k.trim(), "%Y-%m-%d") else {
                 return Err(self.bad(&field, range, &Type::Date, "the key is not a date".into()));
@@ -571,6 +559,14 @@ fn parse_number(text: &str) -> Option<Decimal> {
         return None;
     }
     Decimal::from_str(&digits).ok()
+}
+
+/// Where the key `key` of `table` is written.
+fn key_span(table: &dyn TableLike, key: &str) -> Range<usize> {
+    table
+        .get_key_value(key)
+        .and_then(|(k, _)| k.span())
+        .unwrap_or(0..0)
 }
 
 /// The type of one entry of a table.
