@@ -23,12 +23,15 @@
 pub mod allocation;
 mod builtins;
 pub mod calendar;
+mod compile;
+mod compiled;
 mod error;
 mod eval;
 pub mod examples;
 mod fast;
 mod formula;
 mod inputs;
+mod machine;
 pub mod reserves;
 mod trace;
 mod value;

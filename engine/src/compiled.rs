@@ -1,0 +1,87 @@
+//! A part's plan compiled once per program, run many times.
+//!
+//! Walking a formula tree for every figure costs several times the decimal
+//! arithmetic it does (a call, a frame and a branch on the node's kind per node),
+//! so a plan is compiled into the code of the register machine (`machine.rs`):
+//! for each slot that is not a constant, in the plan's order, an input is copied
+//! (or its default computed), a number or condition the compiler knows
+//! (`compile.rs`) is computed by operations over registers, and anything else by
+//! the general evaluator, as before; then the checks. The values vector is
+//! complete after every slot, so the general path can take over at any point.
+
+use dsl::program::{Plan, Program, SlotRule};
+
+use crate::compile::Compiler;
+use crate::eval::compute;
+use crate::formula::eval;
+use crate::machine::{CompiledPlan, Op};
+use crate::value::Value;
+
+/// Compiles `plan`; `values` holds the plan's constants (see [`constants`]).
+pub(crate) fn compile(program: &Program, plan: &Plan, values: &[Value]) -> CompiledPlan {
+    let mut compiler = Compiler::new(program, &plan.order, values);
+    let mut constants = Vec::new();
+    for &slot in &plan.order {
+        let definition = &program.slots[slot as usize];
+        let reg = compiler.register_of(slot);
+        let formula = match &definition.rule {
+            _ if definition.constant => continue,
+            SlotRule::Param(node) | SlotRule::Define(node) => node,
+            // A default that uses nothing is the same on every run: computed once.
+            SlotRule::Input {
+                default: Some(node),
+            } if definition.uses.is_empty() && eval(node, values, None).is_ok() => {
+                constants.extend(eval(node, values, None).ok());
+                compiler.ops.push(Op::InputOr {
+                    slot,
+                    reg,
+                    constant: (constants.len() - 1) as u32,
+                });
+                continue;
+            }
+            SlotRule::Input { default } => {
+                let input = compiler.ops.len();
+                compiler.ops.push(Op::Input { slot, reg, skip: 0 });
+                if !default
+                    .as_ref()
+                    .is_some_and(|node| compiler.slot(slot, node))
+                {
+                    compiler.ops.push(Op::Compute { slot, reg });
+                }
+                let skip = compiler.ops.len() as u32;
+                compiler.ops[input] = Op::Input { slot, reg, skip };
+                continue;
+            }
+        };
+        if !compiler.slot(slot, formula) {
+            compiler.ops.push(Op::Compute { slot, reg });
+        }
+    }
+    for &check in &plan.checks {
+        if !compiler.check(check, &program.checks[check as usize].condition) {
+            compiler.ops.push(Op::CheckGeneral(check));
+        }
+    }
+    CompiledPlan {
+        ops: compiler.ops,
+        ends: compiler.ends,
+        pool: compiler.pool,
+        constants,
+        slots: program.slots.len() as u32,
+        registers: compiler.registers,
+    }
+}
+
+/// Computes the constants of `plan` not computed yet, in a buffer as long as the
+/// program's slots: once per program, before compiling.
+pub(crate) fn constants(program: &Program, plan: &Plan, values: &mut Vec<Value>) {
+    if values.len() != program.slots.len() {
+        values.clear();
+        values.resize(program.slots.len(), Value::Unset);
+    }
+    for &slot in &plan.order {
+        if program.slots[slot as usize].constant && matches!(values[slot as usize], Value::Unset) {
+            compute(program, slot, values);
+        }
+    }
+}

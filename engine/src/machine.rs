@@ -1,0 +1,404 @@
+//! The register machine a compiled plan runs on (`compiled.rs` builds its code).
+//!
+//! Every number and condition lives in a register (a condition as 1 or 0); each
+//! slot that has one uses the register of its own index. The code of a plan is
+//! one sequence of [`Op`]s: the operations computing a slot end with the
+//! operation storing it in the values vector, and the checks come last.
+//!
+//! The machine reports no error itself: an operation that cannot complete (a
+//! zero divisor, an overflow, a choice or a rate that is not there, a form that
+//! was not compiled) stops the slot's code, and the slot is computed again by the
+//! general evaluator, which says what went wrong. When a slot that has a register
+//! then holds no number or yes/no — it failed — the rest of the run takes the
+//! general path.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use dsl::program::{Key, Plan, Program, SlotId};
+use rust_decimal::Decimal;
+
+use crate::eval::{compute, general_step, run_checks, Finding};
+use crate::fast::truth;
+use crate::inputs::Inputs;
+use crate::value::Value;
+
+/// The index of a register.
+pub(crate) type Reg = u32;
+
+/// One operation; the destination register comes first.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Op {
+    Add(Reg, Reg, Reg),
+    Subtract(Reg, Reg, Reg),
+    Multiply(Reg, Reg, Reg),
+    Divide(Reg, Reg, Reg),
+    Negate(Reg, Reg),
+    /// `a > b` is compiled as `b < a`, and `a >= b` as `b <= a`.
+    Less(Reg, Reg, Reg),
+    LessEq(Reg, Reg, Reg),
+    Equal(Reg, Reg, Reg),
+    NotEqual(Reg, Reg, Reg),
+    Not(Reg, Reg),
+    Copy(Reg, Reg),
+    /// Continue at the operation given when the register is false (0).
+    JumpUnless(Reg, u32),
+    /// Continue at the operation given when the register is true (not 0).
+    JumpIf(Reg, u32),
+    Jump(u32),
+    /// True if the choice in `slot` is one of `variants` (a range of the pool), or
+    /// is none of them when `negated`.
+    Is {
+        dst: Reg,
+        slot: SlotId,
+        negated: bool,
+        variants: (u32, u32),
+    },
+    /// The number a series holds on the date of year, month and day.
+    On {
+        dst: Reg,
+        series: SlotId,
+        date: [Reg; 3],
+    },
+    /// True if the table in `table` has an entry for the year in the register.
+    Has {
+        dst: Reg,
+        table: SlotId,
+        year: Reg,
+    },
+    /// The number of the table in `table` for the year in the register.
+    Index {
+        dst: Reg,
+        table: SlotId,
+        year: Reg,
+    },
+    /// A form that was not compiled, in a branch not always taken: when reached,
+    /// the slot is computed on the general path.
+    General,
+    /// An input: when it is given, it is copied (into its register `reg`, if it has
+    /// one), and the code of its default, which follows, is skipped up to `skip`.
+    Input {
+        slot: SlotId,
+        reg: Reg,
+        skip: u32,
+    },
+    /// An input whose default uses nothing: given, or else a value computed once.
+    InputOr {
+        slot: SlotId,
+        reg: Reg,
+        constant: u32,
+    },
+    /// A slot computed by the general evaluator.
+    Compute {
+        slot: SlotId,
+        reg: Reg,
+    },
+    /// The end of a yes/no slot's code: its register is stored in the values (a
+    /// number's register is the slot's own, stored whenever it is written).
+    StoreCondition(SlotId, Reg),
+    /// The end of a check's code: the check holds if the register is true.
+    Check {
+        check: u32,
+        holds: Reg,
+    },
+    /// A check evaluated by the general evaluator.
+    CheckGeneral(u32),
+}
+
+/// What a piece of code computes: a slot (into a register), or a check.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ending {
+    Slot(SlotId, Reg),
+    Check(u32),
+}
+
+/// A plan compiled for one program: its code, and the registers it runs on.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledPlan {
+    pub(crate) ops: Vec<Op>,
+    /// Where the code of each slot and check ends, in order: when an operation
+    /// cannot complete, what the general path computes instead, and where to go on.
+    pub(crate) ends: Vec<(u32, Ending)>,
+    /// The variants of `is` tests.
+    pub(crate) pool: Vec<u32>,
+    pub(crate) constants: Vec<Value>,
+    /// The registers below this are the slots': what is written there is stored in the values.
+    pub(crate) slots: u32,
+    pub(crate) registers: Vec<Decimal>,
+}
+
+/// A condition as a register value.
+pub(crate) fn flag(b: bool) -> Decimal {
+    if b {
+        Decimal::ONE
+    } else {
+        Decimal::ZERO
+    }
+}
+
+impl CompiledPlan {
+    /// Runs the code into `values` (which holds the plan's constants); the checks that do not hold.
+    pub(crate) fn run(
+        &mut self,
+        program: &Program,
+        plan: &Plan,
+        inputs: &Inputs,
+        values: &mut [Value],
+    ) -> Vec<Finding> {
+        let CompiledPlan {
+            ops,
+            ends,
+            pool,
+            constants,
+            slots,
+            registers: r,
+        } = self;
+        let slots = *slots;
+        let mut findings = Vec::new();
+        let mut pc = 0;
+        while let Some(op) = ops.get(pc) {
+            pc += 1;
+            let (dst, result) = match *op {
+                Op::Add(d, a, b) => (d, get(r, a).checked_add(get(r, b))),
+                Op::Subtract(d, a, b) => (d, get(r, a).checked_sub(get(r, b))),
+                Op::Multiply(d, a, b) => (d, get(r, a).checked_mul(get(r, b))),
+                Op::Divide(d, a, b) => {
+                    let y = get(r, b);
+                    (
+                        d,
+                        (!y.is_zero()).then(|| get(r, a).checked_div(y)).flatten(),
+                    )
+                }
+                Op::Negate(d, a) => (d, Some(-get(r, a))),
+                Op::Less(d, a, b) => (d, Some(flag(get(r, a) < get(r, b)))),
+                Op::LessEq(d, a, b) => (d, Some(flag(get(r, a) <= get(r, b)))),
+                Op::Equal(d, a, b) => (d, Some(flag(get(r, a) == get(r, b)))),
+                Op::NotEqual(d, a, b) => (d, Some(flag(get(r, a) != get(r, b)))),
+                Op::Not(d, a) => (d, Some(flag(get(r, a).is_zero()))),
+                Op::Copy(d, a) => (d, Some(get(r, a))),
+                Op::JumpUnless(c, to) => {
+                    if get(r, c).is_zero() {
+                        pc = to as usize;
+                    }
+                    continue;
+                }
+                Op::JumpIf(c, to) => {
+                    if !get(r, c).is_zero() {
+                        pc = to as usize;
+                    }
+                    continue;
+                }
+                Op::Jump(to) => {
+                    pc = to as usize;
+                    continue;
+                }
+                Op::Is {
+                    dst,
+                    slot,
+                    negated,
+                    variants: (from, to),
+                } => (
+                    dst,
+                    is(values, slot, pool, (from, to)).map(|b| flag(b != negated)),
+                ),
+                Op::On { dst, series, date } => (dst, on(r, values, series, date)),
+                Op::Has { dst, table, year } => (dst, has(r, values, table, year).map(flag)),
+                Op::Index { dst, table, year } => (dst, index(r, values, table, year)),
+                Op::General => (0, None),
+                Op::Input { slot, reg, skip } => {
+                    if let Some(given) = inputs.value(slot) {
+                        if !take(r, reg, &mut values[slot as usize], given) {
+                            return general_rest(program, plan, slot, inputs, values);
+                        }
+                        pc = skip as usize;
+                    }
+                    continue;
+                }
+                Op::InputOr {
+                    slot,
+                    reg,
+                    constant,
+                } => {
+                    let given = match inputs.value(slot) {
+                        Some(given) => given,
+                        None => match constants.get(constant as usize) {
+                            Some(value) => value,
+                            None => continue,
+                        },
+                    };
+                    if !take(r, reg, &mut values[slot as usize], given) {
+                        return general_rest(program, plan, slot, inputs, values);
+                    }
+                    continue;
+                }
+                Op::Compute { slot, reg } => {
+                    compute(program, slot, values);
+                    if !load(r, reg, &values[slot as usize]) {
+                        return general_rest(program, plan, slot, inputs, values);
+                    }
+                    continue;
+                }
+                Op::StoreCondition(slot, reg) => {
+                    values[slot as usize] = Value::Bool(!get(r, reg).is_zero());
+                    continue;
+                }
+                Op::Check { check, holds } => {
+                    if get(r, holds).is_zero() {
+                        findings.push(Finding { check, error: None });
+                    }
+                    continue;
+                }
+                Op::CheckGeneral(check) => {
+                    check_general(program, check, values, &mut findings);
+                    continue;
+                }
+            };
+            if let (Some(n), Some(held)) = (result, r.get_mut(dst as usize)) {
+                *held = n;
+                if dst < slots {
+                    match &mut values[dst as usize] {
+                        Value::Number(held) => *held = n,
+                        other => *other = Value::Number(n),
+                    }
+                }
+                continue;
+            }
+            // The rest of this slot's (or check's) code is skipped: the general
+            // path computes it.
+            let at = (pc - 1) as u32;
+            let Some(&(end, ending)) = ends.get(ends.partition_point(|(end, _)| *end <= at)) else {
+                break;
+            };
+            pc = end as usize;
+            match ending {
+                Ending::Slot(slot, reg) => {
+                    compute(program, slot, values);
+                    if !load(r, reg, &values[slot as usize]) {
+                        return general_rest(program, plan, slot, inputs, values);
+                    }
+                }
+                Ending::Check(check) => check_general(program, check, values, &mut findings),
+            }
+        }
+        findings
+    }
+}
+
+/// The slots of the plan after `failed`, and its checks, on the general path.
+#[cold]
+fn general_rest(
+    program: &Program,
+    plan: &Plan,
+    failed: SlotId,
+    inputs: &Inputs,
+    values: &mut [Value],
+) -> Vec<Finding> {
+    let after = plan
+        .order
+        .iter()
+        .position(|&s| s == failed)
+        .map_or(0, |i| i + 1);
+    for &slot in &plan.order[after..] {
+        if !program.slots[slot as usize].constant {
+            general_step(program, slot, inputs, values);
+        }
+    }
+    run_checks(program, plan, values)
+}
+
+fn check_general(program: &Program, check: u32, values: &[Value], findings: &mut Vec<Finding>) {
+    let Some(rule) = program.checks.get(check as usize) else {
+        return;
+    };
+    match truth(&rule.condition, values, None) {
+        Ok(true) => {}
+        Ok(false) => findings.push(Finding { check, error: None }),
+        Err(error) => findings.push(Finding {
+            check,
+            error: Some(error),
+        }),
+    }
+}
+
+/// A register's value (0 for a register that does not exist: the compiler never emits one).
+#[inline(always)]
+fn get(r: &[Decimal], reg: Reg) -> Decimal {
+    r.get(reg as usize).copied().unwrap_or_default()
+}
+
+/// Puts a slot's number or yes/no in its register, if it has one; false if it
+/// has one and holds neither (it failed).
+fn load(r: &mut [Decimal], reg: Reg, value: &Value) -> bool {
+    let Some(held) = r.get_mut(reg as usize) else {
+        return true;
+    };
+    match value {
+        Value::Number(n) => *held = *n,
+        Value::Bool(b) => *held = flag(*b),
+        _ => return false,
+    }
+    true
+}
+
+/// Sets a slot to a given value, and its register; as [`load`]. A table or
+/// series already there is kept, not copied again.
+#[inline(always)]
+fn take(r: &mut [Decimal], reg: Reg, held: &mut Value, given: &Value) -> bool {
+    match (held, given) {
+        (Value::Number(h), Value::Number(g)) => {
+            *h = *g;
+            if let Some(held) = r.get_mut(reg as usize) {
+                *held = *g;
+            }
+            return true;
+        }
+        (Value::Table(h), Value::Table(g)) if Arc::ptr_eq(h, g) => {}
+        (Value::Series(h), Value::Series(g)) if Arc::ptr_eq(h, g) => {}
+        (held, given) => *held = given.clone(),
+    }
+    load(r, reg, given)
+}
+
+/// Whether the choice in a slot is one of the variants; `None` if the slot holds
+/// no choice (it failed), for the general path to say so.
+fn is(values: &[Value], slot: SlotId, pool: &[u32], (from, to): (u32, u32)) -> Option<bool> {
+    match values.get(slot as usize)? {
+        Value::Choice(c) => Some(pool.get(from as usize..to as usize)?.contains(c)),
+        _ => None,
+    }
+}
+
+/// The integer in a register, if it holds one.
+fn integer(r: &[Decimal], reg: Reg) -> Option<i64> {
+    let n = get(r, reg);
+    (n.scale() == 0).then(|| i64::try_from(n.mantissa()).ok())?
+}
+
+/// The number in force in a series on a date given as three integer registers.
+fn on(r: &[Decimal], values: &[Value], series: SlotId, date: [Reg; 3]) -> Option<Decimal> {
+    let day = NaiveDate::from_ymd_opt(
+        i32::try_from(integer(r, date[0])?).ok()?,
+        u32::try_from(integer(r, date[1])?).ok()?,
+        u32::try_from(integer(r, date[2])?).ok()?,
+    )?;
+    match values.get(series as usize)? {
+        Value::Series(s) => s.on(day)?.as_number(),
+        _ => None,
+    }
+}
+
+/// Whether a table has an entry for a year; `None` if the slot holds no table.
+fn has(r: &[Decimal], values: &[Value], table: SlotId, year: Reg) -> Option<bool> {
+    match values.get(table as usize)? {
+        Value::Table(t) => Some(t.get(&Key::Year(integer(r, year)?)).is_some()),
+        _ => None,
+    }
+}
+
+/// The number a table holds for a year, if it holds one.
+fn index(r: &[Decimal], values: &[Value], table: SlotId, year: Reg) -> Option<Decimal> {
+    match values.get(table as usize)? {
+        Value::Table(t) => t.get(&Key::Year(integer(r, year)?))?.as_number(),
+        _ => None,
+    }
+}
