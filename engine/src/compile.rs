@@ -114,6 +114,25 @@ impl Compiler {
     /// nothing emitted, if it has a form not compiled.
     pub(crate) fn check(&mut self, check: u32, node: &Node) -> bool {
         let start = self.ops.len();
+        if let NodeKind::Numeric(op, a, b) = &node.kind {
+            // A comparison is tested as it is computed.
+            let compared = self.number(a, None).zip(self.number(b, None));
+            let Some((x, y)) = compared else {
+                self.ops.truncate(start);
+                return false;
+            };
+            self.ops.push(match op {
+                BinaryOp::Less => Op::CheckLess(check, x, y),
+                BinaryOp::LessEq => Op::CheckLessEq(check, x, y),
+                BinaryOp::Greater => Op::CheckLess(check, y, x),
+                BinaryOp::GreaterEq => Op::CheckLessEq(check, y, x),
+                BinaryOp::Equal => Op::CheckEqual(check, x, y),
+                _ => Op::CheckNotEqual(check, x, y),
+            });
+            self.ends
+                .push((self.ops.len() as u32, Ending::Check(check)));
+            return true;
+        }
         match self.condition(node, None) {
             Some(holds) => {
                 self.ops.push(Op::Check { check, holds });
@@ -313,6 +332,16 @@ impl Compiler {
         into: Option<Reg>,
         value: fn(&mut Self, &Node, Option<Reg>) -> Option<Reg>,
     ) -> Option<Reg> {
+        if let [(condition, then)] = arms {
+            if plain(then) && plain(otherwise) {
+                // Both values are at hand: choosing one is a single operation.
+                let c = self.condition(condition, None)?;
+                let (a, b) = (value(self, then, None)?, value(self, otherwise, None)?);
+                let dst = self.target(into);
+                self.emit(Op::Select(dst, c, a, b));
+                return Some(dst);
+            }
+        }
         let dst = self.target(into);
         let mut ends = Vec::with_capacity(arms.len());
         let guarded = self.guarded;
@@ -343,4 +372,12 @@ impl Compiler {
         }
         Some(dst)
     }
+}
+
+/// True for a value that is in a register without any operation: a literal or a slot.
+fn plain(node: &Node) -> bool {
+    matches!(
+        node.kind,
+        NodeKind::Number(_) | NodeKind::Bool(_) | NodeKind::Slot(_)
+    )
 }

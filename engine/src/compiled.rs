@@ -3,8 +3,9 @@
 //! Walking a formula tree for every figure costs several times the decimal
 //! arithmetic it does (a call, a frame and a branch on the node's kind per node),
 //! so a plan is compiled into the code of the register machine (`machine.rs`):
-//! for each slot that is not a constant, in the plan's order, an input is copied
-//! (or its default computed), a number or condition the compiler knows
+//! the inputs are copied first; then, for each slot that is not a constant, in
+//! the plan's order, an input's default is computed if it is not given and uses
+//! other values, a number or condition the compiler knows
 //! (`compile.rs`) is computed by operations over registers, and anything else by
 //! the general evaluator, as before; then the checks. The values vector is
 //! complete after every slot, so the general path can take over at any point.
@@ -14,42 +15,47 @@ use dsl::program::{Plan, Program, SlotRule};
 use crate::compile::Compiler;
 use crate::eval::compute;
 use crate::formula::eval;
-use crate::machine::{CompiledPlan, Op};
+use crate::machine::{CompiledPlan, Input, Op, Otherwise};
 use crate::value::Value;
 
 /// Compiles `plan`; `values` holds the plan's constants (see [`constants`]).
 pub(crate) fn compile(program: &Program, plan: &Plan, values: &[Value]) -> CompiledPlan {
     let mut compiler = Compiler::new(program, &plan.order, values);
-    let mut constants = Vec::new();
+    let (mut copied, mut constants) = (Vec::new(), Vec::new());
     for &slot in &plan.order {
         let definition = &program.slots[slot as usize];
         let reg = compiler.register_of(slot);
         let formula = match &definition.rule {
             _ if definition.constant => continue,
             SlotRule::Param(node) | SlotRule::Define(node) => node,
-            // A default that uses nothing is the same on every run: computed once.
-            SlotRule::Input {
-                default: Some(node),
-            } if definition.uses.is_empty() && eval(node, values, None).is_ok() => {
-                constants.extend(eval(node, values, None).ok());
-                compiler.ops.push(Op::InputOr {
+            SlotRule::Input { default } => {
+                // A default that uses nothing is the same on every run: computed once.
+                let constant = default
+                    .as_ref()
+                    .filter(|_| definition.uses.is_empty())
+                    .and_then(|node| eval(node, values, None).ok());
+                let otherwise = match (default, constant) {
+                    (None, _) => Otherwise::Missing,
+                    (Some(_), Some(value)) => {
+                        constants.push(value);
+                        Otherwise::Constant((constants.len() - 1) as u32)
+                    }
+                    (Some(node), None) => {
+                        let at = compiler.ops.len();
+                        compiler.ops.push(Op::Default { slot, skip: 0 });
+                        if !compiler.slot(slot, node) {
+                            compiler.ops.push(Op::Compute { slot, reg });
+                        }
+                        let skip = compiler.ops.len() as u32;
+                        compiler.ops[at] = Op::Default { slot, skip };
+                        Otherwise::Default
+                    }
+                };
+                copied.push(Input {
                     slot,
                     reg,
-                    constant: (constants.len() - 1) as u32,
+                    otherwise,
                 });
-                continue;
-            }
-            SlotRule::Input { default } => {
-                let input = compiler.ops.len();
-                compiler.ops.push(Op::Input { slot, reg, skip: 0 });
-                if !default
-                    .as_ref()
-                    .is_some_and(|node| compiler.slot(slot, node))
-                {
-                    compiler.ops.push(Op::Compute { slot, reg });
-                }
-                let skip = compiler.ops.len() as u32;
-                compiler.ops[input] = Op::Input { slot, reg, skip };
                 continue;
             }
         };
@@ -63,6 +69,7 @@ pub(crate) fn compile(program: &Program, plan: &Plan, values: &[Value]) -> Compi
         }
     }
     CompiledPlan {
+        inputs: copied,
         ops: compiler.ops,
         ends: compiler.ends,
         pool: compiler.pool,

@@ -75,19 +75,15 @@ pub(crate) enum Op {
     /// A form that was not compiled, in a branch not always taken: when reached,
     /// the slot is computed on the general path.
     General,
-    /// An input: when it is given, it is copied (into its register `reg`, if it has
-    /// one), and the code of its default, which follows, is skipped up to `skip`.
-    Input {
+    /// An input whose default uses other values, where the default is computed:
+    /// when it is given (it was copied before the code), the code of the default,
+    /// which follows, is skipped up to `skip`.
+    Default {
         slot: SlotId,
-        reg: Reg,
         skip: u32,
     },
-    /// An input whose default uses nothing: given, or else a value computed once.
-    InputOr {
-        slot: SlotId,
-        reg: Reg,
-        constant: u32,
-    },
+    /// `when c then a otherwise b` of plain values: the register `a` if `c` is true, else `b`.
+    Select(Reg, Reg, Reg, Reg),
     /// A slot computed by the general evaluator.
     Compute {
         slot: SlotId,
@@ -101,6 +97,11 @@ pub(crate) enum Op {
         check: u32,
         holds: Reg,
     },
+    /// A check that is a comparison of two registers (`>` and `>=` with them swapped).
+    CheckLess(u32, Reg, Reg),
+    CheckLessEq(u32, Reg, Reg),
+    CheckEqual(u32, Reg, Reg),
+    CheckNotEqual(u32, Reg, Reg),
     /// A check evaluated by the general evaluator.
     CheckGeneral(u32),
 }
@@ -112,9 +113,29 @@ pub(crate) enum Ending {
     Check(u32),
 }
 
+/// An input of the plan, copied into the values (and its register) before the code runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Input {
+    pub(crate) slot: SlotId,
+    pub(crate) reg: Reg,
+    pub(crate) otherwise: Otherwise,
+}
+
+/// What an input holds when it is not given.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Otherwise {
+    /// A default that uses nothing, computed once: one of the constants.
+    Constant(u32),
+    /// A default computed where the input comes in the plan ([`Op::Default`]).
+    Default,
+    /// Nothing: the general path says the input is missing.
+    Missing,
+}
+
 /// A plan compiled for one program: its code, and the registers it runs on.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledPlan {
+    pub(crate) inputs: Vec<Input>,
     pub(crate) ops: Vec<Op>,
     /// Where the code of each slot and check ends, in order: when an operation
     /// cannot complete, what the general path computes instead, and where to go on.
@@ -146,6 +167,7 @@ impl CompiledPlan {
         values: &mut [Value],
     ) -> Vec<Finding> {
         let CompiledPlan {
+            inputs: copied,
             ops,
             ends,
             pool,
@@ -154,6 +176,27 @@ impl CompiledPlan {
             registers: r,
         } = self;
         let slots = *slots;
+        for input in copied.iter() {
+            let s = input.slot as usize;
+            let given = match (inputs.value(input.slot), input.otherwise) {
+                (Some(given), _) => given,
+                (None, Otherwise::Constant(c)) => match constants.get(c as usize) {
+                    Some(value) => value,
+                    None => continue,
+                },
+                (None, Otherwise::Default) => continue,
+                (None, Otherwise::Missing) => {
+                    compute(program, input.slot, values);
+                    if !load(r, input.reg, &values[s]) {
+                        return general(program, plan, inputs, values);
+                    }
+                    continue;
+                }
+            };
+            if !take(r, input.reg, values, s, given) {
+                return general(program, plan, inputs, values);
+            }
+        }
         let mut findings = Vec::new();
         let mut pc = 0;
         while let Some(op) = ops.get(pc) {
@@ -205,36 +248,19 @@ impl CompiledPlan {
                 Op::Has { dst, table, year } => (dst, has(r, values, table, year).map(flag)),
                 Op::Index { dst, table, year } => (dst, index(r, values, table, year)),
                 Op::General => (0, None),
-                Op::Input { slot, reg, skip } => {
-                    if let Some(given) = inputs.value(slot) {
-                        if !take(r, reg, &mut values[slot as usize], given) {
-                            return general_rest(program, plan, slot, inputs, values);
-                        }
+                Op::Default { slot, skip } => {
+                    if inputs.value(slot).is_some() {
                         pc = skip as usize;
                     }
                     continue;
                 }
-                Op::InputOr {
-                    slot,
-                    reg,
-                    constant,
-                } => {
-                    let given = match inputs.value(slot) {
-                        Some(given) => given,
-                        None => match constants.get(constant as usize) {
-                            Some(value) => value,
-                            None => continue,
-                        },
-                    };
-                    if !take(r, reg, &mut values[slot as usize], given) {
-                        return general_rest(program, plan, slot, inputs, values);
-                    }
-                    continue;
+                Op::Select(d, c, a, b) => {
+                    (d, Some(get(r, if get(r, c).is_zero() { b } else { a })))
                 }
                 Op::Compute { slot, reg } => {
                     compute(program, slot, values);
                     if !load(r, reg, &values[slot as usize]) {
-                        return general_rest(program, plan, slot, inputs, values);
+                        return general(program, plan, inputs, values);
                     }
                     continue;
                 }
@@ -243,9 +269,23 @@ impl CompiledPlan {
                     continue;
                 }
                 Op::Check { check, holds } => {
-                    if get(r, holds).is_zero() {
-                        findings.push(Finding { check, error: None });
-                    }
+                    finding(!get(r, holds).is_zero(), check, &mut findings);
+                    continue;
+                }
+                Op::CheckLess(check, a, b) => {
+                    finding(get(r, a) < get(r, b), check, &mut findings);
+                    continue;
+                }
+                Op::CheckLessEq(check, a, b) => {
+                    finding(get(r, a) <= get(r, b), check, &mut findings);
+                    continue;
+                }
+                Op::CheckEqual(check, a, b) => {
+                    finding(get(r, a) == get(r, b), check, &mut findings);
+                    continue;
+                }
+                Op::CheckNotEqual(check, a, b) => {
+                    finding(get(r, a) != get(r, b), check, &mut findings);
                     continue;
                 }
                 Op::CheckGeneral(check) => {
@@ -274,7 +314,7 @@ impl CompiledPlan {
                 Ending::Slot(slot, reg) => {
                     compute(program, slot, values);
                     if !load(r, reg, &values[slot as usize]) {
-                        return general_rest(program, plan, slot, inputs, values);
+                        return general(program, plan, inputs, values);
                     }
                 }
                 Ending::Check(check) => check_general(program, check, values, &mut findings),
@@ -284,26 +324,24 @@ impl CompiledPlan {
     }
 }
 
-/// The slots of the plan after `failed`, and its checks, on the general path.
+/// The whole plan on the general path, once a value has failed: the slots (but
+/// constants) in order, then the checks.
 #[cold]
-fn general_rest(
-    program: &Program,
-    plan: &Plan,
-    failed: SlotId,
-    inputs: &Inputs,
-    values: &mut [Value],
-) -> Vec<Finding> {
-    let after = plan
-        .order
-        .iter()
-        .position(|&s| s == failed)
-        .map_or(0, |i| i + 1);
-    for &slot in &plan.order[after..] {
+fn general(program: &Program, plan: &Plan, inputs: &Inputs, values: &mut [Value]) -> Vec<Finding> {
+    for &slot in &plan.order {
         if !program.slots[slot as usize].constant {
             general_step(program, slot, inputs, values);
         }
     }
     run_checks(program, plan, values)
+}
+
+/// Records a check that does not hold.
+#[inline(always)]
+fn finding(holds: bool, check: u32, findings: &mut Vec<Finding>) {
+    if !holds {
+        findings.push(Finding { check, error: None });
+    }
 }
 
 fn check_general(program: &Program, check: u32, values: &[Value], findings: &mut Vec<Finding>) {
@@ -340,10 +378,13 @@ fn load(r: &mut [Decimal], reg: Reg, value: &Value) -> bool {
     true
 }
 
-/// Sets a slot to a given value, and its register; as [`load`]. A table or
+/// Sets slot `s` to a given value, and its register; as [`load`]. A table or
 /// series already there is kept, not copied again.
 #[inline(always)]
-fn take(r: &mut [Decimal], reg: Reg, held: &mut Value, given: &Value) -> bool {
+fn take(r: &mut [Decimal], reg: Reg, values: &mut [Value], s: usize, given: &Value) -> bool {
+    let Some(held) = values.get_mut(s) else {
+        return false;
+    };
     match (held, given) {
         (Value::Number(h), Value::Number(g)) => {
             *h = *g;
@@ -356,7 +397,7 @@ fn take(r: &mut [Decimal], reg: Reg, held: &mut Value, given: &Value) -> bool {
         (Value::Series(h), Value::Series(g)) if Arc::ptr_eq(h, g) => {}
         (held, given) => *held = given.clone(),
     }
-    load(r, reg, given)
+    load(r, reg, &values[s])
 }
 
 /// Whether the choice in a slot is one of the variants; `None` if the slot holds
