@@ -10,16 +10,17 @@
 //! the general evaluator, as before; then the checks. The values vector is
 //! complete after every slot, so the general path can take over at any point.
 
-use dsl::program::{Plan, Program, SlotRule};
+use dsl::program::{PartRule, Plan, Program, SlotRule};
 
-use crate::compile::Compiler;
+use crate::compile::{Compiler, NO_REGISTER};
 use crate::eval::compute;
 use crate::formula::eval;
 use crate::machine::{CompiledPlan, Input, Op, Otherwise};
 use crate::value::Value;
 
-/// Compiles `plan`; `values` holds the plan's constants (see [`constants`]).
-pub(crate) fn compile(program: &Program, plan: &Plan, values: &[Value]) -> CompiledPlan {
+/// Compiles the plan of `part`; `values` holds the plan's constants (see [`constants`]).
+pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> CompiledPlan {
+    let plan = &part.plan;
     let mut compiler = Compiler::new(program, &plan.order, values);
     let (mut copied, mut constants) = (Vec::new(), Vec::new());
     for &slot in &plan.order {
@@ -29,10 +30,13 @@ pub(crate) fn compile(program: &Program, plan: &Plan, values: &[Value]) -> Compi
             _ if definition.constant => continue,
             SlotRule::Param(node) | SlotRule::Define(node) => node,
             SlotRule::Input { default } => {
-                // A default that uses nothing is the same on every run: computed once.
+                // A default that uses only constants is the same on every run: computed once.
                 let constant = default
                     .as_ref()
-                    .filter(|_| definition.uses.is_empty())
+                    .filter(|_| {
+                        let uses = definition.uses.iter();
+                        uses.clone().all(|&u| program.slots[u as usize].constant)
+                    })
                     .and_then(|node| eval(node, values, None).ok());
                 let otherwise = match (default, constant) {
                     (None, _) => Otherwise::Missing,
@@ -68,6 +72,9 @@ pub(crate) fn compile(program: &Program, plan: &Plan, values: &[Value]) -> Compi
             compiler.ops.push(Op::CheckGeneral(check));
         }
     }
+    let unsure = (part.outputs.iter().copied())
+        .filter(|&o| compiler.register_of(o) == NO_REGISTER)
+        .collect();
     CompiledPlan {
         inputs: copied,
         ops: compiler.ops,
@@ -75,6 +82,7 @@ pub(crate) fn compile(program: &Program, plan: &Plan, values: &[Value]) -> Compi
         pool: compiler.pool,
         constants,
         slots: program.slots.len() as u32,
+        unsure,
         registers: compiler.registers,
     }
 }

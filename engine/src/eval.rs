@@ -40,7 +40,7 @@ pub struct Evaluation {
 pub fn run(program: &Program, part: &PartRule, inputs: &Inputs) -> Result<Evaluation, EvalError> {
     let mut values = Vec::new();
     constants(program, &part.plan, &mut values);
-    let mut compiled = compile(program, &part.plan, &values);
+    let mut compiled = compile(program, part, &values);
     let findings = run_into(program, part, inputs, &mut values, &mut compiled)?;
     Ok(Evaluation { values, findings })
 }
@@ -77,7 +77,7 @@ impl Evaluator {
             Some(index) => index,
             None => {
                 constants(program, &part.plan, &mut self.values);
-                let compiled = compile(program, &part.plan, &self.values);
+                let compiled = compile(program, part, &self.values);
                 self.compiled.push((key, compiled));
                 self.compiled.len() - 1
             }
@@ -97,8 +97,13 @@ fn run_into(
 ) -> Result<Vec<Finding>, EvalError> {
     // Every slot of the plan is written in order (constants once per program), so
     // nothing needs resetting between runs: slots outside the plan are never read.
-    let findings = compiled.run(program, &part.plan, inputs, values);
-    for &output in &part.outputs {
+    let (findings, ran_to_end) = compiled.run(program, &part.plan, inputs, values);
+    let outputs = if ran_to_end {
+        &compiled.unsure
+    } else {
+        &part.outputs
+    };
+    for &output in outputs {
         if let Value::Failed(error) = &values[output as usize] {
             return Err((**error).clone());
         }

@@ -145,6 +145,9 @@ pub(crate) struct CompiledPlan {
     pub(crate) constants: Vec<Value>,
     /// The registers below this are the slots': what is written there is stored in the values.
     pub(crate) slots: u32,
+    /// The part's results that have no register: they may have failed, even when
+    /// the machine ran to the end.
+    pub(crate) unsure: Vec<SlotId>,
     pub(crate) registers: Vec<Decimal>,
 }
 
@@ -158,14 +161,16 @@ pub(crate) fn flag(b: bool) -> Decimal {
 }
 
 impl CompiledPlan {
-    /// Runs the code into `values` (which holds the plan's constants); the checks that do not hold.
+    /// Runs the code into `values` (which holds the plan's constants); the checks
+    /// that do not hold, and whether the machine ran to the end — then every slot
+    /// that has a register holds a number or a yes/no, none has failed.
     pub(crate) fn run(
         &mut self,
         program: &Program,
         plan: &Plan,
         inputs: &Inputs,
         values: &mut [Value],
-    ) -> Vec<Finding> {
+    ) -> (Vec<Finding>, bool) {
         let CompiledPlan {
             inputs: copied,
             ops,
@@ -174,6 +179,7 @@ impl CompiledPlan {
             constants,
             slots,
             registers: r,
+            ..
         } = self;
         let slots = *slots;
         for input in copied.iter() {
@@ -188,13 +194,13 @@ impl CompiledPlan {
                 (None, Otherwise::Missing) => {
                     compute(program, input.slot, values);
                     if !load(r, input.reg, &values[s]) {
-                        return general(program, plan, inputs, values);
+                        return (general(program, plan, inputs, values), false);
                     }
                     continue;
                 }
             };
             if !take(r, input.reg, values, s, given) {
-                return general(program, plan, inputs, values);
+                return (general(program, plan, inputs, values), false);
             }
         }
         let mut findings = Vec::new();
@@ -205,13 +211,8 @@ impl CompiledPlan {
                 Op::Add(d, a, b) => (d, get(r, a).checked_add(get(r, b))),
                 Op::Subtract(d, a, b) => (d, get(r, a).checked_sub(get(r, b))),
                 Op::Multiply(d, a, b) => (d, get(r, a).checked_mul(get(r, b))),
-                Op::Divide(d, a, b) => {
-                    let y = get(r, b);
-                    (
-                        d,
-                        (!y.is_zero()).then(|| get(r, a).checked_div(y)).flatten(),
-                    )
-                }
+                // `checked_div` gives nothing for a zero divisor, as for an overflow.
+                Op::Divide(d, a, b) => (d, get(r, a).checked_div(get(r, b))),
                 Op::Negate(d, a) => (d, Some(-get(r, a))),
                 Op::Less(d, a, b) => (d, Some(flag(get(r, a) < get(r, b)))),
                 Op::LessEq(d, a, b) => (d, Some(flag(get(r, a) <= get(r, b)))),
@@ -260,7 +261,7 @@ impl CompiledPlan {
                 Op::Compute { slot, reg } => {
                     compute(program, slot, values);
                     if !load(r, reg, &values[slot as usize]) {
-                        return general(program, plan, inputs, values);
+                        return (general(program, plan, inputs, values), false);
                     }
                     continue;
                 }
@@ -314,13 +315,13 @@ impl CompiledPlan {
                 Ending::Slot(slot, reg) => {
                     compute(program, slot, values);
                     if !load(r, reg, &values[slot as usize]) {
-                        return general(program, plan, inputs, values);
+                        return (general(program, plan, inputs, values), false);
                     }
                 }
                 Ending::Check(check) => check_general(program, check, values, &mut findings),
             }
         }
-        findings
+        (findings, true)
     }
 }
 
