@@ -394,6 +394,8 @@ fn take(r: &mut [Decimal], reg: Reg, values: &mut [Value], s: usize, given: &Val
             }
             return true;
         }
+        (Value::Bool(h), Value::Bool(g)) => *h = *g,
+        (Value::Choice(h), Value::Choice(g)) => *h = *g,
         (Value::Table(h), Value::Table(g)) if Arc::ptr_eq(h, g) => {}
         (Value::Series(h), Value::Series(g)) if Arc::ptr_eq(h, g) => {}
         (held, given) => *held = given.clone(),
