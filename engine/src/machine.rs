@@ -1,16 +1,18 @@
 //! The register machine a compiled plan runs on (`compiled.rs` builds its code).
 //!
-//! Every number and condition lives in a register (a condition as 1 or 0); each
-//! slot that has one uses the register of its own index. The code of a plan is
-//! one sequence of [`Op`]s: the operations computing a slot end with the
-//! operation storing it in the values vector, and the checks come last.
+//! Every number and condition lives in a register (a condition as 1 or 0). A
+//! number slot's register is the one of its own index, and what is written there
+//! is stored in the values vector at once; a yes/no slot's register comes after
+//! the slots, stored by [`Op::StoreCondition`]. The inputs are copied first; the
+//! code is then one sequence of [`Op`]s, slot after slot in the plan's order, and
+//! the checks last.
 //!
 //! The machine reports no error itself: an operation that cannot complete (a
 //! zero divisor, an overflow, a choice or a rate that is not there, a form that
 //! was not compiled) stops the slot's code, and the slot is computed again by the
 //! general evaluator, which says what went wrong. When a slot that has a register
-//! then holds no number or yes/no — it failed — the rest of the run takes the
-//! general path.
+//! then holds no number or yes/no — it failed — the whole plan is evaluated again
+//! on the general path, as it was before plans were compiled.
 
 use std::sync::Arc;
 
