@@ -11,10 +11,12 @@ use std::sync::Arc;
 use dsl::program::{PartRule, Plan, Program, SlotId, SlotRule};
 use dsl::Code;
 
+use crate::compiled::{compile, constants};
 use crate::error::EvalError;
 use crate::fast::{decimal, truth};
 use crate::formula::eval;
 use crate::inputs::Inputs;
+use crate::machine::CompiledPlan;
 use crate::value::Value;
 
 /// A check that did not hold.
@@ -39,7 +41,9 @@ pub struct Evaluation {
 /// Evaluates a part with the given inputs; fails if any of its results fails.
 pub fn run(program: &Program, part: &PartRule, inputs: &Inputs) -> Result<Evaluation, EvalError> {
     let mut values = Vec::new();
-    let findings = run_into(program, part, inputs, &mut values)?;
+    constants(program, &part.plan, &mut values);
+    let mut compiled = compile(program, part, &values);
+    let findings = run_into(program, part, inputs, &mut values, &mut compiled)?;
     Ok(Evaluation { values, findings })
 }
 
@@ -52,7 +56,9 @@ pub fn run_all(
     inputs: &Inputs,
 ) -> (Evaluation, Option<EvalError>) {
     let mut values = Vec::new();
-    let (findings, failed) = match run_into(program, part, inputs, &mut values) {
+    constants(program, &part.plan, &mut values);
+    let mut compiled = compile(program, part, &values);
+    let (findings, failed) = match run_into(program, part, inputs, &mut values, &mut compiled) {
         Ok(findings) => (findings, None),
         Err(e) => (run_checks(program, &part.plan, &values), Some(e)),
     };
@@ -66,6 +72,8 @@ pub struct Evaluator {
     values: Vec<Value>,
     /// The program the values belong to: constants computed for it are kept.
     program: u64,
+    /// The parts compiled for that program, by the address of the part and of its plan.
+    compiled: Vec<((usize, usize), CompiledPlan)>,
 }
 
 impl Evaluator {
@@ -78,9 +86,24 @@ impl Evaluator {
     ) -> Result<(&[Value], Vec<Finding>), EvalError> {
         if self.program != program.id {
             self.values.clear();
+            self.compiled.clear();
             self.program = program.id;
         }
-        let findings = run_into(program, part, inputs, &mut self.values)?;
+        let key = (
+            part as *const PartRule as usize,
+            part.plan.order.as_ptr() as usize,
+        );
+        let index = match self.compiled.iter().position(|(k, _)| *k == key) {
+            Some(index) => index,
+            None => {
+                constants(program, &part.plan, &mut self.values);
+                let compiled = compile(program, part, &self.values);
+                self.compiled.push((key, compiled));
+                self.compiled.len() - 1
+            }
+        };
+        let compiled = &mut self.compiled[index].1;
+        let findings = run_into(program, part, inputs, &mut self.values, compiled)?;
         Ok((&self.values, findings))
     }
 }
@@ -89,36 +112,33 @@ fn run_into(
     program: &Program,
     part: &PartRule,
     inputs: &Inputs,
-    values: &mut Vec<Value>,
+    values: &mut [Value],
+    compiled: &mut CompiledPlan,
 ) -> Result<Vec<Finding>, EvalError> {
-    if values.len() != program.slots.len() {
-        values.clear();
-        values.resize(program.slots.len(), Value::Unset);
-    }
     // Every slot of the plan is written in order (constants once per program), so
     // nothing needs resetting between runs: slots outside the plan are never read.
-    for &slot in &part.plan.order {
-        let s = slot as usize;
-        // A value that depends on no input is computed once per program.
-        if program.slots[s].constant && !matches!(values[s], Value::Unset) {
-            continue;
-        }
-        match (&program.slots[s].rule, inputs.value(slot)) {
-            (SlotRule::Input { .. }, Some(Value::Number(n))) => match &mut values[s] {
-                Value::Number(held) => *held = *n,
-                other => *other = Value::Number(*n),
-            },
-            (SlotRule::Input { .. }, Some(given)) => values[s] = given.clone(),
-            _ => compute(program, slot, values),
-        }
-    }
-    let findings = run_checks(program, &part.plan, values);
-    for &output in &part.outputs {
+    let (findings, ran_to_end) = compiled.run(program, &part.plan, inputs, values);
+    let outputs = if ran_to_end {
+        &compiled.unsure
+    } else {
+        &part.outputs
+    };
+    for &output in outputs {
         if let Value::Failed(error) = &values[output as usize] {
             return Err((**error).clone());
         }
     }
     Ok(findings)
+}
+
+/// Computes one slot of a plan on the general path: an input is copied from the
+/// inputs (or its default computed), anything else computed.
+pub(crate) fn general_step(program: &Program, slot: SlotId, inputs: &Inputs, values: &mut [Value]) {
+    let s = slot as usize;
+    match (&program.slots[s].rule, inputs.value(slot)) {
+        (SlotRule::Input { .. }, Some(given)) => values[s] = given.clone(),
+        _ => compute(program, slot, values),
+    }
 }
 
 /// Evaluates `plan` into `values`, which holds the inputs (and any fixed slots).
@@ -134,7 +154,7 @@ pub fn evaluate(program: &Program, plan: &Plan, values: &mut [Value]) -> Vec<Fin
 }
 
 /// Computes one slot from the slots before it in the plan, and stores it.
-fn compute(program: &Program, slot: SlotId, values: &mut [Value]) {
+pub(crate) fn compute(program: &Program, slot: SlotId, values: &mut [Value]) {
     let s = slot as usize;
     let definition = &program.slots[s];
     // A number is computed on decimals and stored as one, without passing a
@@ -190,30 +210,42 @@ fn compute(program: &Program, slot: SlotId, values: &mut [Value]) {
 }
 
 /// The checks of a plan that do not hold, or cannot be evaluated.
-fn run_checks(program: &Program, plan: &Plan, values: &[Value]) -> Vec<Finding> {
+pub(crate) fn run_checks(program: &Program, plan: &Plan, values: &[Value]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for &check in &plan.checks {
-        let rule = &program.checks[check as usize];
-        let outcome = if rule.per_entry {
-            failing_entries(&rule.condition, values).map(|entries| (entries.is_empty(), entries))
-        } else {
-            truth(&rule.condition, values, None).map(|holds| (holds, Vec::new()))
-        };
-        match outcome {
-            Ok((true, _)) => {}
-            Ok((false, entries)) => findings.push(Finding {
-                check,
-                error: None,
-                entries,
-            }),
-            Err(error) => findings.push(Finding {
-                check,
-                error: Some(error),
-                entries: Vec::new(),
-            }),
-        }
+        check_one(program, check, values, &mut findings);
     }
     findings
+}
+
+/// Evaluates one check on the general path; records it if it does not hold.
+pub(crate) fn check_one(
+    program: &Program,
+    check: u32,
+    values: &[Value],
+    findings: &mut Vec<Finding>,
+) {
+    let Some(rule) = program.checks.get(check as usize) else {
+        return;
+    };
+    let outcome = if rule.per_entry {
+        failing_entries(&rule.condition, values).map(|entries| (entries.is_empty(), entries))
+    } else {
+        truth(&rule.condition, values, None).map(|holds| (holds, Vec::new()))
+    };
+    match outcome {
+        Ok((true, _)) => {}
+        Ok((false, entries)) => findings.push(Finding {
+            check,
+            error: None,
+            entries,
+        }),
+        Err(error) => findings.push(Finding {
+            check,
+            error: Some(error),
+            entries: Vec::new(),
+        }),
+    }
 }
 
 /// The keys of a table of yes/no where the value is no.

@@ -23,6 +23,8 @@
 pub mod allocation;
 mod builtins;
 pub mod calendar;
+mod compile;
+mod compiled;
 mod error;
 mod eval;
 pub mod examples;
@@ -30,6 +32,7 @@ mod fast;
 mod formula;
 mod grouping;
 mod inputs;
+mod machine;
 pub mod reserves;
 mod trace;
 mod value;

@@ -1,0 +1,383 @@
+//! Compiling formulas to operations of the register machine (`machine.rs`).
+//!
+//! Numbers and conditions — arithmetic, comparisons, `when`, `is`, `and`, `or`,
+//! `not`, a series read on `date(…)`, a table's entry for a year and `has` — become
+//! [`Op`]s over registers. Each slot that holds a number or a yes/no has the
+//! register of its own index (a yes/no, one after the slots); literals and
+//! intermediate results get registers after those. A formula with any other form (a call, a date, a table) is not
+//! compiled, and the general evaluator computes it — unless that form is in a
+//! branch not always taken: there it becomes [`Op::General`], which hands the
+//! slot to the general evaluator only when the branch is taken.
+
+use dsl::builtins::Builtin;
+use dsl::program::{BinaryOp, Node, NodeKind, Program, SlotId, UnaryOp};
+use dsl::types::Type;
+use rust_decimal::Decimal;
+
+use crate::machine::{flag, Ending, Op, Reg};
+use crate::value::Value;
+
+/// A slot's register when it has none.
+pub(crate) const NO_REGISTER: Reg = Reg::MAX;
+
+/// Operations and registers being built for one plan.
+pub(crate) struct Compiler {
+    /// The register of each slot of the plan that has one: a number's is the
+    /// slot's own index (the machine stores what is written there in the values),
+    /// a yes/no's comes after the slots. A constant that is neither has none.
+    pub(crate) slot_registers: Vec<Reg>,
+    pub(crate) ops: Vec<Op>,
+    /// The variants of `is` tests.
+    pub(crate) pool: Vec<u32>,
+    /// The registers' starting values: constants as computed, literals, 0 elsewhere.
+    pub(crate) registers: Vec<Decimal>,
+    /// Where the code of each slot and check ends, in order.
+    pub(crate) ends: Vec<(u32, Ending)>,
+    /// How deep inside branches not always taken the formula being compiled is.
+    guarded: u32,
+}
+
+impl Compiler {
+    /// A compiler for the plan `order`, whose constants are already in `values`.
+    pub(crate) fn new(program: &Program, order: &[SlotId], values: &[Value]) -> Compiler {
+        let mut registers = vec![Decimal::ZERO; program.slots.len()];
+        let mut slot_registers = vec![NO_REGISTER; program.slots.len()];
+        for &slot in order {
+            let s = slot as usize;
+            let definition = &program.slots[s];
+            let constant = match values.get(s) {
+                _ if !definition.constant => None,
+                Some(Value::Number(n)) => Some(*n),
+                Some(Value::Bool(b)) => Some(flag(*b)),
+                _ => continue,
+            };
+            let reg = match &definition.ty {
+                ty if ty.is_number() => slot,
+                Type::Bool => {
+                    registers.push(Decimal::ZERO);
+                    (registers.len() - 1) as Reg
+                }
+                _ => continue,
+            };
+            slot_registers[s] = reg;
+            if let Some(n) = constant {
+                registers[reg as usize] = n;
+            }
+        }
+        Compiler {
+            slot_registers,
+            ops: Vec::new(),
+            pool: Vec::new(),
+            registers,
+            ends: Vec::new(),
+            guarded: 0,
+        }
+    }
+
+    /// The register of a slot, or [`NO_REGISTER`].
+    pub(crate) fn register_of(&self, slot: SlotId) -> Reg {
+        self.slot_registers
+            .get(slot as usize)
+            .copied()
+            .unwrap_or(NO_REGISTER)
+    }
+
+    /// Compiles `node` into the code of `slot`, leaving its value in the slot's
+    /// register. False, with nothing emitted, if it has a form not compiled.
+    pub(crate) fn slot(&mut self, slot: SlotId, node: &Node) -> bool {
+        let (start, registers, pool) = (self.ops.len(), self.registers.len(), self.pool.len());
+        let reg = self.register_of(slot);
+        let condition = reg != slot;
+        let result = match reg {
+            NO_REGISTER => None,
+            _ if condition => self.condition(node, Some(reg)),
+            _ => self.number(node, Some(reg)),
+        };
+        let Some(result) = result else {
+            self.ops.truncate(start);
+            self.registers.truncate(registers);
+            self.pool.truncate(pool);
+            return false;
+        };
+        if result != reg {
+            self.ops.push(Op::Copy(reg, result));
+        }
+        if condition {
+            self.ops.push(Op::StoreCondition(slot, reg));
+        }
+        self.ends
+            .push((self.ops.len() as u32, Ending::Slot(slot, reg)));
+        true
+    }
+
+    /// Compiles a check's condition, ending with the test of it; false, with
+    /// nothing emitted, if it has a form not compiled.
+    pub(crate) fn check(&mut self, check: u32, node: &Node) -> bool {
+        let start = self.ops.len();
+        if let NodeKind::Numeric(op, a, b) = &node.kind {
+            // A comparison is tested as it is computed.
+            let compared = self.number(a, None).zip(self.number(b, None));
+            let Some((x, y)) = compared else {
+                self.ops.truncate(start);
+                return false;
+            };
+            self.ops.push(match op {
+                BinaryOp::Less => Op::CheckLess(check, x, y),
+                BinaryOp::LessEq => Op::CheckLessEq(check, x, y),
+                BinaryOp::Greater => Op::CheckLess(check, y, x),
+                BinaryOp::GreaterEq => Op::CheckLessEq(check, y, x),
+                BinaryOp::Equal => Op::CheckEqual(check, x, y),
+                _ => Op::CheckNotEqual(check, x, y),
+            });
+            self.ends
+                .push((self.ops.len() as u32, Ending::Check(check)));
+            return true;
+        }
+        match self.condition(node, None) {
+            Some(holds) => {
+                self.ops.push(Op::Check { check, holds });
+                self.ends
+                    .push((self.ops.len() as u32, Ending::Check(check)));
+                true
+            }
+            None => {
+                self.ops.truncate(start);
+                false
+            }
+        }
+    }
+
+    fn register(&mut self, value: Decimal) -> Reg {
+        self.registers.push(value);
+        (self.registers.len() - 1) as Reg
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.ops.push(op);
+        self.ops.len() - 1
+    }
+
+    fn read(&self, slot: SlotId) -> Option<Reg> {
+        Some(self.register_of(slot)).filter(|&r| r != NO_REGISTER)
+    }
+
+    /// The register for a result: the one asked for, or a new one.
+    fn target(&mut self, into: Option<Reg>) -> Reg {
+        into.unwrap_or_else(|| self.register(Decimal::ZERO))
+    }
+
+    /// The register holding a number node's value (`into`, when the node is an
+    /// operation), after the operations computing it.
+    fn number(&mut self, node: &Node, into: Option<Reg>) -> Option<Reg> {
+        match &node.kind {
+            NodeKind::Number(n) => Some(self.register(*n)),
+            NodeKind::Slot(slot) => self.read(*slot),
+            NodeKind::Numeric(op, a, b) => {
+                let (x, y) = (self.number(a, None)?, self.number(b, None)?);
+                let dst = self.target(into);
+                self.emit(match op {
+                    BinaryOp::Add => Op::Add(dst, x, y),
+                    BinaryOp::Subtract => Op::Subtract(dst, x, y),
+                    BinaryOp::Multiply => Op::Multiply(dst, x, y),
+                    BinaryOp::Divide => Op::Divide(dst, x, y),
+                    _ => return None,
+                });
+                Some(dst)
+            }
+            NodeKind::Unary(UnaryOp::Negate, inner) => {
+                let x = self.number(inner, None)?;
+                let dst = self.target(into);
+                self.emit(Op::Negate(dst, x));
+                Some(dst)
+            }
+            NodeKind::When { arms, otherwise } => self.when(arms, otherwise, into, Self::number),
+            NodeKind::Index(table, year) => {
+                let NodeKind::Slot(table) = table.kind else {
+                    return self.general(into);
+                };
+                let year = self.number(year, None)?;
+                let dst = self.target(into);
+                self.emit(Op::Index { dst, table, year });
+                Some(dst)
+            }
+            NodeKind::On(series, day) => {
+                let (NodeKind::Slot(series), NodeKind::Call(Builtin::Date, args)) =
+                    (&series.kind, &day.kind)
+                else {
+                    return self.general(into);
+                };
+                let [y, m, d] = args.as_slice() else {
+                    return self.general(into);
+                };
+                let date = [
+                    self.number(y, None)?,
+                    self.number(m, None)?,
+                    self.number(d, None)?,
+                ];
+                let dst = self.target(into);
+                self.emit(Op::On {
+                    dst,
+                    series: *series,
+                    date,
+                });
+                Some(dst)
+            }
+            _ => self.general(into),
+        }
+    }
+
+    /// A form not compiled: in a branch not always taken, an operation handing the
+    /// slot to the general evaluator; elsewhere, the formula is not compiled.
+    fn general(&mut self, into: Option<Reg>) -> Option<Reg> {
+        if self.guarded == 0 {
+            return None;
+        }
+        self.emit(Op::General);
+        Some(self.target(into))
+    }
+
+    /// The register holding a condition's value, 1 or 0 (`into`, when the node is
+    /// an operation), after the operations computing it.
+    fn condition(&mut self, node: &Node, into: Option<Reg>) -> Option<Reg> {
+        match &node.kind {
+            NodeKind::Bool(b) => Some(self.register(flag(*b))),
+            NodeKind::Slot(slot) => self.read(*slot),
+            NodeKind::Numeric(op, a, b) => {
+                let (x, y) = (self.number(a, None)?, self.number(b, None)?);
+                let dst = self.target(into);
+                self.emit(match op {
+                    BinaryOp::Less => Op::Less(dst, x, y),
+                    BinaryOp::LessEq => Op::LessEq(dst, x, y),
+                    BinaryOp::Greater => Op::Less(dst, y, x),
+                    BinaryOp::GreaterEq => Op::LessEq(dst, y, x),
+                    BinaryOp::Equal => Op::Equal(dst, x, y),
+                    BinaryOp::NotEqual => Op::NotEqual(dst, x, y),
+                    _ => return None,
+                });
+                Some(dst)
+            }
+            NodeKind::Is {
+                subject,
+                negated,
+                variants,
+            } => {
+                let NodeKind::Slot(slot) = subject.kind else {
+                    return self.general(into);
+                };
+                let from = self.pool.len() as u32;
+                self.pool.extend_from_slice(variants);
+                let dst = self.target(into);
+                self.emit(Op::Is {
+                    dst,
+                    slot,
+                    negated: *negated,
+                    variants: (from, self.pool.len() as u32),
+                });
+                Some(dst)
+            }
+            NodeKind::Call(Builtin::Has, args) => {
+                let [table, year] = args.as_slice() else {
+                    return self.general(into);
+                };
+                let NodeKind::Slot(table) = &table.kind else {
+                    return self.general(into);
+                };
+                let year = self.number(year, None)?;
+                let dst = self.target(into);
+                self.emit(Op::Has {
+                    dst,
+                    table: *table,
+                    year,
+                });
+                Some(dst)
+            }
+            NodeKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), a, b) => {
+                // Short-circuit, as the general path does: the right side is not
+                // evaluated when the left decides.
+                let dst = self.target(into);
+                let x = self.condition(a, Some(dst))?;
+                if x != dst {
+                    self.emit(Op::Copy(dst, x));
+                }
+                let decided = self.emit(Op::Jump(0));
+                self.guarded += 1;
+                let y = self.condition(b, Some(dst));
+                self.guarded -= 1;
+                if y? != dst {
+                    self.emit(Op::Copy(dst, y?));
+                }
+                let end = self.ops.len() as u32;
+                self.ops[decided] = match op {
+                    BinaryOp::And => Op::JumpUnless(dst, end),
+                    _ => Op::JumpIf(dst, end),
+                };
+                Some(dst)
+            }
+            NodeKind::Unary(UnaryOp::Not, inner) => {
+                let x = self.condition(inner, None)?;
+                let dst = self.target(into);
+                self.emit(Op::Not(dst, x));
+                Some(dst)
+            }
+            NodeKind::When { arms, otherwise } => self.when(arms, otherwise, into, Self::condition),
+            _ => self.general(into),
+        }
+    }
+
+    /// `when … then … otherwise …`: each arm's condition, then its value or a jump to the next.
+    fn when(
+        &mut self,
+        arms: &[(Node, Node)],
+        otherwise: &Node,
+        into: Option<Reg>,
+        value: fn(&mut Self, &Node, Option<Reg>) -> Option<Reg>,
+    ) -> Option<Reg> {
+        if let [(condition, then)] = arms {
+            if plain(then) && plain(otherwise) {
+                // Both values are at hand: choosing one is a single operation.
+                let c = self.condition(condition, None)?;
+                let (a, b) = (value(self, then, None)?, value(self, otherwise, None)?);
+                let dst = self.target(into);
+                self.emit(Op::Select(dst, c, a, b));
+                return Some(dst);
+            }
+        }
+        let dst = self.target(into);
+        let mut ends = Vec::with_capacity(arms.len());
+        let guarded = self.guarded;
+        for (condition, then) in arms {
+            let c = self.condition(condition, None);
+            // Everything after the first condition is reached only on some runs.
+            self.guarded = guarded + 1;
+            let skip = self.emit(Op::Jump(0));
+            let v = c.and_then(|_| value(self, then, Some(dst)));
+            let (Some(c), Some(v)) = (c, v) else {
+                self.guarded = guarded;
+                return None;
+            };
+            if v != dst {
+                self.emit(Op::Copy(dst, v));
+            }
+            ends.push(self.emit(Op::Jump(0)));
+            self.ops[skip] = Op::JumpUnless(c, self.ops.len() as u32);
+        }
+        let v = value(self, otherwise, Some(dst));
+        self.guarded = guarded;
+        if v? != dst {
+            self.emit(Op::Copy(dst, v?));
+        }
+        let end = self.ops.len() as u32;
+        for at in ends {
+            self.ops[at] = Op::Jump(end);
+        }
+        Some(dst)
+    }
+}
+
+/// True for a value that is in a register without any operation: a literal or a slot.
+fn plain(node: &Node) -> bool {
+    matches!(
+        node.kind,
+        NodeKind::Number(_) | NodeKind::Bool(_) | NodeKind::Slot(_)
+    )
+}

@@ -1,0 +1,104 @@
+//! A part's plan compiled once per program, run many times.
+//!
+//! Walking a formula tree for every figure costs several times the decimal
+//! arithmetic it does (a call, a frame and a branch on the node's kind per node),
+//! so a plan is compiled into the code of the register machine (`machine.rs`):
+//! the inputs are copied first; then, for each slot that is not a constant, in
+//! the plan's order, an input's default is computed if it is not given and uses
+//! other values, a number or condition the compiler knows
+//! (`compile.rs`) is computed by operations over registers, and anything else by
+//! the general evaluator, as before; then the checks. The values vector is
+//! complete after every slot, so the general path can take over at any point.
+
+use dsl::program::{PartRule, Plan, Program, SlotRule};
+
+use crate::compile::{Compiler, NO_REGISTER};
+use crate::eval::compute;
+use crate::formula::eval;
+use crate::machine::{CompiledPlan, Input, Op, Otherwise};
+use crate::value::Value;
+
+/// Compiles the plan of `part`; `values` holds the plan's constants (see [`constants`]).
+pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> CompiledPlan {
+    let plan = &part.plan;
+    let mut compiler = Compiler::new(program, &plan.order, values);
+    let (mut copied, mut constants) = (Vec::new(), Vec::new());
+    for &slot in &plan.order {
+        let definition = &program.slots[slot as usize];
+        let reg = compiler.register_of(slot);
+        let formula = match &definition.rule {
+            _ if definition.constant => continue,
+            SlotRule::Param(node) | SlotRule::Define(node) => node,
+            SlotRule::Input { default } => {
+                // A default that uses only constants is the same on every run: computed once.
+                let constant = default
+                    .as_ref()
+                    .filter(|_| {
+                        let uses = definition.uses.iter();
+                        uses.clone().all(|&u| program.slots[u as usize].constant)
+                    })
+                    .and_then(|node| eval(node, values, None).ok());
+                let otherwise = match (default, constant) {
+                    (None, _) => Otherwise::Missing,
+                    (Some(_), Some(value)) => {
+                        constants.push(value);
+                        Otherwise::Constant((constants.len() - 1) as u32)
+                    }
+                    (Some(node), None) => {
+                        let at = compiler.ops.len();
+                        compiler.ops.push(Op::Default { slot, skip: 0 });
+                        if !compiler.slot(slot, node) {
+                            compiler.ops.push(Op::Compute { slot, reg });
+                        }
+                        let skip = compiler.ops.len() as u32;
+                        compiler.ops[at] = Op::Default { slot, skip };
+                        Otherwise::Default
+                    }
+                };
+                copied.push(Input {
+                    slot,
+                    reg,
+                    otherwise,
+                });
+                continue;
+            }
+        };
+        if !compiler.slot(slot, formula) {
+            compiler.ops.push(Op::Compute { slot, reg });
+        }
+    }
+    for &check in &plan.checks {
+        let rule = &program.checks[check as usize];
+        // A check of every entry of a table names the entries that fail: general path.
+        if rule.per_entry || !compiler.check(check, &rule.condition) {
+            compiler.ops.push(Op::CheckGeneral(check));
+        }
+    }
+    let unsure = (part.outputs.iter().copied())
+        .filter(|&o| compiler.register_of(o) == NO_REGISTER)
+        .collect();
+    CompiledPlan {
+        inputs: copied,
+        ops: compiler.ops,
+        ends: compiler.ends,
+        pool: compiler.pool,
+        constants,
+        slots: program.slots.len() as u32,
+        unsure,
+        registers: compiler.registers,
+    }
+}
+
+/// Computes the constants of `plan` not computed yet, in a buffer as long as the
+/// program's slots: once per program, before compiling.
+pub(crate) fn constants(program: &Program, plan: &Plan, values: &mut Vec<Value>) {
+    if values.len() != program.slots.len() {
+        values.clear();
+        values.resize(program.slots.len(), Value::Unset);
+    }
+    for &slot in &plan.order {
+        if program.slots[slot as usize].constant && matches!(values[slot as usize], Value::Unset) {
+            compute(program, slot, values);
+        }
+    }
+}

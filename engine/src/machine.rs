@@ -1,0 +1,439 @@
+//! The register machine a compiled plan runs on (`compiled.rs` builds its code).
+//!
+//! Every number and condition lives in a register (a condition as 1 or 0). A
+//! number slot's register is the one of its own index, and what is written there
+//! is stored in the values vector at once; a yes/no slot's register comes after
+//! the slots, stored by [`Op::StoreCondition`]. The inputs are copied first; the
+//! code is then one sequence of [`Op`]s, slot after slot in the plan's order, and
+//! the checks last.
+//!
+//! The machine reports no error itself: an operation that cannot complete (a
+//! zero divisor, an overflow, a choice or a rate that is not there, a form that
+//! was not compiled) stops the slot's code, and the slot is computed again by the
+//! general evaluator, which says what went wrong. When a slot that has a register
+//! then holds no number or yes/no — it failed — the whole plan is evaluated again
+//! on the general path, as it was before plans were compiled.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use dsl::program::{Key, Plan, Program, SlotId};
+use rust_decimal::Decimal;
+
+use crate::eval::{check_one, compute, general_step, run_checks, Finding};
+use crate::inputs::Inputs;
+use crate::value::Value;
+
+/// The index of a register.
+pub(crate) type Reg = u32;
+
+/// One operation; the destination register comes first.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Op {
+    Add(Reg, Reg, Reg),
+    Subtract(Reg, Reg, Reg),
+    Multiply(Reg, Reg, Reg),
+    Divide(Reg, Reg, Reg),
+    Negate(Reg, Reg),
+    /// `a > b` is compiled as `b < a`, and `a >= b` as `b <= a`.
+    Less(Reg, Reg, Reg),
+    LessEq(Reg, Reg, Reg),
+    Equal(Reg, Reg, Reg),
+    NotEqual(Reg, Reg, Reg),
+    Not(Reg, Reg),
+    Copy(Reg, Reg),
+    /// Continue at the operation given when the register is false (0).
+    JumpUnless(Reg, u32),
+    /// Continue at the operation given when the register is true (not 0).
+    JumpIf(Reg, u32),
+    Jump(u32),
+    /// True if the choice in `slot` is one of `variants` (a range of the pool), or
+    /// is none of them when `negated`.
+    Is {
+        dst: Reg,
+        slot: SlotId,
+        negated: bool,
+        variants: (u32, u32),
+    },
+    /// The number a series holds on the date of year, month and day.
+    On {
+        dst: Reg,
+        series: SlotId,
+        date: [Reg; 3],
+    },
+    /// True if the table in `table` has an entry for the year in the register.
+    Has {
+        dst: Reg,
+        table: SlotId,
+        year: Reg,
+    },
+    /// The number of the table in `table` for the year in the register.
+    Index {
+        dst: Reg,
+        table: SlotId,
+        year: Reg,
+    },
+    /// A form that was not compiled, in a branch not always taken: when reached,
+    /// the slot is computed on the general path.
+    General,
+    /// An input whose default uses other values, where the default is computed:
+    /// when it is given (it was copied before the code), the code of the default,
+    /// which follows, is skipped up to `skip`.
+    Default {
+        slot: SlotId,
+        skip: u32,
+    },
+    /// `when c then a otherwise b` of plain values: the register `a` if `c` is true, else `b`.
+    Select(Reg, Reg, Reg, Reg),
+    /// A slot computed by the general evaluator.
+    Compute {
+        slot: SlotId,
+        reg: Reg,
+    },
+    /// The end of a yes/no slot's code: its register is stored in the values (a
+    /// number's register is the slot's own, stored whenever it is written).
+    StoreCondition(SlotId, Reg),
+    /// The end of a check's code: the check holds if the register is true.
+    Check {
+        check: u32,
+        holds: Reg,
+    },
+    /// A check that is a comparison of two registers (`>` and `>=` with them swapped).
+    CheckLess(u32, Reg, Reg),
+    CheckLessEq(u32, Reg, Reg),
+    CheckEqual(u32, Reg, Reg),
+    CheckNotEqual(u32, Reg, Reg),
+    /// A check evaluated by the general evaluator.
+    CheckGeneral(u32),
+}
+
+/// What a piece of code computes: a slot (into a register), or a check.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ending {
+    Slot(SlotId, Reg),
+    Check(u32),
+}
+
+/// An input of the plan, copied into the values (and its register) before the code runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Input {
+    pub(crate) slot: SlotId,
+    pub(crate) reg: Reg,
+    pub(crate) otherwise: Otherwise,
+}
+
+/// What an input holds when it is not given.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Otherwise {
+    /// A default that uses nothing, computed once: one of the constants.
+    Constant(u32),
+    /// A default computed where the input comes in the plan ([`Op::Default`]).
+    Default,
+    /// Nothing: the general path says the input is missing.
+    Missing,
+}
+
+/// A plan compiled for one program: its code, and the registers it runs on.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledPlan {
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) ops: Vec<Op>,
+    /// Where the code of each slot and check ends, in order: when an operation
+    /// cannot complete, what the general path computes instead, and where to go on.
+    pub(crate) ends: Vec<(u32, Ending)>,
+    /// The variants of `is` tests.
+    pub(crate) pool: Vec<u32>,
+    pub(crate) constants: Vec<Value>,
+    /// The registers below this are the slots': what is written there is stored in the values.
+    pub(crate) slots: u32,
+    /// The part's results that have no register: they may have failed, even when
+    /// the machine ran to the end.
+    pub(crate) unsure: Vec<SlotId>,
+    pub(crate) registers: Vec<Decimal>,
+}
+
+/// A condition as a register value.
+pub(crate) fn flag(b: bool) -> Decimal {
+    if b {
+        Decimal::ONE
+    } else {
+        Decimal::ZERO
+    }
+}
+
+impl CompiledPlan {
+    /// Runs the code into `values` (which holds the plan's constants); the checks
+    /// that do not hold, and whether the machine ran to the end — then every slot
+    /// that has a register holds a number or a yes/no, none has failed.
+    pub(crate) fn run(
+        &mut self,
+        program: &Program,
+        plan: &Plan,
+        inputs: &Inputs,
+        values: &mut [Value],
+    ) -> (Vec<Finding>, bool) {
+        let CompiledPlan {
+            inputs: copied,
+            ops,
+            ends,
+            pool,
+            constants,
+            slots,
+            registers: r,
+            ..
+        } = self;
+        let slots = *slots;
+        for input in copied.iter() {
+            let s = input.slot as usize;
+            let given = match (inputs.value(input.slot), input.otherwise) {
+                (Some(given), _) => given,
+                (None, Otherwise::Constant(c)) => match constants.get(c as usize) {
+                    Some(value) => value,
+                    None => continue,
+                },
+                (None, Otherwise::Default) => continue,
+                (None, Otherwise::Missing) => {
+                    compute(program, input.slot, values);
+                    if !load(r, input.reg, &values[s]) {
+                        return (general(program, plan, inputs, values), false);
+                    }
+                    continue;
+                }
+            };
+            if !take(r, input.reg, values, s, given) {
+                return (general(program, plan, inputs, values), false);
+            }
+        }
+        let mut findings = Vec::new();
+        let mut pc = 0;
+        while let Some(op) = ops.get(pc) {
+            pc += 1;
+            let (dst, result) = match *op {
+                Op::Add(d, a, b) => (d, get(r, a).checked_add(get(r, b))),
+                Op::Subtract(d, a, b) => (d, get(r, a).checked_sub(get(r, b))),
+                Op::Multiply(d, a, b) => (d, get(r, a).checked_mul(get(r, b))),
+                // `checked_div` gives nothing for a zero divisor, as for an overflow.
+                Op::Divide(d, a, b) => (d, get(r, a).checked_div(get(r, b))),
+                Op::Negate(d, a) => (d, Some(-get(r, a))),
+                Op::Less(d, a, b) => (d, Some(flag(get(r, a) < get(r, b)))),
+                Op::LessEq(d, a, b) => (d, Some(flag(get(r, a) <= get(r, b)))),
+                Op::Equal(d, a, b) => (d, Some(flag(get(r, a) == get(r, b)))),
+                Op::NotEqual(d, a, b) => (d, Some(flag(get(r, a) != get(r, b)))),
+                Op::Not(d, a) => (d, Some(flag(get(r, a).is_zero()))),
+                Op::Copy(d, a) => (d, Some(get(r, a))),
+                Op::JumpUnless(c, to) => {
+                    if get(r, c).is_zero() {
+                        pc = to as usize;
+                    }
+                    continue;
+                }
+                Op::JumpIf(c, to) => {
+                    if !get(r, c).is_zero() {
+                        pc = to as usize;
+                    }
+                    continue;
+                }
+                Op::Jump(to) => {
+                    pc = to as usize;
+                    continue;
+                }
+                Op::Is {
+                    dst,
+                    slot,
+                    negated,
+                    variants: (from, to),
+                } => (
+                    dst,
+                    is(values, slot, pool, (from, to)).map(|b| flag(b != negated)),
+                ),
+                Op::On { dst, series, date } => (dst, on(r, values, series, date)),
+                Op::Has { dst, table, year } => (dst, has(r, values, table, year).map(flag)),
+                Op::Index { dst, table, year } => (dst, index(r, values, table, year)),
+                Op::General => (0, None),
+                Op::Default { slot, skip } => {
+                    if inputs.value(slot).is_some() {
+                        pc = skip as usize;
+                    }
+                    continue;
+                }
+                Op::Select(d, c, a, b) => {
+                    (d, Some(get(r, if get(r, c).is_zero() { b } else { a })))
+                }
+                Op::Compute { slot, reg } => {
+                    compute(program, slot, values);
+                    if !load(r, reg, &values[slot as usize]) {
+                        return (general(program, plan, inputs, values), false);
+                    }
+                    continue;
+                }
+                Op::StoreCondition(slot, reg) => {
+                    values[slot as usize] = Value::Bool(!get(r, reg).is_zero());
+                    continue;
+                }
+                Op::Check { check, holds } => {
+                    finding(!get(r, holds).is_zero(), check, &mut findings);
+                    continue;
+                }
+                Op::CheckLess(check, a, b) => {
+                    finding(get(r, a) < get(r, b), check, &mut findings);
+                    continue;
+                }
+                Op::CheckLessEq(check, a, b) => {
+                    finding(get(r, a) <= get(r, b), check, &mut findings);
+                    continue;
+                }
+                Op::CheckEqual(check, a, b) => {
+                    finding(get(r, a) == get(r, b), check, &mut findings);
+                    continue;
+                }
+                Op::CheckNotEqual(check, a, b) => {
+                    finding(get(r, a) != get(r, b), check, &mut findings);
+                    continue;
+                }
+                Op::CheckGeneral(check) => {
+                    check_one(program, check, values, &mut findings);
+                    continue;
+                }
+            };
+            if let (Some(n), Some(held)) = (result, r.get_mut(dst as usize)) {
+                *held = n;
+                if dst < slots {
+                    match &mut values[dst as usize] {
+                        Value::Number(held) => *held = n,
+                        other => *other = Value::Number(n),
+                    }
+                }
+                continue;
+            }
+            // The rest of this slot's (or check's) code is skipped: the general
+            // path computes it.
+            let at = (pc - 1) as u32;
+            let Some(&(end, ending)) = ends.get(ends.partition_point(|(end, _)| *end <= at)) else {
+                break;
+            };
+            pc = end as usize;
+            match ending {
+                Ending::Slot(slot, reg) => {
+                    compute(program, slot, values);
+                    if !load(r, reg, &values[slot as usize]) {
+                        return (general(program, plan, inputs, values), false);
+                    }
+                }
+                Ending::Check(check) => check_one(program, check, values, &mut findings),
+            }
+        }
+        (findings, true)
+    }
+}
+
+/// The whole plan on the general path, once a value has failed: the slots (but
+/// constants) in order, then the checks.
+#[cold]
+fn general(program: &Program, plan: &Plan, inputs: &Inputs, values: &mut [Value]) -> Vec<Finding> {
+    for &slot in &plan.order {
+        if !program.slots[slot as usize].constant {
+            general_step(program, slot, inputs, values);
+        }
+    }
+    run_checks(program, plan, values)
+}
+
+/// Records a check that does not hold.
+#[inline(always)]
+fn finding(holds: bool, check: u32, findings: &mut Vec<Finding>) {
+    if !holds {
+        findings.push(Finding {
+            check,
+            error: None,
+            entries: Vec::new(),
+        });
+    }
+}
+
+/// A register's value (0 for a register that does not exist: the compiler never emits one).
+#[inline(always)]
+fn get(r: &[Decimal], reg: Reg) -> Decimal {
+    r.get(reg as usize).copied().unwrap_or_default()
+}
+
+/// Puts a slot's number or yes/no in its register, if it has one; false if it
+/// has one and holds neither (it failed).
+fn load(r: &mut [Decimal], reg: Reg, value: &Value) -> bool {
+    let Some(held) = r.get_mut(reg as usize) else {
+        return true;
+    };
+    match value {
+        Value::Number(n) => *held = *n,
+        Value::Bool(b) => *held = flag(*b),
+        _ => return false,
+    }
+    true
+}
+
+/// Sets slot `s` to a given value, and its register; as [`load`]. A table or
+/// series already there is kept, not copied again.
+#[inline(always)]
+fn take(r: &mut [Decimal], reg: Reg, values: &mut [Value], s: usize, given: &Value) -> bool {
+    let Some(held) = values.get_mut(s) else {
+        return false;
+    };
+    match (held, given) {
+        (Value::Number(h), Value::Number(g)) => {
+            *h = *g;
+            if let Some(held) = r.get_mut(reg as usize) {
+                *held = *g;
+            }
+            return true;
+        }
+        (Value::Bool(h), Value::Bool(g)) => *h = *g,
+        (Value::Choice(h), Value::Choice(g)) => *h = *g,
+        (Value::Table(h), Value::Table(g)) if Arc::ptr_eq(h, g) => {}
+        (Value::Series(h), Value::Series(g)) if Arc::ptr_eq(h, g) => {}
+        (held, given) => *held = given.clone(),
+    }
+    load(r, reg, &values[s])
+}
+
+/// Whether the choice in a slot is one of the variants; `None` if the slot holds
+/// no choice (it failed), for the general path to say so.
+fn is(values: &[Value], slot: SlotId, pool: &[u32], (from, to): (u32, u32)) -> Option<bool> {
+    match values.get(slot as usize)? {
+        Value::Choice(c) => Some(pool.get(from as usize..to as usize)?.contains(c)),
+        _ => None,
+    }
+}
+
+/// The integer in a register, if it holds one.
+fn integer(r: &[Decimal], reg: Reg) -> Option<i64> {
+    let n = get(r, reg);
+    (n.scale() == 0).then(|| i64::try_from(n.mantissa()).ok())?
+}
+
+/// The number in force in a series on a date given as three integer registers.
+fn on(r: &[Decimal], values: &[Value], series: SlotId, date: [Reg; 3]) -> Option<Decimal> {
+    let day = NaiveDate::from_ymd_opt(
+        i32::try_from(integer(r, date[0])?).ok()?,
+        u32::try_from(integer(r, date[1])?).ok()?,
+        u32::try_from(integer(r, date[2])?).ok()?,
+    )?;
+    match values.get(series as usize)? {
+        Value::Series(s) => s.on(day)?.as_number(),
+        _ => None,
+    }
+}
+
+/// Whether a table has an entry for a year; `None` if the slot holds no table.
+fn has(r: &[Decimal], values: &[Value], table: SlotId, year: Reg) -> Option<bool> {
+    match values.get(table as usize)? {
+        Value::Table(t) => Some(t.get(&Key::Year(integer(r, year)?)).is_some()),
+        _ => None,
+    }
+}
+
+/// The number a table holds for a year, if it holds one.
+fn index(r: &[Decimal], values: &[Value], table: SlotId, year: Reg) -> Option<Decimal> {
+    match values.get(table as usize)? {
+        Value::Table(t) => t.get(&Key::Year(integer(r, year)?))?.as_number(),
+        _ => None,
+    }
+}

@@ -1,0 +1,211 @@
+//! A part's compiled plan gives what the general path gives: every value, every
+//! check, every error — on the agreements and example offers, and on generated
+//! formulas whose figures divide by zero, overflow or miss a table entry.
+
+use std::path::{Path, PathBuf};
+
+use engine::{Finding, Inputs, Value};
+use proptest::prelude::*;
+
+/// The values and findings of `part` on the general path: the inputs set, then
+/// every slot of the plan computed by `engine::evaluate`.
+fn general(
+    program: &dsl::program::Program,
+    part: &dsl::program::PartRule,
+    inputs: &Inputs,
+) -> (Vec<Value>, Vec<Finding>) {
+    let mut values = vec![Value::Unset; program.slots.len()];
+    for &slot in &part.plan.inputs {
+        if let Some(given) = inputs.value(slot) {
+            values[slot as usize] = given.clone();
+        }
+    }
+    let findings = engine::evaluate(program, &part.plan, &mut values);
+    (values, findings)
+}
+
+/// Runs `part` compiled (once fresh, twice on one evaluator) and on the general path, and compares.
+fn same(
+    program: &dsl::program::Program,
+    part: &dsl::program::PartRule,
+    inputs: &Inputs,
+    what: &str,
+) {
+    let (values, findings) = general(program, part, inputs);
+    let failed = part
+        .outputs
+        .iter()
+        .find_map(|&o| match &values[o as usize] {
+            Value::Failed(e) => Some((**e).clone()),
+            _ => None,
+        });
+    let mut evaluator = engine::Evaluator::default();
+    for round in 0..3 {
+        let result = match round {
+            0 => engine::run(program, part, inputs).map(|e| (e.values, e.findings)),
+            _ => evaluator
+                .run(program, part, inputs)
+                .map(|(v, f)| (v.to_vec(), f)),
+        };
+        match (result, &failed) {
+            (Ok((compiled, compiled_findings)), None) => {
+                for &slot in &part.plan.order {
+                    assert_eq!(
+                        compiled[slot as usize],
+                        values[slot as usize],
+                        "{what}: `{}` differs (round {round})",
+                        program.slot(slot).name
+                    );
+                }
+                assert_eq!(compiled_findings, findings, "{what}: the findings differ");
+            }
+            (Err(error), Some(expected)) => {
+                assert_eq!(&error, expected, "{what}: the errors differ")
+            }
+            (result, _) => panic!(
+                "{what}: compiled {:?}, general {failed:?}",
+                result.map(|_| ())
+            ),
+        }
+    }
+}
+
+struct Siblings(PathBuf);
+impl dsl::Loader for Siblings {
+    fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
+        let path = self.0.join(format!("{name}.takst"));
+        std::fs::read(&path)
+            .map(|b| (path.display().to_string(), b))
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn files(dir: &Path, ext: &str, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files(&path, ext, found);
+        } else if path.extension().is_some_and(|e| e == ext) {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_agreement_part_and_example_offer_gives_the_same_figures_compiled() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let agreements = root.join("agreements");
+    let (mut rules, mut offers) = (Vec::new(), Vec::new());
+    files(&agreements, "takst", &mut rules);
+    files(&root.join("examples"), "toml", &mut offers);
+    let rates =
+        std::fs::read_to_string(agreements.join("reference-rates.toml")).unwrap_or_default();
+    let mut compared = 0;
+    for rule in &rules {
+        let text = std::fs::read_to_string(rule).expect("a rule file");
+        let name = rule.display().to_string();
+        let Ok(program) = dsl::check(&name, &text, &Siblings(agreements.clone())) else {
+            continue;
+        };
+        for offer in &offers {
+            let mut inputs = Inputs::new(&program);
+            let _ = inputs.read(&program, "rates", &rates);
+            let text = std::fs::read_to_string(offer).expect("an offer");
+            if inputs
+                .read(&program, &offer.display().to_string(), &text)
+                .is_err()
+            {
+                continue;
+            }
+            for part in &program.parts {
+                let what = format!("{} / {} / {}", name, part.name, offer.display());
+                same(&program, part, &inputs, &what);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} comparisons");
+}
+
+struct NoBases;
+impl dsl::Loader for NoBases {
+    fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
+        Err(name.to_string())
+    }
+}
+
+fn number() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "x",
+        "n",
+        "h[2020]",
+        "h[year]",
+        "h[year - 1]",
+        "(x * (r on date(year, 5, 1)))",
+        "(x * n)",
+        "(x / n)",
+        "(-x)",
+        "0 kr",
+        "99999999999999999999 kr",
+        "(when n > 0 then x otherwise 0 kr)",
+        "(when g is a then x when g is b and flag then x / n otherwise h[2021])",
+        "(if has(h, year) then h[year] else 0 kr)",
+        "(if flag or n == 0 then x else x / n)",
+        "(when not flag then min(x, 1 kr) otherwise x)",
+        "maybe",
+    ])
+}
+
+fn op() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![" + ", " - ", " * ", " / "])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn any_formula_gives_the_same_figures_compiled(
+        first in number(),
+        rest in prop::collection::vec((op(), number()), 0..5),
+        x in -1_000_000_000i64..1_000_000_000,
+        n in -2i64..3,
+        h2020 in -100i64..100,
+        year in 2019i64..2023,
+        choice in 0usize..3,
+        flag in any::<bool>(),
+        given in any::<(bool, bool, bool)>(),
+    ) {
+        let formula: String = std::iter::once(first.to_string())
+            .chain(rest.iter().map(|(o, t)| format!("{o}{t}")))
+            .collect();
+        let text = format!(
+            "agreement \"a\"\ninput x: money\ninput n: number\ninput year: year\n\
+             input h: money per year\ninput r: series of percent\n\
+             input g: one of a, b, c\ninput flag: yes/no default no\n\
+             input maybe: money default (if n > 0 then x / n else 0 kr)\n\
+             define y = {formula}\n\
+             check positive: y > 0 kr else warning \"not positive\"\n\
+             check small: n < 2 or flag else error \"too many\"\n\
+             part p: y\n"
+        );
+        let Ok(program) = dsl::check("a.takst", &text, &NoBases) else { return Ok(()) };
+        let mut input = format!("x = {x}\nn = {n}\nyear = {year}\n");
+        if given.0 {
+            input.push_str(&format!("g = \"{}\"\n", ["a", "b", "c"][choice]));
+        }
+        if given.1 {
+            input.push_str(&format!("flag = {flag}\n"));
+        }
+        input.push_str(&format!("[h]\n2020 = {h2020}\n2021 = 7\n"));
+        if given.2 {
+            input.push_str("[r]\n2020-01-01 = 0.5\n2021-05-02 = 0.75\n");
+        }
+        let mut inputs = Inputs::new(&program);
+        inputs.read(&program, "i.toml", &input).expect("inputs");
+        let part = program.part("p").expect("part");
+        same(&program, part, &inputs, &format!("{formula} on {input}"));
+    }
+}
