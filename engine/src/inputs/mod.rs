@@ -279,12 +279,15 @@ impl Reader<'_> {
                 KeyType::Year => match k.trim().parse::<i64>() {
                     Ok(year) => Key::Year(year),
                     Err(_) => {
-                        return Err(self.bad(
-                            &field,
-                            range,
-                            &Type::YEAR,
-                            "the key is not a year".into(),
-                        ))
+                        let leaf = name.rsplit('.').next().unwrap_or(name);
+                        return Err(Diagnostic::error(
+                            Code::BadInput,
+                            format!("`{field}` in {}: the key is not a year", self.file.name),
+                        )
+                        .label_in(self.file.clone(), range, "expected a year")
+                        .help(format!(
+                            "`{leaf}` is given per year: write the year first, e.g. `{leaf} = {{ 2024 = … }}`, or a section `[{name}.2024]` with the entries of that year"
+                        )));
                     }
                 },
                 KeyType::Label => Key::Label(Arc::from(k)),
