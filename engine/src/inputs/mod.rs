@@ -28,8 +28,7 @@ mod records;
 
 /// Where an input value came from.
 #[derive(Debug, Clone)]
-struct Given {
-    value: Value,
+struct Origin {
     file: usize,
     range: Range<usize>,
     shown: String,
@@ -39,7 +38,10 @@ struct Given {
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
     files: Vec<SourceFile>,
-    given: Vec<Option<Given>>,
+    /// The value given for each slot, [`Value::Unset`] where none is: kept apart
+    /// from the origins, so that an evaluation reads the values close together.
+    given: Vec<Value>,
+    origins: Vec<Option<Origin>>,
 }
 
 impl Inputs {
@@ -47,32 +49,43 @@ impl Inputs {
     pub fn new(program: &Program) -> Inputs {
         Inputs {
             files: Vec::new(),
-            given: vec![None; program.slots.len()],
+            given: vec![Value::Unset; program.slots.len()],
+            origins: vec![None; program.slots.len()],
         }
     }
 
     /// Sets an input directly (tests, benchmarks).
     pub fn set(&mut self, slot: SlotId, value: Value) {
-        if let Some(g) = self.given.get_mut(slot as usize) {
-            *g = Some(Given {
-                value,
-                file: usize::MAX,
-                range: 0..0,
-                shown: String::new(),
-            });
+        let origin = Origin {
+            file: usize::MAX,
+            range: 0..0,
+            shown: String::new(),
+        };
+        self.give(slot, value, origin);
+    }
+
+    fn give(&mut self, slot: SlotId, value: Value, origin: Origin) {
+        let s = slot as usize;
+        if let (Some(v), Some(o)) = (self.given.get_mut(s), self.origins.get_mut(s)) {
+            *v = value;
+            *o = Some(origin);
         }
     }
 
     /// The value given for a slot, if any.
+    #[inline]
     pub fn value(&self, slot: SlotId) -> Option<&Value> {
-        self.given.get(slot as usize)?.as_ref().map(|g| &g.value)
+        match self.given.get(slot as usize)? {
+            Value::Unset => None,
+            given => Some(given),
+        }
     }
 
     /// The file, range and text of a given input.
     pub fn origin(&self, slot: SlotId) -> Option<(&SourceFile, Range<usize>, &str)> {
-        let g = self.given.get(slot as usize)?.as_ref()?;
-        let file = self.files.get(g.file)?;
-        Some((file, g.range.clone(), g.shown.as_str()))
+        let o = self.origins.get(slot as usize)?.as_ref()?;
+        let file = self.files.get(o.file)?;
+        Some((file, o.range.clone(), o.shown.as_str()))
     }
 
     /// The last file read (the user's input file), if any.
@@ -87,9 +100,9 @@ impl Inputs {
 
     /// True if the file numbered `file` already gave this input.
     fn given_in(&self, slot: SlotId, file: usize) -> bool {
-        self.given
+        self.origins
             .get(slot as usize)
-            .is_some_and(|g| g.as_ref().is_some_and(|g| g.file == file))
+            .is_some_and(|o| o.as_ref().is_some_and(|o| o.file == file))
     }
 
     /// Reads a TOML file of inputs; later files override earlier ones.
@@ -145,12 +158,12 @@ impl Inputs {
                                 if self.given_in(slot, index) {
                                     errors.push(reader.given_twice(key, slot, span.clone()));
                                 }
-                                self.given[slot as usize] = Some(Given {
-                                    value: Value::Table(Arc::new(table)),
+                                let origin = Origin {
                                     file: index,
                                     range: span.clone(),
                                     shown: String::from("(table)"),
-                                });
+                                };
+                                self.give(slot, Value::Table(Arc::new(table)), origin);
                             }
                         }
                         Err(mut e) => errors.append(&mut e),
@@ -173,12 +186,12 @@ impl Inputs {
                     } else {
                         shown.to_string()
                     };
-                    self.given[slot as usize] = Some(Given {
-                        value,
+                    let origin = Origin {
                         file: index,
                         range,
                         shown,
-                    });
+                    };
+                    self.give(slot, value, origin);
                 }
                 Err(e) => errors.push(e),
             }
