@@ -2,29 +2,30 @@
 //!
 //! Numbers and conditions — arithmetic, comparisons, `when`, `is`, `and`, `or`,
 //! `not`, a series read on `date(…)`, a table's entry for a year and `has` — become
-//! [`Op`]s over registers. Each slot that holds a number or a yes/no has the
-//! register of its own index (a yes/no, one after the slots); literals and
-//! intermediate results get registers after those. A formula with any other form (a call, a date, a table) is not
-//! compiled, and the general evaluator computes it — unless that form is in a
-//! branch not always taken: there it becomes [`Op::General`], which hands the
-//! slot to the general evaluator only when the branch is taken.
+//! [`Op`]s over registers. Each slot of the plan that holds a number or a yes/no
+//! has a register, in the plan's order (a slot defined as another shares that
+//! one's); literals and intermediate results get registers after those. When the
+//! 256 registers are taken, what is left is computed by the general evaluator. A
+//! `when`'s arm jumps on its condition directly: an `is`, a comparison, `has`
+//! and `and` of them test and jump in one operation each. A formula with any other
+//! form (a call, a date, a table) is not compiled, and the general evaluator
+//! computes it — unless that form is in a branch not always taken: there it
+//! becomes [`Op::General`], which hands the slot to the general evaluator only
+//! when the branch is taken.
 
 use dsl::builtins::Builtin;
-use dsl::program::{BinaryOp, Node, NodeKind, Program, SlotId, UnaryOp};
+use dsl::program::{BinaryOp, Node, NodeKind, Program, SlotId, SlotRule, UnaryOp};
 use dsl::types::Type;
 use rust_decimal::Decimal;
 
-use crate::machine::{flag, Ending, Op, Reg};
+use crate::machine::{flag, Ending, Op, Reg, NO_REGISTER};
 use crate::value::Value;
 
-/// A slot's register when it has none.
-pub(crate) const NO_REGISTER: Reg = Reg::MAX;
-
 /// Operations and registers being built for one plan.
-pub(crate) struct Compiler {
-    /// The register of each slot of the plan that has one: a number's is the
-    /// slot's own index (the machine stores what is written there in the values),
-    /// a yes/no's comes after the slots. A constant that is neither has none.
+pub(crate) struct Compiler<'p> {
+    program: &'p Program,
+    /// The register of each slot of the plan that holds a number or a yes/no, in
+    /// the plan's order while registers last; [`NO_REGISTER`] for the others.
     pub(crate) slot_registers: Vec<Reg>,
     pub(crate) ops: Vec<Op>,
     /// The variants of `is` tests.
@@ -37,34 +38,43 @@ pub(crate) struct Compiler {
     guarded: u32,
 }
 
-impl Compiler {
+impl<'p> Compiler<'p> {
     /// A compiler for the plan `order`, whose constants are already in `values`.
-    pub(crate) fn new(program: &Program, order: &[SlotId], values: &[Value]) -> Compiler {
-        let mut registers = vec![Decimal::ZERO; program.slots.len()];
+    pub(crate) fn new(program: &'p Program, order: &[SlotId], values: &[Value]) -> Compiler<'p> {
+        let mut registers = Vec::new();
         let mut slot_registers = vec![NO_REGISTER; program.slots.len()];
         for &slot in order {
             let s = slot as usize;
             let definition = &program.slots[s];
-            let constant = match values.get(s) {
-                _ if !definition.constant => None,
-                Some(Value::Number(n)) => Some(*n),
-                Some(Value::Bool(b)) => Some(flag(*b)),
-                _ => continue,
-            };
-            let reg = match &definition.ty {
-                ty if ty.is_number() => slot,
-                Type::Bool => {
-                    registers.push(Decimal::ZERO);
-                    (registers.len() - 1) as Reg
+            if !(definition.ty.is_number() || definition.ty == Type::Bool) {
+                continue;
+            }
+            // A slot defined as another (`overhead_base = cost`) shares its register.
+            if let (SlotRule::Define(node) | SlotRule::Param(node), false) =
+                (&definition.rule, definition.constant)
+            {
+                if let NodeKind::Slot(other) = node.kind {
+                    let shared = slot_registers[other as usize];
+                    if shared != NO_REGISTER {
+                        slot_registers[s] = shared;
+                        continue;
+                    }
                 }
+            }
+            let start = match values.get(s) {
+                _ if !definition.constant => Decimal::ZERO,
+                Some(Value::Number(n)) => *n,
+                Some(Value::Bool(b)) => flag(*b),
                 _ => continue,
             };
-            slot_registers[s] = reg;
-            if let Some(n) = constant {
-                registers[reg as usize] = n;
+            // Past the last register, a slot is computed on the general path.
+            if registers.len() < NO_REGISTER as usize {
+                slot_registers[s] = registers.len() as Reg;
+                registers.push(start);
             }
         }
         Compiler {
+            program,
             slot_registers,
             ops: Vec::new(),
             pool: Vec::new(),
@@ -87,7 +97,7 @@ impl Compiler {
     pub(crate) fn slot(&mut self, slot: SlotId, node: &Node) -> bool {
         let (start, registers, pool) = (self.ops.len(), self.registers.len(), self.pool.len());
         let reg = self.register_of(slot);
-        let condition = reg != slot;
+        let condition = self.program.slots[slot as usize].ty == Type::Bool;
         let result = match reg {
             NO_REGISTER => None,
             _ if condition => self.condition(node, Some(reg)),
@@ -147,9 +157,15 @@ impl Compiler {
         }
     }
 
-    fn register(&mut self, value: Decimal) -> Reg {
+    /// A new register holding `value`; none when all are taken (the formula is
+    /// then computed on the general path).
+    fn register(&mut self, value: Decimal) -> Option<Reg> {
+        let reg = Reg::try_from(self.registers.len()).ok()?;
+        if reg == NO_REGISTER {
+            return None;
+        }
         self.registers.push(value);
-        (self.registers.len() - 1) as Reg
+        Some(reg)
     }
 
     fn emit(&mut self, op: Op) -> usize {
@@ -162,19 +178,19 @@ impl Compiler {
     }
 
     /// The register for a result: the one asked for, or a new one.
-    fn target(&mut self, into: Option<Reg>) -> Reg {
-        into.unwrap_or_else(|| self.register(Decimal::ZERO))
+    fn target(&mut self, into: Option<Reg>) -> Option<Reg> {
+        into.or_else(|| self.register(Decimal::ZERO))
     }
 
     /// The register holding a number node's value (`into`, when the node is an
     /// operation), after the operations computing it.
     fn number(&mut self, node: &Node, into: Option<Reg>) -> Option<Reg> {
         match &node.kind {
-            NodeKind::Number(n) => Some(self.register(*n)),
+            NodeKind::Number(n) => self.register(*n),
             NodeKind::Slot(slot) => self.read(*slot),
             NodeKind::Numeric(op, a, b) => {
                 let (x, y) = (self.number(a, None)?, self.number(b, None)?);
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 self.emit(match op {
                     BinaryOp::Add => Op::Add(dst, x, y),
                     BinaryOp::Subtract => Op::Subtract(dst, x, y),
@@ -186,7 +202,7 @@ impl Compiler {
             }
             NodeKind::Unary(UnaryOp::Negate, inner) => {
                 let x = self.number(inner, None)?;
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 self.emit(Op::Negate(dst, x));
                 Some(dst)
             }
@@ -196,7 +212,7 @@ impl Compiler {
                     return self.general(into);
                 };
                 let year = self.number(year, None)?;
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 self.emit(Op::Index { dst, table, year });
                 Some(dst)
             }
@@ -214,7 +230,7 @@ impl Compiler {
                     self.number(m, None)?,
                     self.number(d, None)?,
                 ];
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 self.emit(Op::On {
                     dst,
                     series: *series,
@@ -233,18 +249,18 @@ impl Compiler {
             return None;
         }
         self.emit(Op::General);
-        Some(self.target(into))
+        self.target(into)
     }
 
     /// The register holding a condition's value, 1 or 0 (`into`, when the node is
     /// an operation), after the operations computing it.
     fn condition(&mut self, node: &Node, into: Option<Reg>) -> Option<Reg> {
         match &node.kind {
-            NodeKind::Bool(b) => Some(self.register(flag(*b))),
+            NodeKind::Bool(b) => self.register(flag(*b)),
             NodeKind::Slot(slot) => self.read(*slot),
             NodeKind::Numeric(op, a, b) => {
                 let (x, y) = (self.number(a, None)?, self.number(b, None)?);
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 self.emit(match op {
                     BinaryOp::Less => Op::Less(dst, x, y),
                     BinaryOp::LessEq => Op::LessEq(dst, x, y),
@@ -266,7 +282,7 @@ impl Compiler {
                 };
                 let from = self.pool.len() as u32;
                 self.pool.extend_from_slice(variants);
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 self.emit(Op::Is {
                     dst,
                     slot,
@@ -283,7 +299,7 @@ impl Compiler {
                     return self.general(into);
                 };
                 let year = self.number(year, None)?;
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 self.emit(Op::Has {
                     dst,
                     table: *table,
@@ -294,7 +310,7 @@ impl Compiler {
             NodeKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), a, b) => {
                 // Short-circuit, as the general path does: the right side is not
                 // evaluated when the left decides.
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 let x = self.condition(a, Some(dst))?;
                 if x != dst {
                     self.emit(Op::Copy(dst, x));
@@ -315,12 +331,100 @@ impl Compiler {
             }
             NodeKind::Unary(UnaryOp::Not, inner) => {
                 let x = self.condition(inner, None)?;
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 self.emit(Op::Not(dst, x));
                 Some(dst)
             }
             NodeKind::When { arms, otherwise } => self.when(arms, otherwise, into, Self::condition),
             _ => self.general(into),
+        }
+    }
+
+    /// Code that continues at a place not known yet unless `node` holds: the
+    /// jumps to point there are added to `jumps`. An `is`, a comparison and `has`
+    /// are tested by the jump itself; `and` is two such tests, the second made
+    /// only when the first holds.
+    fn unless(&mut self, node: &Node, jumps: &mut Vec<usize>) -> Option<()> {
+        const LATER: u32 = u32::MAX;
+        let jump = match &node.kind {
+            NodeKind::Binary(BinaryOp::And, a, b) => {
+                self.unless(a, jumps)?;
+                self.guarded += 1;
+                let held = self.unless(b, jumps);
+                self.guarded -= 1;
+                return held;
+            }
+            NodeKind::Is {
+                subject,
+                negated,
+                variants,
+            } => match (&subject.kind, u8::try_from(variants.len())) {
+                (NodeKind::Slot(slot), Ok(count)) => {
+                    let from = self.pool.len() as u32;
+                    self.pool.extend_from_slice(variants);
+                    Op::JumpUnlessIs {
+                        slot: *slot,
+                        from,
+                        to: LATER,
+                        count,
+                        negated: *negated,
+                    }
+                }
+                _ => Op::JumpUnless(self.condition(node, None)?, LATER),
+            },
+            NodeKind::Numeric(
+                op @ (BinaryOp::Less
+                | BinaryOp::LessEq
+                | BinaryOp::Greater
+                | BinaryOp::GreaterEq
+                | BinaryOp::Equal
+                | BinaryOp::NotEqual),
+                a,
+                b,
+            ) => {
+                let (x, y) = (self.number(a, None)?, self.number(b, None)?);
+                match op {
+                    BinaryOp::Less => Op::JumpUnlessLess(x, y, LATER),
+                    BinaryOp::LessEq => Op::JumpUnlessLessEq(x, y, LATER),
+                    BinaryOp::Greater => Op::JumpUnlessLess(y, x, LATER),
+                    BinaryOp::GreaterEq => Op::JumpUnlessLessEq(y, x, LATER),
+                    BinaryOp::Equal => Op::JumpUnlessEqual(x, y, LATER),
+                    _ => Op::JumpUnlessNotEqual(x, y, LATER),
+                }
+            }
+            NodeKind::Call(Builtin::Has, args) => match args.as_slice() {
+                [table, year] => match table.kind {
+                    NodeKind::Slot(table) => Op::JumpUnlessHas {
+                        table,
+                        year: self.number(year, None)?,
+                        to: LATER,
+                    },
+                    _ => Op::JumpUnless(self.condition(node, None)?, LATER),
+                },
+                _ => Op::JumpUnless(self.condition(node, None)?, LATER),
+            },
+            NodeKind::Unary(UnaryOp::Not, inner) => Op::JumpIf(self.condition(inner, None)?, LATER),
+            _ => Op::JumpUnless(self.condition(node, None)?, LATER),
+        };
+        jumps.push(self.emit(jump));
+        Some(())
+    }
+
+    /// Points the jump at `at` to `to`.
+    fn patch(&mut self, at: usize, to: u32) {
+        if let Some(
+            Op::JumpUnless(_, target)
+            | Op::JumpIf(_, target)
+            | Op::Jump(target)
+            | Op::JumpUnlessIs { to: target, .. }
+            | Op::JumpUnlessHas { to: target, .. }
+            | Op::JumpUnlessLess(_, _, target)
+            | Op::JumpUnlessLessEq(_, _, target)
+            | Op::JumpUnlessEqual(_, _, target)
+            | Op::JumpUnlessNotEqual(_, _, target),
+        ) = self.ops.get_mut(at)
+        {
+            *target = to;
         }
     }
 
@@ -337,21 +441,21 @@ impl Compiler {
                 // Both values are at hand: choosing one is a single operation.
                 let c = self.condition(condition, None)?;
                 let (a, b) = (value(self, then, None)?, value(self, otherwise, None)?);
-                let dst = self.target(into);
+                let dst = self.target(into)?;
                 self.emit(Op::Select(dst, c, a, b));
                 return Some(dst);
             }
         }
-        let dst = self.target(into);
+        let dst = self.target(into)?;
         let mut ends = Vec::with_capacity(arms.len());
         let guarded = self.guarded;
         for (condition, then) in arms {
-            let c = self.condition(condition, None);
+            let mut skips = Vec::new();
+            let c = self.unless(condition, &mut skips);
             // Everything after the first condition is reached only on some runs.
             self.guarded = guarded + 1;
-            let skip = self.emit(Op::Jump(0));
             let v = c.and_then(|_| value(self, then, Some(dst)));
-            let (Some(c), Some(v)) = (c, v) else {
+            let (Some(()), Some(v)) = (c, v) else {
                 self.guarded = guarded;
                 return None;
             };
@@ -359,7 +463,10 @@ impl Compiler {
                 self.emit(Op::Copy(dst, v));
             }
             ends.push(self.emit(Op::Jump(0)));
-            self.ops[skip] = Op::JumpUnless(c, self.ops.len() as u32);
+            let next = self.ops.len() as u32;
+            for at in skips {
+                self.patch(at, next);
+            }
         }
         let v = value(self, otherwise, Some(dst));
         self.guarded = guarded;

@@ -3,29 +3,36 @@
 //! Walking a formula tree for every figure costs several times the decimal
 //! arithmetic it does (a call, a frame and a branch on the node's kind per node),
 //! so a plan is compiled into the code of the register machine (`machine.rs`):
-//! the inputs are copied first; then, for each slot that is not a constant, in
+//! the inputs are read first; then, for each slot that is not a constant, in
 //! the plan's order, an input's default is computed if it is not given and uses
 //! other values, a number or condition the compiler knows
 //! (`compile.rs`) is computed by operations over registers, and anything else by
-//! the general evaluator, as before; then the checks. The values vector is
-//! complete after every slot, so the general path can take over at any point.
+//! the general evaluator, as before; then the checks. The number slots are stored
+//! in the values before the general path reads them, so it can take over at any
+//! point.
 
 use dsl::program::{PartRule, Plan, Program, SlotRule};
 
-use crate::compile::{Compiler, NO_REGISTER};
+use crate::compile::Compiler;
 use crate::eval::compute;
 use crate::formula::eval;
-use crate::machine::{CompiledPlan, Input, Op, Otherwise};
+use crate::machine::{CompiledPlan, Input, Op, Otherwise, NO_REGISTER, REGISTERS};
 use crate::value::Value;
+use rust_decimal::Decimal;
 
 /// Compiles the plan of `part`; `values` holds the plan's constants (see [`constants`]).
 pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> CompiledPlan {
     let plan = &part.plan;
     let mut compiler = Compiler::new(program, &plan.order, values);
-    let (mut copied, mut constants) = (Vec::new(), Vec::new());
+    let (mut numbers, mut copied, mut constants) = (Vec::new(), Vec::new(), Vec::new());
+    let mut stores = Vec::new();
     for &slot in &plan.order {
         let definition = &program.slots[slot as usize];
         let reg = compiler.register_of(slot);
+        let number = definition.ty.is_number() && reg != NO_REGISTER;
+        if number && !definition.constant {
+            stores.push((slot, reg));
+        }
         let formula = match &definition.rule {
             _ if definition.constant => continue,
             SlotRule::Param(node) | SlotRule::Define(node) => node,
@@ -55,11 +62,15 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
                         Otherwise::Default
                     }
                 };
-                copied.push(Input {
+                let input = Input {
                     slot,
                     reg,
                     otherwise,
-                });
+                };
+                match number {
+                    true => numbers.push(input),
+                    false => copied.push(input),
+                }
                 continue;
             }
         };
@@ -77,15 +88,20 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
     let unsure = (part.outputs.iter().copied())
         .filter(|&o| compiler.register_of(o) == NO_REGISTER)
         .collect();
+    let mut registers = Box::new([Decimal::ZERO; REGISTERS]);
+    for (held, start) in registers.iter_mut().zip(&compiler.registers) {
+        *held = *start;
+    }
     CompiledPlan {
+        numbers,
         inputs: copied,
+        stores,
         ops: compiler.ops,
         ends: compiler.ends,
         pool: compiler.pool,
         constants,
-        slots: program.slots.len() as u32,
         unsure,
-        registers: compiler.registers,
+        registers,
     }
 }
 

@@ -1,11 +1,14 @@
 //! The register machine a compiled plan runs on (`compiled.rs` builds its code).
 //!
-//! Every number and condition lives in a register (a condition as 1 or 0). A
-//! number slot's register is the one of its own index, and what is written there
-//! is stored in the values vector at once; a yes/no slot's register comes after
-//! the slots, stored by [`Op::StoreCondition`]. The inputs are copied first; the
-//! code is then one sequence of [`Op`]s, slot after slot in the plan's order, and
-//! the checks last.
+//! Every number and condition lives in a register (a condition as 1 or 0): 256
+//! decimals, indexed by a byte, so that no read needs a bounds check. The number
+//! inputs are read into their registers and the other inputs copied into the
+//! values; the code is then one sequence of [`Op`]s, slot after slot in the plan's
+//! order, and the checks last. A yes/no slot is stored in the values at the end of
+//! its code ([`Op::StoreCondition`]); the number slots all at once when the code
+//! has run, and before the general path reads the values (a number slot not
+//! computed yet is then stored too, stale, and overwritten when its turn comes:
+//! nothing reads a slot before it in the plan).
 //!
 //! The machine reports no error itself: an operation that cannot complete (a
 //! zero divisor, an overflow, a choice or a rate that is not there, a form that
@@ -24,8 +27,18 @@ use crate::eval::{check_one, compute, general_step, run_checks, Finding};
 use crate::inputs::Inputs;
 use crate::value::Value;
 
-/// The index of a register.
-pub(crate) type Reg = u32;
+/// The index of a register: a byte, so that every index is in the register file
+/// and reading a register needs no bounds check.
+pub(crate) type Reg = u8;
+
+/// How many registers a plan has.
+pub(crate) const REGISTERS: usize = Reg::MAX as usize + 1;
+
+/// A slot's register when it has none (the last register, never read).
+pub(crate) const NO_REGISTER: Reg = Reg::MAX;
+
+/// The registers of a plan.
+pub(crate) type Registers = [Decimal; REGISTERS];
 
 /// One operation; the destination register comes first.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +60,26 @@ pub(crate) enum Op {
     /// Continue at the operation given when the register is true (not 0).
     JumpIf(Reg, u32),
     Jump(u32),
+    /// Continue at `to` unless the choice in `slot` is one of the `count`
+    /// variants of the pool from `from` (none of them, when `negated`).
+    JumpUnlessIs {
+        slot: SlotId,
+        from: u32,
+        to: u32,
+        count: u8,
+        negated: bool,
+    },
+    /// Continue at `to` unless the table in `table` has an entry for the year in the register.
+    JumpUnlessHas {
+        table: SlotId,
+        year: Reg,
+        to: u32,
+    },
+    /// Continue at the operation given unless the comparison holds.
+    JumpUnlessLess(Reg, Reg, u32),
+    JumpUnlessLessEq(Reg, Reg, u32),
+    JumpUnlessEqual(Reg, Reg, u32),
+    JumpUnlessNotEqual(Reg, Reg, u32),
     /// True if the choice in `slot` is one of `variants` (a range of the pool), or
     /// is none of them when `negated`.
     Is {
@@ -90,8 +123,7 @@ pub(crate) enum Op {
         slot: SlotId,
         reg: Reg,
     },
-    /// The end of a yes/no slot's code: its register is stored in the values (a
-    /// number's register is the slot's own, stored whenever it is written).
+    /// The end of a yes/no slot's code: its register is stored in the values.
     StoreCondition(SlotId, Reg),
     /// The end of a check's code: the check holds if the register is true.
     Check {
@@ -136,7 +168,14 @@ pub(crate) enum Otherwise {
 /// A plan compiled for one program: its code, and the registers it runs on.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledPlan {
+    /// The inputs that are numbers: read into their registers only.
+    pub(crate) numbers: Vec<Input>,
+    /// The other inputs: copied into the values (a yes/no also into its register).
     pub(crate) inputs: Vec<Input>,
+    /// Every number slot of the plan that has a register, inputs included: its
+    /// register is stored in the values when the code has run, and before the
+    /// general path reads them.
+    pub(crate) stores: Vec<(SlotId, Reg)>,
     pub(crate) ops: Vec<Op>,
     /// Where the code of each slot and check ends, in order: when an operation
     /// cannot complete, what the general path computes instead, and where to go on.
@@ -144,12 +183,10 @@ pub(crate) struct CompiledPlan {
     /// The variants of `is` tests.
     pub(crate) pool: Vec<u32>,
     pub(crate) constants: Vec<Value>,
-    /// The registers below this are the slots': what is written there is stored in the values.
-    pub(crate) slots: u32,
     /// The part's results that have no register: they may have failed, even when
     /// the machine ran to the end.
     pub(crate) unsure: Vec<SlotId>,
-    pub(crate) registers: Vec<Decimal>,
+    pub(crate) registers: Box<Registers>,
 }
 
 /// A condition as a register value.
@@ -173,16 +210,30 @@ impl CompiledPlan {
         values: &mut [Value],
     ) -> (Vec<Finding>, bool) {
         let CompiledPlan {
+            numbers,
             inputs: copied,
+            stores,
             ops,
             ends,
             pool,
             constants,
-            slots,
             registers: r,
             ..
         } = self;
-        let slots = *slots;
+        let r: &mut Registers = r;
+        for input in numbers.iter() {
+            let given = match (inputs.value(input.slot), input.otherwise) {
+                (Some(Value::Number(n)), _) => *n,
+                (None, Otherwise::Constant(c)) => match constants.get(c as usize) {
+                    Some(Value::Number(n)) => *n,
+                    _ => return (general(program, plan, inputs, values), false),
+                },
+                (None, Otherwise::Default) => continue,
+                // Missing, or not a number: the general path says what is wrong.
+                _ => return (general(program, plan, inputs, values), false),
+            };
+            r[input.reg as usize] = given;
+        }
         for input in copied.iter() {
             let s = input.slot as usize;
             let given = match (inputs.value(input.slot), input.otherwise) {
@@ -237,6 +288,54 @@ impl CompiledPlan {
                     pc = to as usize;
                     continue;
                 }
+                Op::JumpUnlessIs {
+                    slot,
+                    from,
+                    to,
+                    count,
+                    negated,
+                } => match is(values, slot, pool, (from, from + u32::from(count))) {
+                    Some(b) => {
+                        if b == negated {
+                            pc = to as usize;
+                        }
+                        continue;
+                    }
+                    None => (0, None),
+                },
+                Op::JumpUnlessHas { table, year, to } => match has(r, values, table, year) {
+                    Some(held) => {
+                        if !held {
+                            pc = to as usize;
+                        }
+                        continue;
+                    }
+                    None => (0, None),
+                },
+                Op::JumpUnlessLess(a, b, to) => {
+                    if get(r, a) >= get(r, b) {
+                        pc = to as usize;
+                    }
+                    continue;
+                }
+                Op::JumpUnlessLessEq(a, b, to) => {
+                    if get(r, a) > get(r, b) {
+                        pc = to as usize;
+                    }
+                    continue;
+                }
+                Op::JumpUnlessEqual(a, b, to) => {
+                    if get(r, a) != get(r, b) {
+                        pc = to as usize;
+                    }
+                    continue;
+                }
+                Op::JumpUnlessNotEqual(a, b, to) => {
+                    if get(r, a) == get(r, b) {
+                        pc = to as usize;
+                    }
+                    continue;
+                }
                 Op::Is {
                     dst,
                     slot,
@@ -260,6 +359,7 @@ impl CompiledPlan {
                     (d, Some(get(r, if get(r, c).is_zero() { b } else { a })))
                 }
                 Op::Compute { slot, reg } => {
+                    store(stores, r, values);
                     compute(program, slot, values);
                     if !load(r, reg, &values[slot as usize]) {
                         return (general(program, plan, inputs, values), false);
@@ -291,18 +391,13 @@ impl CompiledPlan {
                     continue;
                 }
                 Op::CheckGeneral(check) => {
+                    store(stores, r, values);
                     check_one(program, check, values, &mut findings);
                     continue;
                 }
             };
-            if let (Some(n), Some(held)) = (result, r.get_mut(dst as usize)) {
-                *held = n;
-                if dst < slots {
-                    match &mut values[dst as usize] {
-                        Value::Number(held) => *held = n,
-                        other => *other = Value::Number(n),
-                    }
-                }
+            if let Some(n) = result {
+                r[dst as usize] = n;
                 continue;
             }
             // The rest of this slot's (or check's) code is skipped: the general
@@ -312,6 +407,7 @@ impl CompiledPlan {
                 break;
             };
             pc = end as usize;
+            store(stores, r, values);
             match ending {
                 Ending::Slot(slot, reg) => {
                     compute(program, slot, values);
@@ -322,7 +418,20 @@ impl CompiledPlan {
                 Ending::Check(check) => check_one(program, check, values, &mut findings),
             }
         }
+        store(stores, r, values);
         (findings, true)
+    }
+}
+
+/// Stores the number slots' registers in the values.
+fn store(stores: &[(SlotId, Reg)], r: &Registers, values: &mut [Value]) {
+    for &(slot, reg) in stores {
+        if let Some(value) = values.get_mut(slot as usize) {
+            match value {
+                Value::Number(held) => *held = r[reg as usize],
+                other => *other = Value::Number(r[reg as usize]),
+            }
+        }
     }
 }
 
@@ -350,18 +459,19 @@ fn finding(holds: bool, check: u32, findings: &mut Vec<Finding>) {
     }
 }
 
-/// A register's value (0 for a register that does not exist: the compiler never emits one).
+/// A register's value.
 #[inline(always)]
-fn get(r: &[Decimal], reg: Reg) -> Decimal {
-    r.get(reg as usize).copied().unwrap_or_default()
+fn get(r: &Registers, reg: Reg) -> Decimal {
+    r[reg as usize]
 }
 
 /// Puts a slot's number or yes/no in its register, if it has one; false if it
 /// has one and holds neither (it failed).
-fn load(r: &mut [Decimal], reg: Reg, value: &Value) -> bool {
-    let Some(held) = r.get_mut(reg as usize) else {
+fn load(r: &mut Registers, reg: Reg, value: &Value) -> bool {
+    if reg == NO_REGISTER {
         return true;
-    };
+    }
+    let held = &mut r[reg as usize];
     match value {
         Value::Number(n) => *held = *n,
         Value::Bool(b) => *held = flag(*b),
@@ -373,16 +483,14 @@ fn load(r: &mut [Decimal], reg: Reg, value: &Value) -> bool {
 /// Sets slot `s` to a given value, and its register; as [`load`]. A table or
 /// series already there is kept, not copied again.
 #[inline(always)]
-fn take(r: &mut [Decimal], reg: Reg, values: &mut [Value], s: usize, given: &Value) -> bool {
+fn take(r: &mut Registers, reg: Reg, values: &mut [Value], s: usize, given: &Value) -> bool {
     let Some(held) = values.get_mut(s) else {
         return false;
     };
     match (held, given) {
         (Value::Number(h), Value::Number(g)) => {
             *h = *g;
-            if let Some(held) = r.get_mut(reg as usize) {
-                *held = *g;
-            }
+            r[reg as usize] = *g;
             return true;
         }
         (Value::Bool(h), Value::Bool(g)) => *h = *g,
@@ -396,6 +504,7 @@ fn take(r: &mut [Decimal], reg: Reg, values: &mut [Value], s: usize, given: &Val
 
 /// Whether the choice in a slot is one of the variants; `None` if the slot holds
 /// no choice (it failed), for the general path to say so.
+#[inline(always)]
 fn is(values: &[Value], slot: SlotId, pool: &[u32], (from, to): (u32, u32)) -> Option<bool> {
     match values.get(slot as usize)? {
         Value::Choice(c) => Some(pool.get(from as usize..to as usize)?.contains(c)),
@@ -404,13 +513,13 @@ fn is(values: &[Value], slot: SlotId, pool: &[u32], (from, to): (u32, u32)) -> O
 }
 
 /// The integer in a register, if it holds one.
-fn integer(r: &[Decimal], reg: Reg) -> Option<i64> {
+fn integer(r: &Registers, reg: Reg) -> Option<i64> {
     let n = get(r, reg);
     (n.scale() == 0).then(|| i64::try_from(n.mantissa()).ok())?
 }
 
 /// The number in force in a series on a date given as three integer registers.
-fn on(r: &[Decimal], values: &[Value], series: SlotId, date: [Reg; 3]) -> Option<Decimal> {
+fn on(r: &Registers, values: &[Value], series: SlotId, date: [Reg; 3]) -> Option<Decimal> {
     let day = NaiveDate::from_ymd_opt(
         i32::try_from(integer(r, date[0])?).ok()?,
         u32::try_from(integer(r, date[1])?).ok()?,
@@ -423,7 +532,7 @@ fn on(r: &[Decimal], values: &[Value], series: SlotId, date: [Reg; 3]) -> Option
 }
 
 /// Whether a table has an entry for a year; `None` if the slot holds no table.
-fn has(r: &[Decimal], values: &[Value], table: SlotId, year: Reg) -> Option<bool> {
+fn has(r: &Registers, values: &[Value], table: SlotId, year: Reg) -> Option<bool> {
     match values.get(table as usize)? {
         Value::Table(t) => Some(t.get(&Key::Year(integer(r, year)?)).is_some()),
         _ => None,
@@ -431,7 +540,7 @@ fn has(r: &[Decimal], values: &[Value], table: SlotId, year: Reg) -> Option<bool
 }
 
 /// The number a table holds for a year, if it holds one.
-fn index(r: &[Decimal], values: &[Value], table: SlotId, year: Reg) -> Option<Decimal> {
+fn index(r: &Registers, values: &[Value], table: SlotId, year: Reg) -> Option<Decimal> {
     match values.get(table as usize)? {
         Value::Table(t) => t.get(&Key::Year(integer(r, year)?))?.as_number(),
         _ => None,

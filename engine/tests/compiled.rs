@@ -137,6 +137,33 @@ impl dsl::Loader for NoBases {
     }
 }
 
+/// A part of more numbers than the machine has registers: those past the last
+/// register are computed on the general path, with the same figures.
+#[test]
+fn a_part_of_more_numbers_than_registers_gives_the_same_figures() {
+    let mut text =
+        String::from("agreement \"a\"\ninput x: money\ninput n: number\ndefine y0 = x\n");
+    for i in 1..400 {
+        let prev = i - 1;
+        let formula = match i % 4 {
+            0 => format!("y{prev} + x"),
+            1 => format!("y{prev} * n"),
+            2 => format!("when n > 1 then y{prev} - x otherwise y{prev} / 2"),
+            _ => format!("y{prev}"),
+        };
+        text.push_str(&format!("define y{i} = {formula}\n"));
+    }
+    text.push_str("part p: y399\n");
+    let program = dsl::check("a.takst", &text, &NoBases).expect("checks");
+    let part = program.part("p").expect("part");
+    for (x, n) in [(7, 1), (-3, 2), (0, 0)] {
+        let mut inputs = Inputs::new(&program);
+        let input = format!("x = {x}\nn = {n}\n");
+        inputs.read(&program, "i.toml", &input).expect("inputs");
+        same(&program, part, &inputs, &input);
+    }
+}
+
 fn number() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
         "x",
@@ -155,6 +182,9 @@ fn number() -> impl Strategy<Value = &'static str> {
         "(if has(h, year) then h[year] else 0 kr)",
         "(if flag or n == 0 then x else x / n)",
         "(when not flag then min(x, 1 kr) otherwise x)",
+        "(when g is not (a, c) and n >= 1 then x when n != 0 and n <= 1 then -x otherwise 0 kr)",
+        "(when x == 0 kr then 1 kr when x < 0 kr and not flag then x otherwise n * x)",
+        "(when has(h, year) and h[year] > 0 kr then h[year] otherwise maybe)",
         "maybe",
     ])
 }
