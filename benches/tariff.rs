@@ -49,7 +49,6 @@ struct Offer {
 }
 
 /// What the agreement's tariff part shows.
-#[allow(dead_code)] // the figures are what a caller reads; the benchmark only returns them
 struct Tariff {
     capital: Decimal,
     pensions: Decimal,
@@ -160,6 +159,27 @@ fn benchmarks(c: &mut Criterion) {
         places: d("24"),
         adults: true,
     };
+    // The two compute the same tariff, figure for figure, before either is timed.
+    let by_hand = tariff_by_hand(&offer).expect("a tariff by hand");
+    let (values, _) = evaluator
+        .run(&program, part, &inputs)
+        .expect("a tariff by the engine");
+    for (name, figure) in [
+        ("capital", by_hand.capital),
+        ("pensions", by_hand.pensions),
+        ("cost", by_hand.cost),
+        ("overhead", by_hand.overhead),
+        ("total", by_hand.total),
+        ("occupancy", by_hand.occupancy),
+        ("tariff_per_day", by_hand.tariff_per_day),
+    ] {
+        let slot = program.slot_id(name).expect("a figure of the tariff");
+        assert_eq!(
+            values[slot as usize],
+            engine::Value::Number(figure),
+            "`{name}`: the engine and the hand-written tariff differ"
+        );
+    }
     c.bench_function("tariff of one offer, by hand", |b| {
         b.iter(|| tariff_by_hand(black_box(&offer)))
     });
