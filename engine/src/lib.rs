@@ -40,6 +40,6 @@ mod value;
 pub use error::EvalError;
 pub use eval::{evaluate, run, run_all, Evaluation, Evaluator, Finding};
 pub use formula::show_key;
-pub use inputs::{example_of, Inputs};
+pub use inputs::{example_of, Columns, Decimals, Inputs};
 pub use trace::{trace, Step, Trace};
 pub use value::{Key, Series, Table, Value};

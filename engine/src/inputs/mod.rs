@@ -25,6 +25,9 @@ use toml_edit::{ImDocument, Item, TableLike, Value as Toml};
 use crate::value::{Series, Table, Value};
 
 mod records;
+mod rows;
+
+pub use rows::{Columns, Decimals};
 
 /// Where an input value came from.
 #[derive(Debug, Clone)]
@@ -360,13 +363,7 @@ impl Reader<'_> {
                     _ => return Err(bad("this is not a number")),
                 };
                 let number = parse_number(text).ok_or_else(|| bad("this is not a number"))?;
-                match kind {
-                    NumKind::Percent => Ok(Value::Number(number / Decimal::ONE_HUNDRED)),
-                    NumKind::Integer | NumKind::Year if !number.fract().is_zero() => {
-                        Err(bad("this must be a whole number"))
-                    }
-                    _ => Ok(Value::Number(number)),
-                }
+                of_kind(number, *kind).map_err(bad)
             }
             Type::Date => {
                 let text = match value {
@@ -380,42 +377,59 @@ impl Reader<'_> {
             }
             Type::Bool => match value {
                 Toml::Boolean(b) => Ok(Value::Bool(*b.value())),
-                Toml::String(s) => match s.value().trim().to_lowercase().as_str() {
-                    "yes" | "ja" | "true" => Ok(Value::Bool(true)),
-                    "no" | "nej" | "false" => Ok(Value::Bool(false)),
-                    _ => Err(bad("this is not yes or no")),
-                },
+                Toml::String(s) => yes_or_no(s.value())
+                    .map(Value::Bool)
+                    .ok_or_else(|| bad("this is not yes or no")),
                 _ => Err(bad("this is not yes or no")),
             },
             Type::Text => match value {
                 Toml::String(s) => Ok(Value::Text(Arc::from(s.value().as_str()))),
                 _ => Err(bad("this is not a text")),
             },
-            Type::Choice(c) => {
-                let variants = self
-                    .program
-                    .choices
-                    .get(*c as usize)
-                    .cloned()
-                    .unwrap_or_default();
-                let Toml::String(s) = value else {
-                    return Err(bad("this is not one of the choices"));
-                };
-                let wanted = s.value().trim();
-                match variants.iter().position(|v| v == wanted) {
-                    Some(i) => Ok(Value::Choice(i as u32)),
-                    None => {
-                        let hint = closest(wanted, variants.iter().map(String::as_str))
-                            .map(|c| format!(" (did you mean `{c}`?)"))
-                            .unwrap_or_default();
-                        Err(bad(&format!(
-                            "`{wanted}` is not one of {}{hint}",
-                            variants.join(", ")
-                        )))
-                    }
-                }
-            }
+            Type::Choice(c) => match value {
+                Toml::String(s) => choice(self.program, *c, s.value()).map_err(|e| bad(&e)),
+                _ => Err(bad("this is not one of the choices")),
+            },
             _ => Err(bad("this kind of value cannot be given here")),
+        }
+    }
+}
+
+/// A number read for an input of this kind: a percent is written in percent; a
+/// whole number or a year must be whole.
+fn of_kind(number: Decimal, kind: NumKind) -> Result<Value, &'static str> {
+    match kind {
+        NumKind::Percent => Ok(Value::Number(number / Decimal::ONE_HUNDRED)),
+        NumKind::Integer | NumKind::Year if !number.fract().is_zero() => {
+            Err("this must be a whole number")
+        }
+        _ => Ok(Value::Number(number)),
+    }
+}
+
+/// Yes or no, in English or Danish (a Danish spreadsheet writes `SAND`/`FALSK`).
+fn yes_or_no(text: &str) -> Option<bool> {
+    match text.trim().to_lowercase().as_str() {
+        "yes" | "ja" | "true" | "sand" => Some(true),
+        "no" | "nej" | "false" | "falsk" => Some(false),
+        _ => None,
+    }
+}
+
+/// The variant named `wanted` of the choice type `c`, or what is wrong with it.
+fn choice(program: &Program, c: u32, wanted: &str) -> Result<Value, String> {
+    let variants = program.choices.get(c as usize).cloned().unwrap_or_default();
+    let wanted = wanted.trim();
+    match variants.iter().position(|v| v == wanted) {
+        Some(i) => Ok(Value::Choice(i as u32)),
+        None => {
+            let hint = closest(wanted, variants.iter().map(String::as_str))
+                .map(|c| format!(" (did you mean `{c}`?)"))
+                .unwrap_or_default();
+            Err(format!(
+                "`{wanted}` is not one of {}{hint}",
+                variants.join(", ")
+            ))
         }
     }
 }

@@ -1,0 +1,414 @@
+//! Rows of a table of offers (a CSV file): a header naming an input per column,
+//! then one offer per row, each cell the text of that input.
+//!
+//! A column is an input (`places`), or one entry of an input per year or per
+//! date (`occupancy_history.2020`). The header is read once ([`Columns`]); each
+//! row then gives its own [`Inputs`] the values of its cells, typed as the rule
+//! file declares them. An empty cell gives nothing: the input's default applies,
+//! or the evaluation says it is missing. Every error points at the cell.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use dsl::program::{Key, Program, SlotId};
+use dsl::span::SourceFile;
+use dsl::suggest::closest;
+use dsl::types::{KeyType, Type};
+use dsl::{Code, Diagnostic};
+use rust_decimal::Decimal;
+
+use super::{choice, example_of, of_kind, parse_number, yes_or_no, Inputs, Origin};
+use crate::value::{Series, Table, Value};
+
+/// How numbers are written in the cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decimals {
+    /// `1234567.89`: a decimal point, no grouping (a file separated by commas).
+    Point,
+    /// `1.234.567,89`: a decimal comma, points grouping thousands (a file
+    /// separated by semicolons, as Danish spreadsheets write it).
+    Comma,
+}
+
+/// What one column of the header gives.
+#[derive(Debug, Clone)]
+enum Column {
+    /// An input of the agreement.
+    Input(SlotId),
+    /// One entry of an input per year or per date.
+    Entry(SlotId, Key),
+    /// A column the agreement has no input for: ignored (a name, a note, or an
+    /// input of another agreement).
+    Ignored,
+}
+
+/// The header of a table of offers, read against a program.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    columns: Vec<Column>,
+    names: Vec<String>,
+}
+
+impl Columns {
+    /// Reads the header: each cell the name of a column, with where it is
+    /// written in `file`. Returns the columns and warnings (a column that is
+    /// likely a misspelt input), or every error (a column given twice, an entry
+    /// of an input that has none).
+    pub fn read(
+        program: &Program,
+        file: &SourceFile,
+        header: &[(String, Range<usize>)],
+    ) -> Result<(Columns, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (mut columns, mut errors, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+        let bad = |span: &Range<usize>, title: String, label: &str, help: String| {
+            Diagnostic::error(Code::BadInput, title)
+                .label_in(file.clone(), span.clone(), label.to_string())
+                .help(help)
+        };
+        for (i, (name, span)) in header.iter().enumerate() {
+            let name = name.trim();
+            if header[..i].iter().any(|(n, _)| n.trim() == name) {
+                errors.push(bad(
+                    span,
+                    format!("the column `{name}` is given twice in {}", file.name),
+                    "given again here",
+                    String::from("give each input in one column"),
+                ));
+                columns.push(Column::Ignored);
+                continue;
+            }
+            let input = |n: &str| program.slot_id(n).filter(|&s| program.slot(s).is_input());
+            let column = match (input(name), name.split_once('.')) {
+                (Some(slot), _) => match &program.slot(slot).ty {
+                    Type::Table { .. } | Type::Series(_) => {
+                        let ty = &program.slot(slot).ty;
+                        errors.push(bad(
+                            span,
+                            format!("`{name}` is {ty}: one column cannot hold it"),
+                            "a column per entry",
+                            format!(
+                                "give each entry its own column, named by its key: {}",
+                                entry_example(name, ty)
+                            ),
+                        ));
+                        Column::Ignored
+                    }
+                    _ => Column::Input(slot),
+                },
+                (None, Some((table, key))) if input(table).is_some() => {
+                    let slot = input(table).unwrap_or_default();
+                    let ty = &program.slot(slot).ty;
+                    match entry_key(ty, key.trim()) {
+                        Ok(key) => Column::Entry(slot, key),
+                        Err(what) => {
+                            errors.push(bad(
+                                span,
+                                format!("the column `{name}` in {}: {what}", file.name),
+                                "not an entry of it",
+                                format!("name its entries like this: {}", entry_example(table, ty)),
+                            ));
+                            Column::Ignored
+                        }
+                    }
+                }
+                _ => {
+                    // `occupancy_histroy.2020`: the input is misspelt, the key is not.
+                    let (stem, key) = match name.split_once('.') {
+                        Some((stem, key)) => (stem, format!(".{key}")),
+                        None => (name, String::new()),
+                    };
+                    let inputs = program.slots.iter().filter(|s| s.is_input());
+                    let close = closest(stem, inputs.map(|s| s.name.as_str()));
+                    if let Some(close) = close.map(|c| format!("{c}{key}")) {
+                        warnings.push(
+                            Diagnostic::warning(
+                                Code::UnknownInput,
+                                format!("`{name}` is not an input of this agreement"),
+                            )
+                            .label_in(file.clone(), span.clone(), "this column is ignored")
+                            .help(format!("did you mean `{close}`?")),
+                        );
+                    }
+                    Column::Ignored
+                }
+            };
+            columns.push(column);
+        }
+        if !errors.is_empty() {
+            errors.append(&mut warnings);
+            return Err(errors);
+        }
+        let names = header.iter().map(|(n, _)| n.trim().to_string()).collect();
+        Ok((Columns { columns, names }, warnings))
+    }
+
+    /// The index of the column of this name, if the header has one.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+}
+
+/// The key of an entry of the input of type `ty` written as `key`.
+fn entry_key(ty: &Type, key: &str) -> Result<Key, String> {
+    match ty {
+        Type::Table {
+            key: KeyType::Year,
+            value,
+        } if !matches!(**value, Type::Table { .. }) => key
+            .parse::<i64>()
+            .map(Key::Year)
+            .map_err(|_| format!("`{key}` is not a year")),
+        Type::Table {
+            key: KeyType::Date,
+            value,
+        } if !matches!(**value, Type::Table { .. }) => date(key)
+            .map(Key::Date)
+            .ok_or(format!("`{key}` is not a date")),
+        Type::Series(_) => date(key)
+            .map(Key::Date)
+            .ok_or(format!("`{key}` is not a date")),
+        _ => Err(format!("{ty} cannot be given in columns")),
+    }
+}
+
+/// How the entries of an input are named as columns.
+fn entry_example(name: &str, ty: &Type) -> String {
+    match ty {
+        Type::Table {
+            key: KeyType::Year, ..
+        } => format!("`{name}.2024`, `{name}.2025`"),
+        Type::Table {
+            key: KeyType::Date, ..
+        }
+        | Type::Series(_) => format!("`{name}.2024-01-01`"),
+        _ => String::from("(this input is given in a TOML file, not in a table of offers)"),
+    }
+}
+
+/// A date written `2024-05-01` or, as a Danish spreadsheet writes it, `01-05-2024` or `01.05.2024`.
+fn date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+}
+
+/// A number written with a decimal comma: `1.234.567,89` → `1234567.89`. Points
+/// must group digits by three, so that `0.45` (a decimal point in a file that
+/// writes decimal commas) is refused rather than read as 45.
+fn with_decimal_comma(text: &str) -> Option<String> {
+    let (whole, fraction) = match text.split_once(',') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let mut groups = whole.split('.');
+    let first = groups.next()?;
+    let grouped: Vec<&str> = groups.collect();
+    let digits = |g: &str| g.chars().filter(char::is_ascii_digit).count();
+    if grouped.iter().any(|g| digits(g) != 3) || fraction.is_some_and(|f| f.contains('.')) {
+        return None;
+    }
+    let mut plain = first.to_string();
+    plain.extend(grouped);
+    if let Some(f) = fraction {
+        plain.push('.');
+        plain.push_str(f);
+    }
+    Some(plain)
+}
+
+impl Inputs {
+    /// Gives this row's cells (with where they are written in `file`) as inputs,
+    /// typed as `program` declares them; every error found, each pointing at its cell.
+    pub fn read_row(
+        &mut self,
+        program: &Program,
+        columns: &Columns,
+        file: &SourceFile,
+        cells: &[(&str, Range<usize>)],
+        decimals: Decimals,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let index = self.files.len();
+        self.files.push(file.clone());
+        let reader = Cells {
+            program,
+            file,
+            decimals,
+        };
+        let mut errors = Vec::new();
+        let mut gathered: Vec<Gathered> = Vec::new();
+        for ((text, span), column) in cells.iter().zip(&columns.columns) {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let (slot, key) = match column {
+                Column::Input(slot) => (*slot, None),
+                Column::Entry(slot, key) => (*slot, Some(key)),
+                Column::Ignored => continue,
+            };
+            let definition = program.slot(slot);
+            let ty = match &definition.ty {
+                Type::Table { value, .. } | Type::Series(value) => value,
+                ty => ty,
+            };
+            let name = match key {
+                Some(key) => format!("{}.{}", definition.name, crate::formula::show_key(key)),
+                None => definition.name.clone(),
+            };
+            let value = match reader.value(&name, text, span, ty) {
+                Ok(value) => value,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            match key {
+                None => {
+                    let origin = Origin {
+                        file: index,
+                        range: span.clone(),
+                        shown: text.to_string(),
+                    };
+                    self.give(slot, value, origin);
+                }
+                Some(key) => match gathered.iter_mut().find(|g| g.slot == slot) {
+                    Some(g) => {
+                        g.entries.push((key.clone(), value));
+                        g.range = g.range.start.min(span.start)..g.range.end.max(span.end);
+                    }
+                    None => gathered.push(Gathered {
+                        slot,
+                        entries: vec![(key.clone(), value)],
+                        range: span.clone(),
+                    }),
+                },
+            }
+        }
+        for Gathered {
+            slot,
+            entries: mut found,
+            range,
+        } in gathered
+        {
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            let value = match program.slot(slot).ty {
+                Type::Series(_) => Value::Series(Arc::new(Series {
+                    points: (found.into_iter())
+                        .filter_map(|(k, v)| match k {
+                            Key::Date(d) => Some((d, v)),
+                            _ => None,
+                        })
+                        .collect(),
+                })),
+                _ => Value::Table(Arc::new(Table { entries: found })),
+            };
+            let origin = Origin {
+                file: index,
+                range,
+                shown: String::from("(table)"),
+            };
+            self.give(slot, value, origin);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The entries of one input given in columns of their own, and where they are written.
+struct Gathered {
+    slot: SlotId,
+    entries: Vec<(Key, Value)>,
+    range: Range<usize>,
+}
+
+/// Reads the text of cells as values.
+struct Cells<'a> {
+    program: &'a Program,
+    file: &'a SourceFile,
+    decimals: Decimals,
+}
+
+impl Cells<'_> {
+    fn value(
+        &self,
+        name: &str,
+        text: &str,
+        span: &Range<usize>,
+        ty: &Type,
+    ) -> Result<Value, Diagnostic> {
+        let bad = |what: String| {
+            Diagnostic::error(Code::BadInput, format!("`{name}` in {}: {what}", self.file.name))
+                .label_in(self.file.clone(), span.clone(), format!("expected {ty}"))
+                .help(match (ty, self.decimals) {
+                    (Type::Number { .. }, Decimals::Comma) => String::from(
+                        "this file is separated by semicolons, so numbers are written with a decimal comma: `1.234.567,89` or `0,45`",
+                    ),
+                    (Type::Number { .. }, Decimals::Point) => String::from(
+                        "this file is separated by commas, so numbers are written with a decimal point and no grouping: `1234567.89`",
+                    ),
+                    (Type::Date, _) => String::from("write a date as `2024-05-01` or `01-05-2024`"),
+                    (Type::Bool, _) => String::from("write yes or no (ja or nej)"),
+                    (Type::Choice(c), _) => format!(
+                        "write one of {}, as the agreement names them",
+                        self.program.choices.get(*c as usize).map(|v| v.join(", ")).unwrap_or_default()
+                    ),
+                    _ => format!("write it like this: {}", example_of(name, ty, self.program)),
+                })
+        };
+        match ty {
+            Type::Number { kind, .. } => {
+                let written = match self.decimals {
+                    Decimals::Point => Some(text.to_string()),
+                    Decimals::Comma => with_decimal_comma(text),
+                };
+                let number: Option<Decimal> = written.as_deref().and_then(parse_number);
+                let number = number.ok_or_else(|| bad(format!("`{text}` is not a number")))?;
+                of_kind(number, *kind).map_err(|what| bad(what.to_string()))
+            }
+            Type::Date => date(text)
+                .map(Value::Date)
+                .ok_or_else(|| bad(format!("`{text}` is not a date in the calendar"))),
+            Type::Bool => yes_or_no(text)
+                .map(Value::Bool)
+                .ok_or_else(|| bad(format!("`{text}` is not yes or no"))),
+            Type::Text => Ok(Value::Text(Arc::from(text))),
+            Type::Choice(c) => choice(self.program, *c, text).map_err(bad),
+            _ => Err(bad(String::from(
+                "this kind of value cannot be given in a column",
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_commas_group_by_three() {
+        assert_eq!(
+            with_decimal_comma("1.234.567,89").as_deref(),
+            Some("1234567.89")
+        );
+        assert_eq!(with_decimal_comma("0,45").as_deref(), Some("0.45"));
+        assert_eq!(with_decimal_comma("14800000").as_deref(), Some("14800000"));
+        assert_eq!(with_decimal_comma("1.500").as_deref(), Some("1500"));
+        // A decimal point where commas are expected is refused, not read as 45.
+        assert_eq!(with_decimal_comma("0.45"), None);
+        assert_eq!(with_decimal_comma("1,2.3"), None);
+    }
+
+    #[test]
+    fn dates_are_read_as_iso_or_danish() {
+        let day = NaiveDate::from_ymd_opt(2024, 5, 1);
+        assert_eq!(date("2024-05-01"), day);
+        assert_eq!(date("01-05-2024"), day);
+        assert_eq!(date("01.05.2024"), day);
+        assert_eq!(date("2024-02-30"), None);
+    }
+}
