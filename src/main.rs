@@ -2,6 +2,7 @@
 
 mod catalog;
 mod commands;
+mod csv_reader;
 mod render;
 
 use std::path::PathBuf;
@@ -142,6 +143,30 @@ enum Command {
         part: String,
         #[command(flatten)]
         output: Output,
+    },
+    /// A part for every offer of a tariff file (CSV, one offer per line).
+    ///
+    /// The header names the inputs: `name,places,budget,occupancy_history.2020,…`; a
+    /// `name` column names the offer. Results are written only if every offer is right.
+    Batch {
+        /// A bundled agreement or the path of a rule file.
+        #[arg(long, short)]
+        agreement: String,
+        /// The tariff file (CSV, separated by commas or, as a Danish spreadsheet
+        /// saves it, by semicolons with decimal commas).
+        offers: PathBuf,
+        /// The part to evaluate for each offer.
+        #[arg(long, default_value = "tariff")]
+        part: String,
+        /// Write the results to this file (whole, or not at all) instead of printing them.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Output format: CSV in the tariff file's own separator, JSON, or a table.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// How amounts are written in a table: da = 1.234.567,89 kr, en = 1,234,567.89 kr.
+        #[arg(long, value_enum, default_value_t = Locale::Da)]
+        locale: Locale,
     },
     /// The bundled agreements, with their period and source.
     List {

@@ -35,20 +35,54 @@ impl Evaluated {
 /// Evaluates `part` of `agreement` on the input file at `path`.
 pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, Vec<Diagnostic>> {
     let program = load_program(agreement)?;
-    let Some(index) = program.parts.iter().position(|p| p.name == part) else {
-        let known: Vec<&str> = program.parts.iter().map(|p| p.name.as_str()).collect();
-        return Err(vec![Diagnostic::error(
-            Code::UnknownPart,
-            format!("{} has no part `{part}`", program.agreement.name),
-        )
-        .help(if known.is_empty() {
-            String::from("this agreement declares no parts; it may be a base for others")
-        } else {
-            format!("its parts are: {}", known.join(", "))
-        })]);
-    };
+    let index = find_part(&program, part)?;
     let (inputs, mut warnings) = load_inputs(&program, path)?;
     let (evaluation, failed) = engine::run_all(&program, &program.parts[index], &inputs);
+    let what = path.display().to_string();
+    let errors = judge(&program, &inputs, &evaluation, failed, &what, &mut warnings);
+    if !errors.is_empty() {
+        return Err(errors.into_iter().chain(warnings).collect());
+    }
+    Ok(Evaluated {
+        program,
+        part: index,
+        inputs,
+        evaluation,
+        warnings,
+    })
+}
+
+/// The index of the part named `part`, or a diagnostic naming the parts there are.
+pub fn find_part(program: &Program, part: &str) -> Result<usize, Vec<Diagnostic>> {
+    program
+        .parts
+        .iter()
+        .position(|p| p.name == part)
+        .ok_or_else(|| {
+            let known: Vec<&str> = program.parts.iter().map(|p| p.name.as_str()).collect();
+            vec![Diagnostic::error(
+                Code::UnknownPart,
+                format!("{} has no part `{part}`", program.agreement.name),
+            )
+            .help(if known.is_empty() {
+                String::from("this agreement declares no parts; it may be a base for others")
+            } else {
+                format!("its parts are: {}", known.join(", "))
+            })]
+        })
+}
+
+/// The errors of an evaluation of the figures in `what`: the checks that failed
+/// and, if none did, the result that failed. Failed warning checks are added to
+/// `warnings`.
+pub fn judge(
+    program: &Program,
+    inputs: &Inputs,
+    evaluation: &Evaluation,
+    failed: Option<engine::EvalError>,
+    what: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for finding in &evaluation.findings {
         // A check that could not be evaluated because a result failed says nothing new.
@@ -96,8 +130,7 @@ pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, V
                     format!("check `{}`", check.name),
                 )
                 .help(format!(
-                    "the figures in {} do not meet this rule of the agreement",
-                    path.display()
+                    "the figures in {what} do not meet this rule of the agreement"
                 ))
             }
         };
@@ -112,19 +145,9 @@ pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, V
     // is reported only when no check did. A misspelt field (a warning) often
     // explains a missing input: both are shown.
     if let Some(e) = failed.filter(|_| errors.is_empty()) {
-        errors.push(e.to_diagnostic(&program, &inputs));
+        errors.push(e.to_diagnostic(program, inputs));
     }
-    if !errors.is_empty() {
-        errors.extend(warnings);
-        return Err(errors);
-    }
-    Ok(Evaluated {
-        program,
-        part: index,
-        inputs,
-        evaluation,
-        warnings,
-    })
+    errors
 }
 
 /// Prints one part's results.
@@ -311,7 +334,7 @@ pub fn json_value(value: &Value) -> Json {
 }
 
 /// A choice as its name, other values as [`json_value`].
-fn json_typed(value: &Value, ty: &dsl::types::Type, program: &Program) -> Json {
+pub fn json_typed(value: &Value, ty: &dsl::types::Type, program: &Program) -> Json {
     match (value, ty) {
         (Value::Choice(c), dsl::types::Type::Choice(id)) => program
             .choices

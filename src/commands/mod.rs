@@ -1,5 +1,6 @@
 //! The subcommands. Each returns the figures to print, or diagnostics.
 
+mod batch;
 mod check;
 mod compare;
 mod eval;
@@ -58,6 +59,21 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             part,
             output,
         } => compare::run(&offer, &agreements, &part, &output),
+        Command::Batch {
+            agreement,
+            offers,
+            part,
+            output,
+            format,
+            locale,
+        } => batch::run(
+            &agreement,
+            &part,
+            &offers,
+            output.as_deref(),
+            format,
+            locale,
+        ),
         Command::List { parts } => list::run(parts.as_deref()),
     };
     let (code, diagnostics) = match result {
@@ -80,7 +96,7 @@ pub fn load_program(agreement: &str) -> Result<Program, Vec<Diagnostic>> {
 }
 
 /// The names of the inputs of every bundled agreement.
-fn inputs_of_bundled_agreements() -> Vec<String> {
+pub fn inputs_of_bundled_agreements() -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (stem, ..) in catalog::bundled() {
         if let Ok(program) = load_program(stem) {

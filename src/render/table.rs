@@ -63,8 +63,13 @@ impl Table {
 
 /// Rows as CSV (RFC 4180 quoting).
 pub fn csv(header: &[String], rows: &[Vec<String>]) -> String {
+    csv_separated(',', header, rows)
+}
+
+/// Rows as CSV with fields separated by `separator` (`;` as a Danish spreadsheet reads it).
+pub fn csv_separated(separator: char, header: &[String], rows: &[Vec<String>]) -> String {
     let quote = |cell: &String| {
-        if cell.contains([',', '"', '\n']) {
+        if cell.contains([separator, '"', '\n', '\r']) {
             format!("\"{}\"", cell.replace('"', "\"\""))
         } else {
             cell.clone()
@@ -72,7 +77,8 @@ pub fn csv(header: &[String], rows: &[Vec<String>]) -> String {
     };
     let mut out = String::new();
     for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
-        out.push_str(&row.iter().map(quote).collect::<Vec<_>>().join(","));
+        let cells: Vec<String> = row.iter().map(quote).collect();
+        out.push_str(&cells.join(&separator.to_string()));
         out.push('\n');
     }
     out

@@ -1,0 +1,316 @@
+//! `takst batch`: a part of one agreement for every offer of a tariff file (CSV),
+//! one offer per row.
+//!
+//! The header names the inputs (`places`, `budget`, `occupancy_history.2020`, …;
+//! a `name` column names the offer); the bundled reference data is read once,
+//! and one [`engine::Evaluator`] runs every row, its plan compiled once. The
+//! results are written only when every row is right: otherwise each wrong row is
+//! reported (every error of it, pointing at its cells) and nothing is written.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use dsl::span::SourceFile;
+use dsl::types::Type;
+use dsl::{Code, Diagnostic, Program};
+use engine::{Columns, Decimals, Inputs, Value};
+use serde_json::{json, Map, Value as Json};
+
+use super::eval::{exact, find_part, json_typed, judge};
+use super::{inputs_of_bundled_agreements, load_program, Outcome};
+use crate::render::{csv_separated, format_value, Locale, Table};
+use crate::{catalog, csv_reader, Format};
+
+/// The largest tariff file read: far beyond any region's (a few thousand offers).
+const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// One offer's results.
+struct Row {
+    name: String,
+    values: Vec<Value>,
+}
+
+/// Evaluates `part` for every row of the tariff file at `path`; prints the results
+/// or writes them to `out`.
+pub fn run(
+    agreement: &str,
+    part: &str,
+    path: &Path,
+    out: Option<&Path>,
+    format: Format,
+    locale: Locale,
+) -> Outcome {
+    let program = load_program(agreement)?;
+    let index = find_part(&program, part)?;
+    let file = read(path).map_err(|d| vec![d])?;
+    let records = csv_reader::read(&file).map_err(|d| vec![d])?;
+    let Some(((header, _), rows)) = records.records.split_first() else {
+        return Err(vec![Diagnostic::error(
+            Code::BadInput,
+            format!("{} has no header", file.name),
+        )
+        .help(
+            "the first line names the inputs, one per column: `name,places,budget,…`",
+        )]);
+    };
+    let (columns, mut warnings) = Columns::read(&program, &file, header)?;
+    // A column that another bundled agreement reads is not a misspelling: one file
+    // serves every agreement.
+    let elsewhere = inputs_of_bundled_agreements();
+    warnings.retain(|w| {
+        w.code != Code::UnknownInput
+            || !elsewhere
+                .iter()
+                .any(|name| w.title.starts_with(&format!("`{name}`")))
+    });
+    let decimals = match records.separator {
+        ';' => Decimals::Comma,
+        _ => Decimals::Point,
+    };
+    let mut base = Inputs::new(&program);
+    for (name, text) in catalog::reference_data() {
+        base.read(&program, &name, text)?;
+    }
+    let rule = &program.parts[index];
+    let named = columns.position("name");
+    let mut evaluator = engine::Evaluator::default();
+    let (mut results, mut errors) = (Vec::new(), Vec::new());
+    let mut row_warned: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    for (cells, line) in rows {
+        let name = named
+            .and_then(|i| cells.get(i))
+            .map(|(text, _)| text.trim().to_string())
+            .filter(|n| !n.is_empty());
+        let row = match &name {
+            Some(name) => format!("line {line} ({name})"),
+            None => format!("line {line}"),
+        };
+        let name = name.unwrap_or_else(|| format!("line {line}"));
+        let what = format!("{}, {row}", file.name);
+        let mut row_warnings = Vec::new();
+        let mut row_errors = Vec::new();
+        if let Some((_, span)) = cells.get(header.len()) {
+            row_errors.push(
+                Diagnostic::error(
+                    Code::BadInput,
+                    String::from("more cells than the header has columns"),
+                )
+                .label_in(file.clone(), span.clone(), "no column for this cell")
+                .help("name the column in the header, or remove the cell"),
+            );
+        }
+        let mut inputs = base.clone();
+        let cells: Vec<(&str, std::ops::Range<usize>)> =
+            cells.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
+        if let Err(mut e) = inputs.read_row(&program, &columns, &file, &cells, decimals) {
+            row_errors.append(&mut e);
+        }
+        if row_errors.is_empty() {
+            // The compiled plan on every row; the full report only for a row that needs one.
+            match evaluator.run(&program, rule, &inputs) {
+                Ok((values, findings)) if findings.is_empty() => {
+                    let values = rule.outputs.iter().map(|&o| values[o as usize].clone());
+                    results.push(Row {
+                        name,
+                        values: values.collect(),
+                    });
+                }
+                _ => {
+                    let (evaluation, failed) = engine::run_all(&program, rule, &inputs);
+                    row_errors = judge(
+                        &program,
+                        &inputs,
+                        &evaluation,
+                        failed,
+                        &what,
+                        &mut row_warnings,
+                    );
+                    let values = rule.outputs.iter();
+                    let values = values.map(|&o| evaluation.values[o as usize].clone());
+                    results.push(Row {
+                        name,
+                        values: values.collect(),
+                    });
+                }
+            }
+        }
+        for mut d in row_errors {
+            d.title = format!("{row}: {}", d.title);
+            errors.push(d);
+        }
+        for d in row_warnings {
+            match row_warned.iter_mut().find(|(w, _)| w.title == d.title) {
+                Some((_, rows)) => rows.push(row.clone()),
+                None => row_warned.push((d, vec![row.clone()])),
+            }
+        }
+    }
+    // A warning that many rows share (a tariff year outside the agreement's period)
+    // is shown once, with the rows.
+    for (mut d, rows) in row_warned {
+        let shown = rows.len().min(5);
+        let more = match rows.len() - shown {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        d.title = format!("{}{more}: {}", rows[..shown].join(", "), d.title);
+        if rows.len() > 1 {
+            d.help = Some(format!(
+                "the figures of these offers in {} do not meet this rule of the agreement",
+                file.name
+            ));
+        }
+        warnings.push(d);
+    }
+    if !errors.is_empty() {
+        errors.extend(warnings);
+        return Err(errors);
+    }
+    let text = render(&program, index, &results, format, locale, records.separator);
+    match out {
+        None => print!("{text}"),
+        Some(out) => write_whole(out, &text).map_err(|d| vec![d])?,
+    }
+    Ok(warnings)
+}
+
+/// Reads the tariff file: UTF-8 text, as a spreadsheet saves it as "CSV UTF-8".
+fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(Code::BadInput, format!("cannot read {name}: {e}"))
+            .help("check the path; it is relative to the folder you run takst in")
+    })?;
+    if bytes.len() > MAX_BYTES {
+        return Err(Diagnostic::error(
+            Code::FileTooLarge,
+            format!(
+                "{name} is {} bytes; a tariff file may be at most {MAX_BYTES}",
+                bytes.len()
+            ),
+        )
+        .help("split the file by operator or by municipality"));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            Code::NotText,
+            format!(
+                "{name} is not UTF-8 text (byte {} is not part of a character)",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .help("in Excel, save it with 'Save as' → 'CSV UTF-8 (comma delimited)'")
+    })?;
+    if text.contains('\0') {
+        return Err(
+            Diagnostic::error(Code::NotText, format!("{name} is not a text file"))
+                .help("a tariff file is CSV text: one offer per line, a header naming the inputs"),
+        );
+    }
+    Ok(SourceFile {
+        name,
+        text: Arc::from(text),
+    })
+}
+
+/// Writes `text` to `path` whole or not at all: to a file beside it, then renamed.
+fn write_whole(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let name = path.display().to_string();
+    let fail = |e: std::io::Error| {
+        Diagnostic::error(Code::BadInput, format!("cannot write {name}: {e}"))
+            .help("check that the folder exists and that you may write there")
+    };
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let written = std::fs::File::create(&partial)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&partial, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(fail(e));
+    }
+    Ok(())
+}
+
+/// The results, one offer per row: CSV in the dialect of the tariff file (a file
+/// separated by semicolons gets semicolons and decimal commas back, as a Danish
+/// spreadsheet reads them), JSON, or a table.
+fn render(
+    program: &Program,
+    part: usize,
+    rows: &[Row],
+    format: Format,
+    locale: Locale,
+    separator: char,
+) -> String {
+    let outputs: Vec<_> = program.parts[part]
+        .outputs
+        .iter()
+        .map(|&o| program.slot(o))
+        .collect();
+    match format {
+        Format::Csv => {
+            let header: Vec<String> = std::iter::once(String::from("name"))
+                .chain(outputs.iter().map(|s| s.name.clone()))
+                .collect();
+            let lines: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| {
+                    let cells = row.values.iter().zip(&outputs);
+                    let cells = cells.map(|(v, s)| cell(v, &s.ty, program, separator));
+                    std::iter::once(row.name.clone()).chain(cells).collect()
+                })
+                .collect();
+            csv_separated(separator, &header, &lines)
+        }
+        Format::Json => {
+            let offers: Vec<Json> = rows
+                .iter()
+                .map(|row| {
+                    let values: Map<String, Json> = (outputs.iter().zip(&row.values))
+                        .map(|(s, v)| (s.name.clone(), json_typed(v, &s.ty, program)))
+                        .collect();
+                    json!({ "name": row.name, "values": values })
+                })
+                .collect();
+            let doc = json!({
+                "agreement": program.agreement.name,
+                "part": program.parts[part].name,
+                "offers": offers,
+            });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            )
+        }
+        Format::Table => {
+            let labels: Vec<&str> = std::iter::once("")
+                .chain(outputs.iter().map(|s| s.name.as_str()))
+                .collect();
+            let mut table = Table::new(&labels);
+            table.left = vec![0];
+            for row in rows {
+                let cells = row.values.iter().zip(&outputs);
+                let cells = cells.map(|(v, s)| format_value(v, &s.ty, program, locale));
+                table.row(std::iter::once(row.name.clone()).chain(cells).collect());
+            }
+            table.render()
+        }
+    }
+}
+
+/// A result in a CSV cell: an exact number (with a decimal comma in a file of
+/// semicolons), a choice by name, yes or no, a table as JSON.
+fn cell(value: &Value, ty: &Type, program: &Program, separator: char) -> String {
+    match (value, ty) {
+        (Value::Number(n), _) if separator == ';' => n.normalize().to_string().replace('.', ","),
+        (Value::Bool(b), _) => String::from(if *b { "yes" } else { "no" }),
+        (Value::Choice(_), Type::Choice(_)) => match json_typed(value, ty, program) {
+            Json::String(s) => s,
+            other => other.to_string(),
+        },
+        _ => exact(value),
+    }
+}
