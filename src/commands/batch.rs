@@ -25,6 +25,12 @@ use crate::{catalog, csv_reader, Format};
 /// The largest tariff file read: far beyond any region's (a few thousand offers).
 const MAX_BYTES: usize = 64 * 1024 * 1024;
 
+/// The most columns a tariff file may have: an agreement has a few dozen inputs.
+const MAX_COLUMNS: usize = 2_000;
+
+/// How much of an offer's name is shown in a diagnostic.
+const NAME_SHOWN: usize = 60;
+
 /// One offer's results.
 struct Row {
     name: String,
@@ -54,6 +60,19 @@ pub fn run(
             "the first line names the inputs, one per column: `name,places,budget,…`",
         )]);
     };
+    if header.len() > MAX_COLUMNS {
+        return Err(vec![Diagnostic::error(
+            Code::BadInput,
+            format!(
+                "{} has {} columns; a tariff file may have at most {MAX_COLUMNS}",
+                file.name,
+                header.len()
+            ),
+        )
+        .help(
+            "give one column per input of the agreement (`takst list --parts A` names them)",
+        )]);
+    }
     let (columns, mut warnings) = Columns::read(&program, &file, header)?;
     // A column that another bundled agreement reads is not a misspelling: one file
     // serves every agreement.
@@ -83,6 +102,10 @@ pub fn run(
             .map(|(text, _)| text.trim().to_string())
             .filter(|n| !n.is_empty());
         let row = match &name {
+            Some(name) if name.chars().count() > NAME_SHOWN => {
+                let shown: String = name.chars().take(NAME_SHOWN).collect();
+                format!("line {line} ({shown}…)")
+            }
             Some(name) => format!("line {line} ({name})"),
             None => format!("line {line}"),
         };

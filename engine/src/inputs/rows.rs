@@ -66,9 +66,10 @@ impl Columns {
                 .label_in(file.clone(), span.clone(), label.to_string())
                 .help(help)
         };
-        for (i, (name, span)) in header.iter().enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        for (name, span) in header {
             let name = name.trim();
-            if header[..i].iter().any(|(n, _)| n.trim() == name) {
+            if !seen.insert(name) {
                 errors.push(bad(
                     span,
                     format!("the column `{name}` is given twice in {}", file.name),
