@@ -140,3 +140,42 @@ fn random_garbage_text() {
     let (status, stderr) = check("garbage.takst", text.as_bytes());
     assert_eq!(status, 1, "{stderr}");
 }
+
+/// Runs `takst batch` on a tariff file of these bytes; it must refuse it as `code`.
+fn assert_batch_refused(name: &str, bytes: &[u8], code: &str) {
+    let path = scratch(name, bytes);
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_takst"))
+        .args(["--color", "never", "batch", "-a", "midtjylland"])
+        .arg(&path)
+        .output()
+        .expect("run takst");
+    // A guard against hangs, not a performance claim.
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{name} took {:?}",
+        started.elapsed()
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{name} panicked: {stderr}");
+    assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+    assert!(out.stdout.is_empty(), "{name}: nothing is printed");
+    assert!(stderr.contains(code), "{name}: expected {code} in {stderr}");
+}
+
+#[test]
+fn hostile_tariff_files() {
+    assert_batch_refused("empty.csv", b"", "takst::bad_input");
+    let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 256) as u8).collect();
+    assert_batch_refused("binary.csv", &binary, "takst::not_text");
+    assert_batch_refused("nul.csv", b"name,places\n\0,1\n", "takst::not_text");
+    let wide: Vec<String> = (0..200_000).map(|i| format!("c{i}")).collect();
+    assert_batch_refused("wide.csv", wide.join(",").as_bytes(), "takst::bad_input");
+    let mut quotes = b"name,places\n".to_vec();
+    quotes.extend(std::iter::repeat_n(b'"', 3_000_001));
+    assert_batch_refused("quotes.csv", &quotes, "takst::bad_input");
+    let mut long_name = b"name,places\n\"".to_vec();
+    long_name.extend(std::iter::repeat_n(b'x', 5_000_000));
+    long_name.extend(b"\",-1\n");
+    assert_batch_refused("long-name.csv", &long_name, "takst::");
+}
