@@ -6,8 +6,9 @@
 //! has a register, in the plan's order (a slot defined as another shares that
 //! one's); literals and intermediate results get registers after those. When the
 //! 256 registers are taken, what is left is computed by the general evaluator. A
-//! `when`'s arm jumps on its condition directly: an `is`, a comparison, `has`
-//! and `and` of them test and jump in one operation each. A formula with any other
+//! `when`'s arm and a check jump on their condition directly: an `is`, a
+//! comparison or `has` tests and jumps in one operation, and `and`, `or` and
+//! `not` are jumps over such tests. A formula with any other
 //! form (a call, a date, a table) is not compiled, and the general evaluator
 //! computes it — unless that form is in a branch not always taken: there it
 //! becomes [`Op::General`], which hands the slot to the general evaluator only
@@ -143,18 +144,22 @@ impl<'p> Compiler<'p> {
                 .push((self.ops.len() as u32, Ending::Check(check)));
             return true;
         }
-        match self.condition(node, None) {
-            Some(holds) => {
-                self.ops.push(Op::Check { check, holds });
-                self.ends
-                    .push((self.ops.len() as u32, Ending::Check(check)));
-                true
-            }
-            None => {
-                self.ops.truncate(start);
-                false
-            }
+        // Any other condition jumps to the failure when it does not hold.
+        let mut fails = Vec::new();
+        if self.jump(node, false, &mut fails).is_none() {
+            self.ops.truncate(start);
+            return false;
         }
+        let holds = self.emit(Op::Jump(0));
+        let failed = self.ops.len() as u32;
+        for at in fails {
+            self.patch(at, failed);
+        }
+        self.emit(Op::Fail(check));
+        let end = self.ops.len() as u32;
+        self.patch(holds, end);
+        self.ends.push((end, Ending::Check(check)));
+        true
     }
 
     /// A new register holding `value`; none when all are taken (the formula is
@@ -340,20 +345,34 @@ impl<'p> Compiler<'p> {
         }
     }
 
-    /// Code that continues at a place not known yet unless `node` holds: the
-    /// jumps to point there are added to `jumps`. An `is`, a comparison and `has`
-    /// are tested by the jump itself; `and` is two such tests, the second made
-    /// only when the first holds.
-    fn unless(&mut self, node: &Node, jumps: &mut Vec<usize>) -> Option<()> {
+    /// Code that continues at a place not known yet when `node` is `when` (true
+    /// or false), and goes on otherwise: the jumps to point there are added to
+    /// `jumps`. An `is`, a comparison and `has` are tested by the jump itself;
+    /// `and`, `or` and `not` become jumps over the tests, the right side tested
+    /// only when the left does not decide.
+    fn jump(&mut self, node: &Node, when: bool, jumps: &mut Vec<usize>) -> Option<()> {
         const LATER: u32 = u32::MAX;
-        let jump = match &node.kind {
-            NodeKind::Binary(BinaryOp::And, a, b) => {
-                self.unless(a, jumps)?;
+        let op = match &node.kind {
+            NodeKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), a, b) => {
+                // `a and b` is false when `a` is; `a or b` is true when `a` is.
+                let decides = *op == BinaryOp::Or;
+                let mut decided = Vec::new();
+                match when == decides {
+                    // Where the left side decides is where the jump goes.
+                    true => self.jump(a, decides, jumps)?,
+                    // Where it decides, the right side is not tested: past it.
+                    false => self.jump(a, decides, &mut decided)?,
+                }
                 self.guarded += 1;
-                let held = self.unless(b, jumps);
+                let right = self.jump(b, when, jumps);
                 self.guarded -= 1;
-                return held;
+                let here = self.ops.len() as u32;
+                for at in decided {
+                    self.patch(at, here);
+                }
+                return right;
             }
+            NodeKind::Unary(UnaryOp::Not, inner) => return self.jump(inner, !when, jumps),
             NodeKind::Is {
                 subject,
                 negated,
@@ -367,10 +386,10 @@ impl<'p> Compiler<'p> {
                         from,
                         to: LATER,
                         count,
-                        negated: *negated,
+                        negated: *negated != when,
                     }
                 }
-                _ => Op::JumpUnless(self.condition(node, None)?, LATER),
+                _ => self.jump_on(node, when)?,
             },
             NodeKind::Numeric(
                 op @ (BinaryOp::Less
@@ -383,31 +402,51 @@ impl<'p> Compiler<'p> {
                 b,
             ) => {
                 let (x, y) = (self.number(a, None)?, self.number(b, None)?);
-                match op {
-                    BinaryOp::Less => Op::JumpUnlessLess(x, y, LATER),
-                    BinaryOp::LessEq => Op::JumpUnlessLessEq(x, y, LATER),
-                    BinaryOp::Greater => Op::JumpUnlessLess(y, x, LATER),
-                    BinaryOp::GreaterEq => Op::JumpUnlessLessEq(y, x, LATER),
-                    BinaryOp::Equal => Op::JumpUnlessEqual(x, y, LATER),
+                // Jumping when a comparison holds is jumping unless its opposite does:
+                // the order of decimals is total.
+                match (op, when) {
+                    (BinaryOp::Less, false) | (BinaryOp::GreaterEq, true) => {
+                        Op::JumpUnlessLess(x, y, LATER)
+                    }
+                    (BinaryOp::LessEq, false) | (BinaryOp::Greater, true) => {
+                        Op::JumpUnlessLessEq(x, y, LATER)
+                    }
+                    (BinaryOp::Greater, false) | (BinaryOp::LessEq, true) => {
+                        Op::JumpUnlessLess(y, x, LATER)
+                    }
+                    (BinaryOp::GreaterEq, false) | (BinaryOp::Less, true) => {
+                        Op::JumpUnlessLessEq(y, x, LATER)
+                    }
+                    (BinaryOp::Equal, false) | (BinaryOp::NotEqual, true) => {
+                        Op::JumpUnlessEqual(x, y, LATER)
+                    }
                     _ => Op::JumpUnlessNotEqual(x, y, LATER),
                 }
             }
-            NodeKind::Call(Builtin::Has, args) => match args.as_slice() {
+            NodeKind::Call(Builtin::Has, args) if !when => match args.as_slice() {
                 [table, year] => match table.kind {
                     NodeKind::Slot(table) => Op::JumpUnlessHas {
                         table,
                         year: self.number(year, None)?,
                         to: LATER,
                     },
-                    _ => Op::JumpUnless(self.condition(node, None)?, LATER),
+                    _ => self.jump_on(node, when)?,
                 },
-                _ => Op::JumpUnless(self.condition(node, None)?, LATER),
+                _ => self.jump_on(node, when)?,
             },
-            NodeKind::Unary(UnaryOp::Not, inner) => Op::JumpIf(self.condition(inner, None)?, LATER),
-            _ => Op::JumpUnless(self.condition(node, None)?, LATER),
+            _ => self.jump_on(node, when)?,
         };
-        jumps.push(self.emit(jump));
+        jumps.push(self.emit(op));
         Some(())
+    }
+
+    /// A jump on a condition computed into a register.
+    fn jump_on(&mut self, node: &Node, when: bool) -> Option<Op> {
+        let c = self.condition(node, None)?;
+        Some(match when {
+            true => Op::JumpIf(c, u32::MAX),
+            false => Op::JumpUnless(c, u32::MAX),
+        })
     }
 
     /// Points the jump at `at` to `to`.
@@ -451,7 +490,7 @@ impl<'p> Compiler<'p> {
         let guarded = self.guarded;
         for (condition, then) in arms {
             let mut skips = Vec::new();
-            let c = self.unless(condition, &mut skips);
+            let c = self.jump(condition, false, &mut skips);
             // Everything after the first condition is reached only on some runs.
             self.guarded = guarded + 1;
             let v = c.and_then(|_| value(self, then, Some(dst)));

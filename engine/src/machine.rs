@@ -125,11 +125,8 @@ pub(crate) enum Op {
     },
     /// The end of a yes/no slot's code: its register is stored in the values.
     StoreCondition(SlotId, Reg),
-    /// The end of a check's code: the check holds if the register is true.
-    Check {
-        check: u32,
-        holds: Reg,
-    },
+    /// The check does not hold (its code jumps here when it does not).
+    Fail(u32),
     /// A check that is a comparison of two registers (`>` and `>=` with them swapped).
     CheckLess(u32, Reg, Reg),
     CheckLessEq(u32, Reg, Reg),
@@ -370,8 +367,8 @@ impl CompiledPlan {
                     values[slot as usize] = Value::Bool(!get(r, reg).is_zero());
                     continue;
                 }
-                Op::Check { check, holds } => {
-                    finding(!get(r, holds).is_zero(), check, &mut findings);
+                Op::Fail(check) => {
+                    finding(false, check, &mut findings);
                     continue;
                 }
                 Op::CheckLess(check, a, b) => {

@@ -219,6 +219,7 @@ proptest! {
              define y = {formula}\n\
              check positive: y > 0 kr else warning \"not positive\"\n\
              check small: n < 2 or flag else error \"too many\"\n\
+             check mixed: not (g is a and n > 0) or (has(h, year) and not flag) else warning \"mixed\"\n\
              part p: y\n"
         );
         let Ok(program) = dsl::check("a.takst", &text, &NoBases) else { return Ok(()) };
