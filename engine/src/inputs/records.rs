@@ -56,8 +56,10 @@ impl Reader<'_> {
             .map(|&(slot, _)| (slot, Table::default()))
             .collect();
         let mut errors = Vec::new();
-        for (name, record) in records.iter() {
-            let name_range = key_span(records, name);
+        for (raw, record) in records.iter() {
+            let name_range = key_span(records, raw);
+            // The record's name as a TOML key, for paths and sections in messages.
+            let name = &toml_key(raw);
             let Some(record) = record.as_table_like() else {
                 errors.push(
                     Diagnostic::error(
@@ -69,7 +71,7 @@ impl Reader<'_> {
                     )
                     .label_in(self.file.clone(), name_range, "expected fields")
                     .help(format!(
-                        "write `[{section}.\"{name}\"]` and its fields on the lines below"
+                        "write `[{section}.{name}]` and its fields on the lines below"
                     )),
                 );
                 continue;
@@ -117,7 +119,7 @@ impl Reader<'_> {
                     },
                 };
                 match parsed {
-                    Ok(v) => tables[at].1.entries.push((Key::Label(Arc::from(name)), v)),
+                    Ok(v) => tables[at].1.entries.push((Key::Label(Arc::from(raw)), v)),
                     Err(e) => errors.push(e),
                 }
             }
@@ -156,5 +158,17 @@ impl Reader<'_> {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// A name as a TOML key: bare if it can be (`Engen`), quoted if not (`"Center Syd"`).
+fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match bare {
+        true => name.to_string(),
+        false => format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\"")),
     }
 }
