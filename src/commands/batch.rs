@@ -130,33 +130,37 @@ pub fn run(
             row_errors.append(&mut e);
         }
         if row_errors.is_empty() {
-            // The compiled plan on every row; the full report only for a row that needs one.
-            match evaluator.run(&program, rule, &inputs) {
+            // The compiled plan on every row; a result that failed is evaluated again
+            // with every check, for the report `takst eval` gives.
+            let (evaluation, failed) = match evaluator.run(&program, rule, &inputs) {
                 Ok((values, findings)) if findings.is_empty() => {
                     let values = rule.outputs.iter().map(|&o| values[o as usize].clone());
                     results.push(Row {
                         name,
                         values: values.collect(),
                     });
+                    continue;
                 }
-                _ => {
-                    let (evaluation, failed) = engine::run_all(&program, rule, &inputs);
-                    row_errors = judge(
-                        &program,
-                        &inputs,
-                        &evaluation,
-                        failed,
-                        &what,
-                        &mut row_warnings,
-                    );
-                    let values = rule.outputs.iter();
-                    let values = values.map(|&o| evaluation.values[o as usize].clone());
-                    results.push(Row {
-                        name,
-                        values: values.collect(),
-                    });
+                Ok((values, findings)) => {
+                    let values = values.to_vec();
+                    (engine::Evaluation { values, findings }, None)
                 }
-            }
+                Err(_) => engine::run_all(&program, rule, &inputs),
+            };
+            row_errors = judge(
+                &program,
+                &inputs,
+                &evaluation,
+                failed,
+                &what,
+                &mut row_warnings,
+            );
+            let values = rule.outputs.iter();
+            let values = values.map(|&o| evaluation.values[o as usize].clone());
+            results.push(Row {
+                name,
+                values: values.collect(),
+            });
         }
         for mut d in row_errors {
             d.title = format!("{row}: {}", d.title);
