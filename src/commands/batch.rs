@@ -18,7 +18,7 @@ use engine::{Columns, Decimals, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
 use super::eval::{exact, find_part, json_typed, judge};
-use super::{inputs_of_bundled_agreements, load_program, Outcome};
+use super::{keep_misspellings, load_program, Outcome};
 use crate::render::{csv_separated, format_value, Locale, Table};
 use crate::{catalog, csv_reader, Format};
 
@@ -74,15 +74,7 @@ pub fn run(
         )]);
     }
     let (columns, mut warnings) = Columns::read(&program, &file, header)?;
-    // A column that another bundled agreement reads is not a misspelling: one file
-    // serves every agreement.
-    let elsewhere = inputs_of_bundled_agreements();
-    warnings.retain(|w| {
-        w.code != Code::UnknownInput
-            || !elsewhere
-                .iter()
-                .any(|name| w.title.starts_with(&format!("`{name}`")))
-    });
+    keep_misspellings(&mut warnings);
     let decimals = match records.separator {
         ';' => Decimals::Comma,
         _ => Decimals::Point,
@@ -91,91 +83,39 @@ pub fn run(
     for (name, text) in catalog::reference_data() {
         base.read(&program, &name, text)?;
     }
-    let rule = &program.parts[index];
-    let named = columns.position("name");
+    let batch = Batch {
+        program: &program,
+        part: index,
+        columns: &columns,
+        file: &file,
+        base,
+        decimals,
+        width: header.len(),
+    };
     let mut evaluator = engine::Evaluator::default();
     let (mut results, mut errors) = (Vec::new(), Vec::new());
-    let mut row_warned: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    let mut shared: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    let mut by_title: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (cells, line) in rows {
-        let name = named
-            .and_then(|i| cells.get(i))
-            .map(|(text, _)| text.trim().to_string())
-            .filter(|n| !n.is_empty());
-        let row = match &name {
-            Some(name) if name.chars().count() > NAME_SHOWN => {
-                let shown: String = name.chars().take(NAME_SHOWN).collect();
-                format!("line {line} ({shown}…)")
-            }
-            Some(name) => format!("line {line} ({name})"),
-            None => format!("line {line}"),
-        };
-        let name = name.unwrap_or_else(|| format!("line {line}"));
-        let what = format!("{}, {row}", file.name);
-        let mut row_warnings = Vec::new();
-        let mut row_errors = Vec::new();
-        if let Some((_, span)) = cells.get(header.len()) {
-            row_errors.push(
-                Diagnostic::error(
-                    Code::BadInput,
-                    String::from("more cells than the header has columns"),
-                )
-                .label_in(file.clone(), span.clone(), "no column for this cell")
-                .help("name the column in the header, or remove the cell"),
-            );
-        }
-        let mut inputs = base.clone();
-        let cells: Vec<(&str, std::ops::Range<usize>)> =
-            cells.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
-        if let Err(mut e) = inputs.read_row(&program, &columns, &file, &cells, decimals) {
-            row_errors.append(&mut e);
-        }
-        if row_errors.is_empty() {
-            // The compiled plan on every row; a result that failed is evaluated again
-            // with every check, for the report `takst eval` gives.
-            let (evaluation, failed) = match evaluator.run(&program, rule, &inputs) {
-                Ok((values, findings)) if findings.is_empty() => {
-                    let values = rule.outputs.iter().map(|&o| values[o as usize].clone());
-                    results.push(Row {
-                        name,
-                        values: values.collect(),
-                    });
-                    continue;
-                }
-                Ok((values, findings)) => {
-                    let values = values.to_vec();
-                    (engine::Evaluation { values, findings }, None)
-                }
-                Err(_) => engine::run_all(&program, rule, &inputs),
-            };
-            row_errors = judge(
-                &program,
-                &inputs,
-                &evaluation,
-                failed,
-                &what,
-                &mut row_warnings,
-            );
-            let values = rule.outputs.iter();
-            let values = values.map(|&o| evaluation.values[o as usize].clone());
-            results.push(Row {
-                name,
-                values: values.collect(),
-            });
-        }
+        let (row, result, row_errors, row_warnings) = batch.row(&mut evaluator, cells, *line);
+        results.extend(result);
         for mut d in row_errors {
             d.title = format!("{row}: {}", d.title);
             errors.push(d);
         }
         for d in row_warnings {
-            match row_warned.iter_mut().find(|(w, _)| w.title == d.title) {
-                Some((_, rows)) => rows.push(row.clone()),
-                None => row_warned.push((d, vec![row.clone()])),
+            match by_title.get(&d.title) {
+                Some(&at) => shared[at].1.push(row.clone()),
+                None => {
+                    by_title.insert(d.title.clone(), shared.len());
+                    shared.push((d, vec![row.clone()]));
+                }
             }
         }
     }
     // A warning that many rows share (a tariff year outside the agreement's period)
     // is shown once, with the rows.
-    for (mut d, rows) in row_warned {
+    for (mut d, rows) in shared {
         let shown = rows.len().min(5);
         let more = match rows.len() - shown {
             0 => String::new(),
@@ -200,6 +140,89 @@ pub fn run(
         Some(out) => write_whole(out, &text).map_err(|d| vec![d])?,
     }
     Ok(warnings)
+}
+
+/// What every row of a tariff file is read and evaluated against.
+struct Batch<'a> {
+    program: &'a Program,
+    part: usize,
+    columns: &'a Columns,
+    file: &'a SourceFile,
+    /// The reference data, read once; each row starts from a copy.
+    base: Inputs,
+    decimals: Decimals,
+    /// How many columns the header names.
+    width: usize,
+}
+
+impl Batch<'_> {
+    /// One row: how it is named in messages, its results (none if its cells are
+    /// wrong), its errors and its warnings.
+    fn row(
+        &self,
+        evaluator: &mut engine::Evaluator,
+        cells: &[csv_reader::Field],
+        line: usize,
+    ) -> (String, Option<Row>, Vec<Diagnostic>, Vec<Diagnostic>) {
+        let (program, rule) = (self.program, &self.program.parts[self.part]);
+        let name = (self.columns.position("name"))
+            .and_then(|i| cells.get(i))
+            .map(|(text, _)| text.trim().to_string())
+            .filter(|n| !n.is_empty());
+        let row = match &name {
+            Some(name) if name.chars().count() > NAME_SHOWN => {
+                let shown: String = name.chars().take(NAME_SHOWN).collect();
+                format!("line {line} ({shown}…)")
+            }
+            Some(name) => format!("line {line} ({name})"),
+            None => format!("line {line}"),
+        };
+        let name = name.unwrap_or_else(|| format!("line {line}"));
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+        if let Some((_, span)) = cells.get(self.width) {
+            errors.push(
+                Diagnostic::error(
+                    Code::BadInput,
+                    String::from("more cells than the header has columns"),
+                )
+                .label_in(self.file.clone(), span.clone(), "no column for this cell")
+                .help("name the column in the header, or remove the cell"),
+            );
+        }
+        let mut inputs = self.base.clone();
+        let cells: Vec<(&str, std::ops::Range<usize>)> =
+            cells.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
+        let read = inputs.read_row(program, self.columns, self.file, &cells, self.decimals);
+        if let Err(mut e) = read {
+            errors.append(&mut e);
+        }
+        if !errors.is_empty() {
+            return (row, None, errors, warnings);
+        }
+        let outputs = |values: &[Value]| Row {
+            name: name.clone(),
+            values: rule
+                .outputs
+                .iter()
+                .map(|&o| values[o as usize].clone())
+                .collect(),
+        };
+        // The compiled plan on every row; a result that failed is evaluated again
+        // with every check, for the report `takst eval` gives.
+        let (evaluation, failed) = match evaluator.run(program, rule, &inputs) {
+            Ok((values, findings)) if findings.is_empty() => {
+                return (row, Some(outputs(values)), errors, warnings);
+            }
+            Ok((values, findings)) => {
+                let values = values.to_vec();
+                (engine::Evaluation { values, findings }, None)
+            }
+            Err(_) => engine::run_all(program, rule, &inputs),
+        };
+        let what = format!("{}, {row}", self.file.name);
+        errors = judge(program, &inputs, &evaluation, failed, &what, &mut warnings);
+        (row, Some(outputs(&evaluation.values)), errors, warnings)
+    }
 }
 
 /// Reads the tariff file: UTF-8 text, as a spreadsheet saves it as "CSV UTF-8".

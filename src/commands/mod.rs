@@ -96,7 +96,7 @@ pub fn load_program(agreement: &str) -> Result<Program, Vec<Diagnostic>> {
 }
 
 /// The names of the inputs of every bundled agreement.
-pub fn inputs_of_bundled_agreements() -> Vec<String> {
+fn inputs_of_bundled_agreements() -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (stem, ..) in catalog::bundled() {
         if let Ok(program) = load_program(stem) {
@@ -126,14 +126,21 @@ pub fn load_inputs(
     }
     let text = catalog::read_file(path).map_err(|d| vec![d])?;
     warnings.extend(inputs.read(program, &path.display().to_string(), &text)?);
-    // A field that another bundled agreement declares is not a misspelling: one input
-    // file serves every agreement (`takst compare`).
+    keep_misspellings(&mut warnings);
+    Ok((inputs, warnings))
+}
+
+/// Drops the warnings of unknown fields that another bundled agreement declares
+/// (a column `kommunekredit_20y.2024` too): they are not misspellings, as one input
+/// file serves every agreement (`takst compare`).
+pub fn keep_misspellings(warnings: &mut Vec<Diagnostic>) {
     let elsewhere = inputs_of_bundled_agreements();
     warnings.retain(|w| {
         w.code != dsl::Code::UnknownInput
-            || !elsewhere
-                .iter()
-                .any(|name| w.title.starts_with(&format!("`{name}`")))
+            || !elsewhere.iter().any(|name| {
+                let quoted = format!("`{name}");
+                w.title.starts_with(&format!("{quoted}`"))
+                    || w.title.starts_with(&format!("{quoted}."))
+            })
     });
-    Ok((inputs, warnings))
 }
