@@ -127,18 +127,15 @@ impl<'p> Compiler<'p> {
         let start = self.ops.len();
         if let NodeKind::Numeric(op, a, b) = &node.kind {
             // A comparison is tested as it is computed.
-            let compared = self.number(a, None).zip(self.number(b, None));
-            let Some((x, y)) = compared else {
+            let Some((compare, x, y)) = self.compared(*op, a, b) else {
                 self.ops.truncate(start);
                 return false;
             };
-            self.ops.push(match op {
-                BinaryOp::Less => Op::CheckLess(check, x, y),
-                BinaryOp::LessEq => Op::CheckLessEq(check, x, y),
-                BinaryOp::Greater => Op::CheckLess(check, y, x),
-                BinaryOp::GreaterEq => Op::CheckLessEq(check, y, x),
-                BinaryOp::Equal => Op::CheckEqual(check, x, y),
-                _ => Op::CheckNotEqual(check, x, y),
+            self.ops.push(match compare {
+                Compare::Less => Op::CheckLess(check, x, y),
+                Compare::LessEq => Op::CheckLessEq(check, x, y),
+                Compare::Equal => Op::CheckEqual(check, x, y),
+                Compare::NotEqual => Op::CheckNotEqual(check, x, y),
             });
             self.ends
                 .push((self.ops.len() as u32, Ending::Check(check)));
@@ -264,16 +261,13 @@ impl<'p> Compiler<'p> {
             NodeKind::Bool(b) => self.register(flag(*b)),
             NodeKind::Slot(slot) => self.read(*slot),
             NodeKind::Numeric(op, a, b) => {
-                let (x, y) = (self.number(a, None)?, self.number(b, None)?);
+                let (compare, x, y) = self.compared(*op, a, b)?;
                 let dst = self.target(into)?;
-                self.emit(match op {
-                    BinaryOp::Less => Op::Less(dst, x, y),
-                    BinaryOp::LessEq => Op::LessEq(dst, x, y),
-                    BinaryOp::Greater => Op::Less(dst, y, x),
-                    BinaryOp::GreaterEq => Op::LessEq(dst, y, x),
-                    BinaryOp::Equal => Op::Equal(dst, x, y),
-                    BinaryOp::NotEqual => Op::NotEqual(dst, x, y),
-                    _ => return None,
+                self.emit(match compare {
+                    Compare::Less => Op::Less(dst, x, y),
+                    Compare::LessEq => Op::LessEq(dst, x, y),
+                    Compare::Equal => Op::Equal(dst, x, y),
+                    Compare::NotEqual => Op::NotEqual(dst, x, y),
                 });
                 Some(dst)
             }
@@ -391,36 +385,19 @@ impl<'p> Compiler<'p> {
                 }
                 _ => self.jump_on(node, when)?,
             },
-            NodeKind::Numeric(
-                op @ (BinaryOp::Less
-                | BinaryOp::LessEq
-                | BinaryOp::Greater
-                | BinaryOp::GreaterEq
-                | BinaryOp::Equal
-                | BinaryOp::NotEqual),
-                a,
-                b,
-            ) => {
-                let (x, y) = (self.number(a, None)?, self.number(b, None)?);
+            NodeKind::Numeric(op, a, b) if Compare::of(*op).is_some() => {
+                let (compare, x, y) = self.compared(*op, a, b)?;
                 // Jumping when a comparison holds is jumping unless its opposite does:
                 // the order of decimals is total.
-                match (op, when) {
-                    (BinaryOp::Less, false) | (BinaryOp::GreaterEq, true) => {
-                        Op::JumpUnlessLess(x, y, LATER)
-                    }
-                    (BinaryOp::LessEq, false) | (BinaryOp::Greater, true) => {
-                        Op::JumpUnlessLessEq(x, y, LATER)
-                    }
-                    (BinaryOp::Greater, false) | (BinaryOp::LessEq, true) => {
-                        Op::JumpUnlessLess(y, x, LATER)
-                    }
-                    (BinaryOp::GreaterEq, false) | (BinaryOp::Less, true) => {
-                        Op::JumpUnlessLessEq(y, x, LATER)
-                    }
-                    (BinaryOp::Equal, false) | (BinaryOp::NotEqual, true) => {
-                        Op::JumpUnlessEqual(x, y, LATER)
-                    }
-                    _ => Op::JumpUnlessNotEqual(x, y, LATER),
+                let (compare, x, y) = match when {
+                    true => compare.opposite(x, y),
+                    false => (compare, x, y),
+                };
+                match compare {
+                    Compare::Less => Op::JumpUnlessLess(x, y, LATER),
+                    Compare::LessEq => Op::JumpUnlessLessEq(x, y, LATER),
+                    Compare::Equal => Op::JumpUnlessEqual(x, y, LATER),
+                    Compare::NotEqual => Op::JumpUnlessNotEqual(x, y, LATER),
                 }
             }
             NodeKind::Call(Builtin::Has, args) if !when => match args.as_slice() {
@@ -438,6 +415,17 @@ impl<'p> Compiler<'p> {
         };
         jumps.push(self.emit(op));
         Some(())
+    }
+
+    /// The comparison `op` of `a` and `b` as the machine tests it, after the
+    /// operations computing both: `a > b` is `b < a`. None for other operators.
+    fn compared(&mut self, op: BinaryOp, a: &Node, b: &Node) -> Option<(Compare, Reg, Reg)> {
+        let (compare, swapped) = Compare::of(op)?;
+        let (x, y) = (self.number(a, None)?, self.number(b, None)?);
+        Some(match swapped {
+            true => (compare, y, x),
+            false => (compare, x, y),
+        })
     }
 
     /// A jump on a condition computed into a register.
@@ -517,6 +505,41 @@ impl<'p> Compiler<'p> {
             self.ops[at] = Op::Jump(end);
         }
         Some(dst)
+    }
+}
+
+/// A comparison of two numbers as the machine tests it.
+#[derive(Debug, Clone, Copy)]
+enum Compare {
+    Less,
+    LessEq,
+    Equal,
+    NotEqual,
+}
+
+impl Compare {
+    /// The comparison an operator makes, and whether its operands are swapped
+    /// (`a > b` is `b < a`); none for an operator that does not compare.
+    fn of(op: BinaryOp) -> Option<(Compare, bool)> {
+        Some(match op {
+            BinaryOp::Less => (Compare::Less, false),
+            BinaryOp::LessEq => (Compare::LessEq, false),
+            BinaryOp::Greater => (Compare::Less, true),
+            BinaryOp::GreaterEq => (Compare::LessEq, true),
+            BinaryOp::Equal => (Compare::Equal, false),
+            BinaryOp::NotEqual => (Compare::NotEqual, false),
+            _ => return None,
+        })
+    }
+
+    /// The comparison of `x` and `y` that holds exactly when this one does not.
+    fn opposite(self, x: Reg, y: Reg) -> (Compare, Reg, Reg) {
+        match self {
+            Compare::Less => (Compare::LessEq, y, x),
+            Compare::LessEq => (Compare::Less, y, x),
+            Compare::Equal => (Compare::NotEqual, x, y),
+            Compare::NotEqual => (Compare::Equal, x, y),
+        }
     }
 }
 
