@@ -61,6 +61,8 @@ codes! {
     GroupsDisagree => "groups_disagree",
     CheckFailed => "check_failed",
     ExampleFailed => "example_failed",
+    OneReading => "one_reading",
+    UnknownReading => "unknown_reading",
 }
 
 impl fmt::Display for Code {

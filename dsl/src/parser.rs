@@ -99,6 +99,7 @@ impl Lower<'_> {
                 Rule::check => Declaration::Check(self.check(pair)?),
                 Rule::part => Declaration::Part(self.part(pair)),
                 Rule::example => Declaration::Example(self.example(pair)?),
+                Rule::reading => Declaration::Reading(self.reading(pair)?),
                 Rule::cite => {
                     let span = self.span(&pair);
                     let mut inner = parts(pair);
@@ -221,6 +222,50 @@ impl Lower<'_> {
             name,
             meta,
             expr,
+            span,
+        })
+    }
+
+    fn reading(&self, pair: Pair<Rule>) -> Lowered<Reading> {
+        let span = self.span(&pair);
+        let mut inner = parts(pair);
+        let (meta, name) = self.opening(&mut inner);
+        let name = name.ok_or_else(|| self.missing_name(span))?;
+        let mut alternatives = Vec::new();
+        let mut taken = None;
+        let mut reason = None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::alternative => {
+                    let mut parts = parts(part);
+                    let (meta, name) = self.opening(&mut parts);
+                    if let Some(name) = name {
+                        alternatives.push(Alternative {
+                            name,
+                            citation: meta.citation,
+                            label: meta.label,
+                        });
+                    }
+                }
+                Rule::taken => {
+                    for p in part.into_inner() {
+                        match p.as_rule() {
+                            Rule::name => taken = Some(self.name(p)),
+                            Rule::string => reason = Some(string_text(p)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let taken = taken.ok_or_else(|| self.missing_name(span))?;
+        Ok(Reading {
+            name,
+            meta,
+            alternatives,
+            taken,
+            reason,
             span,
         })
     }

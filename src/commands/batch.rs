@@ -18,6 +18,7 @@ use engine::{Columns, Decimals, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
 use super::eval::{exact, find_part, json_typed, judge};
+use super::readings::{self, Choice};
 use super::{keep_misspellings, load_program, Outcome};
 use crate::render::{csv_separated, format_value, Locale, Table};
 use crate::{catalog, csv_reader, Format};
@@ -46,8 +47,10 @@ pub fn run(
     out: Option<&Path>,
     format: Format,
     locale: Locale,
+    choices: &[Choice],
 ) -> Outcome {
-    let program = load_program(agreement)?;
+    let mut program = load_program(agreement)?;
+    readings::choose(&mut program, choices)?;
     let index = find_part(&program, part)?;
     let file = read(path).map_err(|d| vec![d])?;
     let records = csv_reader::read(&file).map_err(|d| vec![d])?;

@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod eval;
 mod list;
+pub mod readings;
 mod test;
 
 use std::path::Path;
@@ -66,11 +67,28 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             output,
             format,
             locale,
+            readings,
         } => batch::run(
             &agreement,
             &part,
             &offers,
             output.as_deref(),
+            format,
+            locale,
+            &readings.choices,
+        ),
+        Command::Readings {
+            agreement,
+            input,
+            part,
+            format,
+            locale,
+            readings,
+        } => readings::run(
+            agreement.as_deref(),
+            input.as_deref(),
+            part.as_deref(),
+            &readings.choices,
             format,
             locale,
         ),

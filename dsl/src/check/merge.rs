@@ -16,6 +16,7 @@ use crate::span::{FileId, Sources};
 pub(super) enum ValueDecl<'a> {
     Input(&'a ast::Input),
     Value(&'a ast::Value),
+    Reading(&'a ast::Reading),
 }
 
 impl<'a> ValueDecl<'a> {
@@ -23,13 +24,15 @@ impl<'a> ValueDecl<'a> {
         match self {
             ValueDecl::Input(i) => &i.name,
             ValueDecl::Value(v) => &v.name,
+            ValueDecl::Reading(r) => &r.name,
         }
     }
 
-    fn meta(&self) -> &'a Meta {
+    pub(super) fn meta(&self) -> &'a Meta {
         match self {
             ValueDecl::Input(i) => &i.meta,
             ValueDecl::Value(v) => &v.meta,
+            ValueDecl::Reading(r) => &r.meta,
         }
     }
 }
@@ -55,6 +58,7 @@ pub(super) fn merge<'a>(
             let report = match declaration {
                 Declaration::Input(i) => values.add(*file, ValueDecl::Input(i), sources),
                 Declaration::Value(v) => values.add(*file, ValueDecl::Value(v), sources),
+                Declaration::Reading(r) => values.add(*file, ValueDecl::Reading(r), sources),
                 Declaration::Check(c) => checks.add(*file, Item::Check(c), sources),
                 Declaration::Part(p) => parts.add(*file, Item::Part(p), sources),
                 Declaration::Example(_) | Declaration::Cite(_) => None,

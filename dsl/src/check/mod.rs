@@ -13,6 +13,7 @@ mod graph;
 mod load;
 mod merge;
 mod operators;
+mod readings;
 mod typing;
 
 use std::collections::HashMap;
@@ -49,6 +50,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .iter()
         .map(|v| match v {
             merge::ValueDecl::Input(input) => Some(typer.declared_type(&input.ty)),
+            merge::ValueDecl::Reading(reading) => {
+                Some(readings::declared_type(reading, &mut typer))
+            }
             merge::ValueDecl::Value(_) => None,
         })
         .collect();
@@ -75,6 +79,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                     .as_ref()
                     .map(|d| typer.expect_type(d, &types, &types[i]));
                 SlotRule::Input { default }
+            }
+            merge::ValueDecl::Reading(reading) => {
+                SlotRule::Param(readings::taken(reading, &sources, typer.diagnostics()))
             }
             merge::ValueDecl::Value(value) => {
                 let (node, ty) = typer.expr(&value.expr, &types);
@@ -105,6 +112,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                     sources.slice(v.expr.span).to_string(),
                     None,
                 ),
+                merge::ValueDecl::Reading(r) => {
+                    (&r.meta, r.span, format!("reading: {}", r.taken.text), None)
+                }
             };
             Slot {
                 name: decl.name().text.clone(),
@@ -184,6 +194,16 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .map(|e| example(e, &slots, &checks, &names, &mut typer))
         .collect();
 
+    let readings = merged
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, v)| match v {
+            merge::ValueDecl::Reading(r) => Some(readings::rule(r, slot as SlotId)),
+            _ => None,
+        })
+        .collect();
+
     let choices = typer.into_choices();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
@@ -195,9 +215,8 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .skip(1)
         .map(|(_, f)| f.header.name.clone())
         .collect();
-    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Ok(Program {
-        id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        id: program::next_id(),
         agreement: AgreementInfo {
             name: header.map(|h| h.name.clone()).unwrap_or_default(),
             source: header.and_then(|h| h.source.clone()),
@@ -211,6 +230,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         checks,
         parts,
         examples,
+        readings,
     })
 }
 
