@@ -98,7 +98,20 @@ pub struct Input {
     pub name: Name,
     pub meta: Meta,
     pub ty: TypeExpr,
+    /// `between 50 % and 110 %`: where the input's figures plausibly lie.
+    pub plausible: Option<Box<Plausible>>,
     pub default: Option<Expr>,
+    pub span: Span,
+}
+
+/// The range an input's figures plausibly lie in (`between 50 % and 110 %`, `at least
+/// 1`, `at most 25 % else warning`). Each bound is a literal in the input's unit.
+#[derive(Debug, Clone)]
+pub struct Plausible {
+    pub low: Option<Expr>,
+    pub high: Option<Expr>,
+    /// `else warning`: a figure outside is a warning, not an error.
+    pub warning: bool,
     pub span: Span,
 }
 

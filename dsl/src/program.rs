@@ -114,6 +114,27 @@ pub struct Slot {
     /// of its outermost key: an input file may give its entries as records,
     /// `[department."Engen"]`, together with the other inputs per department.
     pub record: Option<String>,
+    /// For an input: where its figures plausibly lie (every entry of a table).
+    pub plausible: Option<PlausibleRange>,
+}
+
+/// Where an input's figures plausibly lie: `between 50 % and 110 %`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlausibleRange {
+    pub low: Option<Bound>,
+    pub high: Option<Bound>,
+    /// A figure outside is a warning, not an error.
+    pub warning: bool,
+    pub span: Span,
+    /// The range as written, for messages: `between 50 % and 110 %`.
+    pub shown: String,
+}
+
+/// A bound of a [`PlausibleRange`], in the input's unit (a percentage as a fraction).
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+pub enum Bound {
+    Number(Decimal),
+    Date(NaiveDate),
 }
 
 impl Slot {

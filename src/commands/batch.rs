@@ -195,9 +195,9 @@ impl Batch<'_> {
         let mut inputs = self.base.clone();
         let cells: Vec<(&str, std::ops::Range<usize>)> =
             cells.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
-        let read = inputs.read_row(program, self.columns, self.file, &cells, self.decimals);
-        if let Err(mut e) = read {
-            errors.append(&mut e);
+        match inputs.read_row(program, self.columns, self.file, &cells, self.decimals) {
+            Ok(mut implausible) => warnings.append(&mut implausible),
+            Err(mut e) => errors.append(&mut e),
         }
         if !errors.is_empty() {
             return (row, None, errors, warnings);

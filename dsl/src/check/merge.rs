@@ -40,6 +40,8 @@ impl<'a> ValueDecl<'a> {
 /// The declarations in force after every override.
 pub(super) struct Merged<'a> {
     pub values: Vec<ValueDecl<'a>>,
+    /// Each value a file overrides: the index of its slot and the base's declaration.
+    pub replaced: Vec<(usize, ValueDecl<'a>)>,
     pub checks: Vec<&'a ast::Check>,
     pub parts: Vec<&'a ast::Part>,
 }
@@ -67,6 +69,7 @@ pub(super) fn merge<'a>(
         }
     }
     Merged {
+        replaced: values.replaced,
         values: values.items.into_iter().map(|(_, v)| v).collect(),
         checks: checks
             .items
@@ -128,6 +131,8 @@ struct Layer<T> {
     what: &'static str,
     items: Vec<(FileId, T)>,
     index: HashMap<String, usize>,
+    /// What overrides replaced: the index of the item and the replaced declaration.
+    replaced: Vec<(usize, T)>,
 }
 
 impl<'a, T: Declared<'a> + Copy> Layer<T> {
@@ -136,6 +141,7 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
             what,
             items: Vec::new(),
             index: HashMap::new(),
+            replaced: Vec::new(),
         }
     }
 
@@ -188,6 +194,7 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
                         .help(help),
                     )
                 } else {
+                    self.replaced.push((at, earlier));
                     self.items[at] = (file, item);
                     None
                 }

@@ -13,6 +13,8 @@ mod graph;
 mod load;
 mod merge;
 mod operators;
+mod overrides;
+mod plausible;
 mod readings;
 mod typing;
 
@@ -21,7 +23,7 @@ use std::collections::HashMap;
 pub use load::Loader;
 
 use crate::ast::{self, Declaration, ValueKind};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{
     self, AgreementInfo, CheckRule, ExampleRule, PartRule, Program, Slot, SlotId, SlotRule,
 };
@@ -34,6 +36,11 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
     let mut sources = Sources::default();
     let chain = load::chain(name, text, loader, &mut sources)?;
     let root = chain.last().map(|(id, _)| *id).unwrap_or_default();
+    if let Some((_, file)) = chain.last() {
+        if let Some(d) = load::missing_base(file, loader, &sources) {
+            return Err(vec![d]);
+        }
+    }
     let mut diagnostics = Vec::new();
 
     let merged = merge::merge(&chain, &sources, &mut diagnostics);
@@ -95,6 +102,8 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         rules[i] = Some(rule);
     }
 
+    overrides::keep_units(&merged, &types, &sources, &mut typer);
+
     let slots: Vec<Slot> = merged
         .values
         .iter()
@@ -127,10 +136,18 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                 formula,
                 constant: false,
                 record,
+                plausible: None,
             }
         })
         .collect();
     let mut slots = slots;
+    for (slot, decl) in slots.iter_mut().zip(&merged.values) {
+        if let merge::ValueDecl::Input(input) = decl {
+            if let Some(range) = &input.plausible {
+                slot.plausible = plausible::range(range, &slot.ty, &sources, &mut typer);
+            }
+        }
+    }
     for cite in chain.iter().flat_map(|(_, f)| f.declarations.iter()) {
         if let Declaration::Cite(cite) = cite {
             if let Some(slot) = typer.slot_of(&cite.name) {
@@ -253,6 +270,24 @@ fn example(
     for (name, expr) in &e.givens {
         if let Some(slot) = typer.slot_of(name) {
             let node = typer.expect_type(expr, &types, &types[slot as usize]);
+            let range = slots[slot as usize].plausible.as_ref();
+            if let Some(range) = range.filter(|_| slots[slot as usize].is_input()) {
+                if plausible::given_outside(range, &node).is_some() {
+                    let d = Diagnostic::error(
+                        Code::Implausible,
+                        format!(
+                            "`{}` is given a figure outside its plausible range ({})",
+                            name.text, range.shown
+                        ),
+                    )
+                    .label(typer.sources(), expr.span, "outside the range")
+                    .label(typer.sources(), range.span, "the plausible range")
+                    .help(
+                        "give a figure inside the range, or widen the range if the figure is right",
+                    );
+                    typer.diagnostics().push(d);
+                }
+            }
             givens.push((slot, node));
         }
     }
