@@ -13,7 +13,6 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use dsl::program::{Key, Program, SlotId};
 use dsl::span::SourceFile;
-use dsl::suggest::closest;
 use dsl::types::{KeyType, Type};
 use dsl::{Code, Diagnostic};
 use rust_decimal::Decimal;
@@ -113,24 +112,16 @@ impl Columns {
                         }
                     }
                 }
+                _ if name == super::NAME_FIELD => Column::Ignored,
                 _ => {
-                    // `occupancy_histroy.2020`: the input is misspelt, the key is not.
-                    let (stem, key) = match name.split_once('.') {
-                        Some((stem, key)) => (stem, format!(".{key}")),
-                        None => (name, String::new()),
-                    };
-                    let inputs = program.slots.iter().filter(|s| s.is_input());
-                    let close = closest(stem, inputs.map(|s| s.name.as_str()));
-                    if let Some(close) = close.map(|c| format!("{c}{key}")) {
-                        warnings.push(
-                            Diagnostic::warning(
-                                Code::UnknownInput,
-                                format!("`{name}` is not an input of this agreement"),
-                            )
-                            .label_in(file.clone(), span.clone(), "this column is ignored")
-                            .help(format!("did you mean `{close}`?")),
-                        );
-                    }
+                    let label = "not an input of this agreement";
+                    warnings.push(super::unknown_input(
+                        program,
+                        file,
+                        name,
+                        span.clone(),
+                        label,
+                    ));
                     Column::Ignored
                 }
             };
