@@ -383,6 +383,14 @@ impl Reader<'_> {
         let Some(range) = self.plausible.get() else {
             return Ok(read);
         };
+        let at = value.span().unwrap_or(0..0);
+        let written = self.file.text.get(at.clone()).unwrap_or_default();
+        if !written.contains('%') {
+            if let Some(d) = plausible::fraction_for_percent(key, &read, ty, range) {
+                let d = d.label_in(self.file.clone(), at.clone(), "a fraction?");
+                self.implausible.borrow_mut().push(d);
+            }
+        }
         match plausible::check(key, &read, ty, range) {
             None => Ok(read),
             Some(d) => {

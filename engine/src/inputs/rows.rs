@@ -267,6 +267,11 @@ impl Inputs {
             let until =
                 matches!(key, Some(Key::Label(_))) && matches!(definition.ty, Type::Series(_));
             let range = definition.plausible.as_ref().filter(|_| !until);
+            if let Some(r) = range.filter(|_| !text.contains('%')) {
+                if let Some(d) = super::plausible::fraction_for_percent(&name, &value, ty, r) {
+                    warnings.push(d.label_in(file.clone(), span.clone(), "a fraction?"));
+                }
+            }
             if let Some(d) = range.and_then(|r| super::plausible::check(&name, &value, ty, r)) {
                 let d = d.label_in(file.clone(), span.clone(), "this cell");
                 if d.is_error() {
