@@ -104,8 +104,8 @@ fn shown(figure: &Bound, ty: &Type) -> String {
     }
 }
 
-/// A percentage written as a bare number between 0 and 1 (`overhead_rate = 0.061`) whose
-/// hundredfold would be as plausible: read as 0.061 %, but most likely meant as 6.1 %.
+/// A percentage written as a bare number between 0 and 1 (`overhead_rate = 0.045`) whose
+/// hundredfold would be as plausible: read as 0.045 %, but most likely meant as 4.5 %.
 /// Only a warning — a small rate may be right — and silenced by writing the `%`.
 pub(crate) fn fraction_for_percent(
     name: &str,
