@@ -75,6 +75,9 @@ enum Command {
     Test {
         /// Rule files (.takst) or bundled agreement names; all bundled ones if none.
         files: Vec<String>,
+        /// How figures of a failing example are written: da = 1.234,56 kr, en = 1,234.56 kr.
+        #[arg(long, value_enum, default_value_t = Locale::Da)]
+        locale: Locale,
     },
     /// The tariff of an offer under one agreement.
     Eval {

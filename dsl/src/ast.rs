@@ -148,8 +148,16 @@ pub struct Check {
     pub meta: Meta,
     pub condition: Expr,
     pub severity: Severity,
-    pub message: String,
+    pub message: Vec<MessagePart>,
     pub span: Span,
+}
+
+/// A piece of a check's message: text, or a figure written in braces.
+#[derive(Debug, Clone)]
+pub enum MessagePart {
+    Text(String),
+    /// `{overhead_rate}`: shown with its unit when the check fails.
+    Figure(Expr),
 }
 
 /// `part tariff "Døgntakst": a, b, c`: a named set of results.
@@ -246,6 +254,21 @@ pub enum BinaryOp {
     Where,
     /// `table each formula`
     Each,
+}
+
+impl BinaryOp {
+    /// True for `<`, `<=`, `>`, `>=`, `==` and `!=`.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Less
+                | BinaryOp::LessEq
+                | BinaryOp::Greater
+                | BinaryOp::GreaterEq
+                | BinaryOp::Equal
+                | BinaryOp::NotEqual
+        )
+    }
 }
 
 /// Operators with one operand.

@@ -35,7 +35,11 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<File, Diagnostic> {
         .unwrap_or_default();
     let mut pairs =
         Grammar::parse(Rule::file, &text).map_err(|e| syntax_error(sources, file, &text, e))?;
-    let lower = Lower { sources, file };
+    let lower = Lower {
+        sources,
+        file,
+        offset: 0,
+    };
     match pairs.next() {
         Some(pair) => lower.file(pair),
         None => Err(Diagnostic::error(Code::Syntax, "the file is empty")),
@@ -63,12 +67,15 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 struct Lower<'a> {
     sources: &'a Sources,
     file: FileId,
+    /// Where the text being lowered starts in the file: 0, except for a formula
+    /// inside a check's message (`"… {overhead_rate} …"`), parsed on its own.
+    offset: usize,
 }
 
 impl Lower<'_> {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {
@@ -363,9 +370,80 @@ impl Lower<'_> {
             meta,
             condition: self.expr(condition)?,
             severity,
-            message: string_text(message),
+            message: self.message(message)?,
             span,
         })
+    }
+
+    /// A check's message: text, and figures in braces (`"{overhead_rate} is above
+    /// {overhead_cap}"`), each a formula parsed where it stands. `{{` and `}}` are braces.
+    fn message(&self, pair: Pair<Rule>) -> Lowered<Vec<MessagePart>> {
+        let whole = pair.as_span();
+        // The text between the quotes, and where it starts in the file.
+        let text = string_text(pair);
+        let start = self.offset + whole.start() + 1;
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text.char_indices().peekable();
+        while let Some((i, c)) = rest.next() {
+            match c {
+                '{' if rest.peek().map(|(_, c)| *c) == Some('{') => {
+                    rest.next();
+                    literal.push('{');
+                }
+                '}' if rest.peek().map(|(_, c)| *c) == Some('}') => {
+                    rest.next();
+                    literal.push('}');
+                }
+                '{' => {
+                    let close = text[i..].find('}').map(|j| i + j).ok_or_else(|| {
+                        Diagnostic::error(Code::Syntax, "a `{` in the message is not closed")
+                            .label(
+                                self.sources,
+                                Span::new(self.file, start + i, start + i + 1),
+                                "opened here",
+                            )
+                            .help("a figure is written `{name}`; write `{{` for a brace itself")
+                    })?;
+                    if !literal.is_empty() {
+                        parts.push(MessagePart::Text(std::mem::take(&mut literal)));
+                    }
+                    parts.push(MessagePart::Figure(
+                        self.figure(&text[i + 1..close], start + i + 1)?,
+                    ));
+                    while rest.peek().is_some_and(|(j, _)| *j <= close) {
+                        rest.next();
+                    }
+                }
+                c => literal.push(c),
+            }
+        }
+        if !literal.is_empty() {
+            parts.push(MessagePart::Text(literal));
+        }
+        Ok(parts)
+    }
+
+    /// A formula inside a message, starting at `offset` in the file.
+    fn figure(&self, text: &str, offset: usize) -> Lowered<Expr> {
+        let inner = Lower {
+            sources: self.sources,
+            file: self.file,
+            offset,
+        };
+        let mut pairs = Grammar::parse(Rule::figure, text).map_err(|_| {
+            let span = Span::new(self.file, offset, offset + text.len());
+            Diagnostic::error(Code::Syntax, "the figure in braces is not a formula")
+                .label(self.sources, span, "not a formula")
+                .help("write a name or a formula in braces: `{overhead_rate}`, `{year - 1}`")
+        })?;
+        match pairs.next().and_then(|p| p.into_inner().next()) {
+            Some(expr) => inner.expr(expr),
+            None => Err(Diagnostic::error(
+                Code::Syntax,
+                "an empty `{}` in a message",
+            )),
+        }
     }
 
     fn part(&self, pair: Pair<Rule>) -> Part {

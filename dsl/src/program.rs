@@ -151,12 +151,27 @@ pub struct CheckRule {
     pub citation: Option<String>,
     pub condition: Node,
     pub severity: Severity,
+    /// The message as written, figures in braces.
     pub message: String,
+    /// The message in pieces: text, and the figures to show (an index into `figures`).
+    pub pieces: Vec<MessagePiece>,
+    /// The figures a failure shows in its message, with their types.
+    pub figures: Vec<(Node, Type)>,
+    /// The slots the figures use (evaluated with the check, never a reason to run it).
+    pub figure_uses: Vec<SlotId>,
     pub uses: Vec<SlotId>,
     pub span: Span,
     /// True if the condition is a table of yes/no: it must hold for every
     /// entry, and a failure names the entries where it does not.
     pub per_entry: bool,
+}
+
+/// A piece of a check's message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessagePiece {
+    Text(String),
+    /// The figure at this index of [`CheckRule::figures`].
+    Figure(usize),
 }
 
 /// A named set of results, such as `tariff`.
@@ -179,6 +194,9 @@ pub struct ExampleRule {
     pub givens: Vec<(SlotId, Node)>,
     /// Conditions that must hold.
     pub expects: Vec<Node>,
+    /// For each expectation that compares two figures, the type of its sides (to show
+    /// them with their unit when it fails).
+    pub sides: Vec<Option<Type>>,
     pub plan: Plan,
     pub span: Span,
 }
@@ -360,6 +378,7 @@ pub(crate) fn plan(
                 included[i] = true;
                 added = true;
                 walk(slots, &check.uses, fixed, &mut state, &mut order);
+                walk(slots, &check.figure_uses, fixed, &mut state, &mut order);
             }
         }
         if !added {

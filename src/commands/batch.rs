@@ -97,6 +97,7 @@ pub fn run(
         base,
         decimals,
         width: header.len(),
+        locale,
     };
     let mut evaluator = engine::Evaluator::default();
     let (mut results, mut errors) = (Vec::new(), Vec::new());
@@ -159,6 +160,8 @@ struct Batch<'a> {
     decimals: Decimals,
     /// How many columns the header names.
     width: usize,
+    /// How figures in messages are written.
+    locale: Locale,
 }
 
 impl Batch<'_> {
@@ -226,7 +229,15 @@ impl Batch<'_> {
             Err(_) => engine::run_all(program, rule, &inputs),
         };
         let what = format!("{}, {row}", self.file.name);
-        errors = judge(program, &inputs, &evaluation, failed, &what, &mut warnings);
+        errors = judge(
+            program,
+            &inputs,
+            &evaluation,
+            failed,
+            &what,
+            &mut warnings,
+            self.locale,
+        );
         (row, Some(outputs(&evaluation.values)), errors, warnings)
     }
 }

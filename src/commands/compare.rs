@@ -47,7 +47,7 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
     let mut results: Vec<(String, Result<Evaluated, Vec<Diagnostic>>)> = names
         .iter()
         .zip(&choices)
-        .map(|(a, choices)| (a.clone(), evaluate(a, part, path, choices)))
+        .map(|(a, choices)| (a.clone(), evaluate(a, part, path, choices, output.locale)))
         .collect();
     let mut rows: Vec<Row> = Vec::new();
     for (column, (_, result)) in results.iter().enumerate() {

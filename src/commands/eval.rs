@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use dsl::program::{PartRule, SlotId};
+use dsl::program::{MessagePiece, PartRule, SlotId};
 use dsl::types::Type;
 use dsl::{Code, Diagnostic, Level, Program};
 use engine::{Evaluation, Inputs, Value};
@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::readings::{self, Choice};
 use super::{load_inputs, load_program, Outcome};
-use crate::render::{csv, format_value, matrix, Table};
+use crate::render::{csv, format_value, matrix, Locale, Table};
 use crate::{Format, Output};
 
 /// A part evaluated on an input file.
@@ -39,6 +39,7 @@ pub fn evaluate(
     part: &str,
     path: &Path,
     choices: &[Choice],
+    locale: Locale,
 ) -> Result<Evaluated, Vec<Diagnostic>> {
     let mut program = load_program(agreement)?;
     readings::choose(&mut program, choices)?;
@@ -46,7 +47,15 @@ pub fn evaluate(
     let (inputs, mut warnings) = load_inputs(&program, path)?;
     let (evaluation, failed) = engine::run_all(&program, &program.parts[index], &inputs);
     let what = path.display().to_string();
-    let errors = judge(&program, &inputs, &evaluation, failed, &what, &mut warnings);
+    let errors = judge(
+        &program,
+        &inputs,
+        &evaluation,
+        failed,
+        &what,
+        &mut warnings,
+        locale,
+    );
     if !errors.is_empty() {
         return Err(errors.into_iter().chain(warnings).collect());
     }
@@ -89,6 +98,7 @@ pub fn judge(
     failed: Option<engine::EvalError>,
     what: &str,
     warnings: &mut Vec<Diagnostic>,
+    locale: Locale,
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for finding in &evaluation.findings {
@@ -120,10 +130,11 @@ pub fn judge(
             ),
             None => {
                 let entries: Vec<String> = finding.entries.iter().map(engine::show_key).collect();
+                let message = check_message(program, finding.check, &evaluation.values, locale);
                 let title = if entries.is_empty() {
-                    format!("{}{citation}", check.message)
+                    format!("{message}{citation}")
                 } else {
-                    format!("{}{citation} — for {}", check.message, entries.join(", "))
+                    format!("{message}{citation} — for {}", entries.join(", "))
                 };
                 match check.severity {
                     dsl::program::Severity::Error => Diagnostic::error(Code::CheckFailed, title),
@@ -157,9 +168,33 @@ pub fn judge(
     errors
 }
 
+/// A failed check's message with its figures filled in, each with its unit.
+pub fn check_message(program: &Program, check: u32, values: &[Value], locale: Locale) -> String {
+    let Some(rule) = program.checks.get(check as usize) else {
+        return String::new();
+    };
+    let figures = engine::message_figures(program, check, values);
+    rule.pieces
+        .iter()
+        .map(|piece| match piece {
+            MessagePiece::Text(t) => t.clone(),
+            MessagePiece::Figure(i) => match (figures.get(*i), rule.figures.get(*i)) {
+                (Some(Some(value)), Some((_, ty))) => format_value(value, ty, program, locale),
+                _ => String::from("(unknown)"),
+            },
+        })
+        .collect()
+}
+
 /// Prints one part's results.
 pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome {
-    let e = evaluate(agreement, part, path, &output.readings.choices)?;
+    let e = evaluate(
+        agreement,
+        part,
+        path,
+        &output.readings.choices,
+        output.locale,
+    )?;
     match output.format {
         Format::Json => {
             let mut doc = header_json(&e, path);

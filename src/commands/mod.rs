@@ -21,7 +21,7 @@ use crate::Command;
 pub fn run(command: Command, color: bool) -> ExitCode {
     let result = match command {
         Command::Check { files } => check::run(&files),
-        Command::Test { files } => test::run(&files),
+        Command::Test { files, locale } => test::run(&files, locale),
         Command::Eval {
             agreement,
             offer,

@@ -6,9 +6,10 @@ use engine::{Inputs, Value};
 
 use super::{load_program, Outcome};
 use crate::catalog;
+use crate::render::{format_value, Locale};
 
 /// Runs the examples of each file (every bundled agreement if none are named).
-pub fn run(files: &[String]) -> Outcome {
+pub fn run(files: &[String], locale: Locale) -> Outcome {
     let files: Vec<String> = if files.is_empty() {
         catalog::bundled()
             .map(|(stem, ..)| stem.to_string())
@@ -41,7 +42,7 @@ pub fn run(files: &[String]) -> Outcome {
             } else {
                 failed += 1;
                 println!("  FAIL  {}{citation}", outcome.title);
-                errors.extend(explain_failure(&program, &outcome));
+                errors.extend(explain_failure(&program, &outcome, locale));
             }
         }
     }
@@ -55,18 +56,28 @@ pub fn run(files: &[String]) -> Outcome {
     }
 }
 
-fn explain_failure(program: &dsl::Program, outcome: &ExampleOutcome) -> Vec<Diagnostic> {
+fn explain_failure(
+    program: &dsl::Program,
+    outcome: &ExampleOutcome,
+    locale: Locale,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some(error) = &outcome.error {
         out.push(error.to_diagnostic(program, &Inputs::new(program)));
     }
     for failure in &outcome.failures {
         let found = match &failure.found {
-            Some((a, b)) => format!(
-                "the left side is {}, the right side is {}",
-                show(a),
-                show(b)
-            ),
+            Some((a, b)) => {
+                let show = |v: &Value| match &failure.ty {
+                    Some(ty) => format_value(v, ty, program, locale),
+                    None => show(v),
+                };
+                format!(
+                    "the left side is {}, the right side is {}",
+                    show(a),
+                    show(b)
+                )
+            }
             None => failure.message.clone(),
         };
         out.push(

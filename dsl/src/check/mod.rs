@@ -25,7 +25,8 @@ pub use load::Loader;
 use crate::ast::{self, Declaration, ValueKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{
-    self, AgreementInfo, CheckRule, ExampleRule, PartRule, Program, Slot, SlotId, SlotRule,
+    self, AgreementInfo, CheckRule, ExampleRule, MessagePiece, PartRule, Program, Slot, SlotId,
+    SlotRule,
 };
 use crate::span::Sources;
 use crate::suggest;
@@ -166,14 +167,19 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .checks
         .iter()
         .map(|c| {
-            let (condition, per_entry) = typer.condition(&c.condition, &slots_types(&slots));
+            let types = slots_types(&slots);
+            let (condition, per_entry) = typer.condition(&c.condition, &types);
+            let (pieces, figures, figure_uses) = message(&c.message, &types, &names, &mut typer);
             CheckRule {
                 per_entry,
                 name: c.name.text.clone(),
                 citation: c.meta.citation.clone(),
                 condition,
                 severity: c.severity,
-                message: c.message.clone(),
+                message: written(&c.message, &sources),
+                pieces,
+                figures,
+                figure_uses,
                 uses: graph::names_used(&c.condition, &names),
                 span: c.span,
             }
@@ -251,6 +257,45 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
     })
 }
 
+/// A check's message typed: its pieces, its figures and the slots they use.
+fn message(
+    parts: &[ast::MessagePart],
+    types: &[Type],
+    names: &HashMap<String, SlotId>,
+    typer: &mut typing::Typer,
+) -> (Vec<MessagePiece>, Vec<(program::Node, Type)>, Vec<SlotId>) {
+    let mut pieces = Vec::new();
+    let mut figures = Vec::new();
+    let mut uses = Vec::new();
+    for part in parts {
+        match part {
+            ast::MessagePart::Text(t) => pieces.push(MessagePiece::Text(t.clone())),
+            ast::MessagePart::Figure(expr) => {
+                let (node, ty) = typer.expr(expr, types);
+                for u in graph::names_used(expr, names) {
+                    if !uses.contains(&u) {
+                        uses.push(u);
+                    }
+                }
+                pieces.push(MessagePiece::Figure(figures.len()));
+                figures.push((node, ty));
+            }
+        }
+    }
+    (pieces, figures, uses)
+}
+
+/// A check's message as written, figures in braces.
+fn written(parts: &[ast::MessagePart], sources: &Sources) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            ast::MessagePart::Text(t) => t.clone(),
+            ast::MessagePart::Figure(e) => format!("{{{}}}", sources.slice(e.span)),
+        })
+        .collect()
+}
+
 fn slots_types(slots: &[Slot]) -> Vec<Type> {
     slots.iter().map(|s| s.ty.clone()).collect()
 }
@@ -296,6 +341,20 @@ fn example(
         .iter()
         .map(|x| typer.expect_type(x, &types, &Type::Bool))
         .collect();
+    let sides = e
+        .expects
+        .iter()
+        .map(|x| match &x.kind {
+            ast::ExprKind::Binary(op, left, _) if op.is_comparison() => {
+                // Typed once more only for its unit; its errors were reported above.
+                let before = typer.diagnostics().len();
+                let ty = typer.expr(left, &types).1;
+                typer.diagnostics().truncate(before);
+                Some(ty)
+            }
+            _ => None,
+        })
+        .collect();
     let mut targets: Vec<SlotId> = Vec::new();
     for x in &e.expects {
         targets.extend(graph::names_used(x, names));
@@ -307,6 +366,7 @@ fn example(
         citation: e.citation.clone(),
         givens,
         expects,
+        sides,
         plan,
         span: e.span,
     }
