@@ -104,4 +104,8 @@ impl Loader for Files {
                 )
             })
     }
+
+    fn known(&self) -> Vec<String> {
+        bundled().map(|(stem, ..)| stem.to_string()).collect()
+    }
 }

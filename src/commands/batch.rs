@@ -18,7 +18,8 @@ use engine::{Columns, Decimals, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
 use super::eval::{exact, find_part, json_typed, judge};
-use super::{keep_misspellings, load_program, Outcome};
+use super::readings::{self, Choice};
+use super::{judge_unknown_fields, load_program, Outcome};
 use crate::render::{csv_separated, format_value, Locale, Table};
 use crate::{catalog, csv_reader, Format};
 
@@ -46,8 +47,10 @@ pub fn run(
     out: Option<&Path>,
     format: Format,
     locale: Locale,
+    choices: &[Choice],
 ) -> Outcome {
-    let program = load_program(agreement)?;
+    let mut program = load_program(agreement)?;
+    readings::choose(&mut program, choices)?;
     let index = find_part(&program, part)?;
     let file = read(path).map_err(|d| vec![d])?;
     let records = csv_reader::read(&file).map_err(|d| vec![d])?;
@@ -74,7 +77,10 @@ pub fn run(
         )]);
     }
     let (columns, mut warnings) = Columns::read(&program, &file, header)?;
-    keep_misspellings(&mut warnings);
+    let errors = judge_unknown_fields(&mut warnings, &program);
+    if !errors.is_empty() {
+        return Err(errors.into_iter().chain(warnings).collect());
+    }
     let decimals = match records.separator {
         ';' => Decimals::Comma,
         _ => Decimals::Point,
@@ -192,9 +198,9 @@ impl Batch<'_> {
         let mut inputs = self.base.clone();
         let cells: Vec<(&str, std::ops::Range<usize>)> =
             cells.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
-        let read = inputs.read_row(program, self.columns, self.file, &cells, self.decimals);
-        if let Err(mut e) = read {
-            errors.append(&mut e);
+        match inputs.read_row(program, self.columns, self.file, &cells, self.decimals) {
+            Ok(mut implausible) => warnings.append(&mut implausible),
+            Err(mut e) => errors.append(&mut e),
         }
         if !errors.is_empty() {
             return (row, None, errors, warnings);

@@ -8,7 +8,7 @@ use engine::Value;
 use serde_json::{json, Map, Value as Json};
 
 use super::eval::{evaluate, exact, json_value, Evaluated};
-use super::{load_program, Outcome};
+use super::{load_program, readings, Outcome};
 use crate::catalog;
 use crate::render::{csv, format_value, Table};
 use crate::{Format, Output};
@@ -43,9 +43,11 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
     } else {
         agreements.to_vec()
     };
+    let choices = readings::applying(&names, &output.readings.choices)?;
     let mut results: Vec<(String, Result<Evaluated, Vec<Diagnostic>>)> = names
         .iter()
-        .map(|a| (a.clone(), evaluate(a, part, path)))
+        .zip(&choices)
+        .map(|(a, choices)| (a.clone(), evaluate(a, part, path, choices)))
         .collect();
     let mut rows: Vec<Row> = Vec::new();
     for (column, (_, result)) in results.iter().enumerate() {
@@ -171,6 +173,11 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
         match result {
             Ok(e) => {
                 evaluated += 1;
+                // One file serves every agreement compared: a field that only some
+                // of them read is expected here, not worth a note per agreement.
+                e.warnings.retain(|w| {
+                    !(w.code == dsl::Code::UnknownInput && w.level == dsl::Level::Note)
+                });
                 diagnostics.append(&mut e.warnings);
             }
             // An agreement without the rule says so; that is information, not a failure.

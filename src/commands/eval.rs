@@ -8,6 +8,7 @@ use dsl::{Code, Diagnostic, Level, Program};
 use engine::{Evaluation, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
+use super::readings::{self, Choice};
 use super::{load_inputs, load_program, Outcome};
 use crate::render::{csv, format_value, matrix, Table};
 use crate::{Format, Output};
@@ -33,8 +34,14 @@ impl Evaluated {
 }
 
 /// Evaluates `part` of `agreement` on the input file at `path`.
-pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, Vec<Diagnostic>> {
-    let program = load_program(agreement)?;
+pub fn evaluate(
+    agreement: &str,
+    part: &str,
+    path: &Path,
+    choices: &[Choice],
+) -> Result<Evaluated, Vec<Diagnostic>> {
+    let mut program = load_program(agreement)?;
+    readings::choose(&mut program, choices)?;
     let index = find_part(&program, part)?;
     let (inputs, mut warnings) = load_inputs(&program, path)?;
     let (evaluation, failed) = engine::run_all(&program, &program.parts[index], &inputs);
@@ -152,7 +159,7 @@ pub fn judge(
 
 /// Prints one part's results.
 pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome {
-    let e = evaluate(agreement, part, path)?;
+    let e = evaluate(agreement, part, path, &output.readings.choices)?;
     match output.format {
         Format::Json => {
             let mut doc = header_json(&e, path);
@@ -196,7 +203,11 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                 .as_deref()
                 .map(|l| format!(" — {l}"))
                 .unwrap_or_default();
-            println!("Part       {}{label}\n", part.name);
+            println!("Part       {}{label}", part.name);
+            for line in readings::in_force(&e.program, part) {
+                println!("Reading    {line}");
+            }
+            println!();
             let mut table = Table::new(&["", "value", "section"]);
             table.left = vec![2];
             // Tables of tables (per year per offer) are shown as grids after the rest.
@@ -388,6 +399,7 @@ fn header_json(e: &Evaluated, path: &Path) -> Json {
         },
         "input": path.display().to_string(),
         "part": e.part().name,
+        "readings": readings::in_force_json(&e.program, e.part()),
         "values": values,
         "results": results,
         "warnings": e.warnings.iter().map(|w| w.title.clone()).collect::<Vec<_>>(),

@@ -9,12 +9,13 @@
 //! `"5.5 %"`); a table per year is a TOML table with years as keys; a series
 //! is a TOML table with dates as keys.
 
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use dsl::program::{Key, Program, SlotId};
+use dsl::program::{Key, PlausibleRange, Program, SlotId};
 use dsl::span::SourceFile;
 use dsl::suggest::closest;
 use dsl::types::{KeyType, NumKind, Type};
@@ -24,6 +25,7 @@ use toml_edit::{ImDocument, Item, TableLike, Value as Toml};
 
 use crate::value::{Series, Table, Value};
 
+mod plausible;
 mod records;
 mod rows;
 
@@ -141,6 +143,8 @@ impl Inputs {
         let reader = Reader {
             file: &file,
             program,
+            plausible: Cell::new(None),
+            implausible: RefCell::new(Vec::new()),
         };
         for (key, item) in doc.as_table().iter() {
             let span = doc
@@ -179,6 +183,7 @@ impl Inputs {
             if self.given_in(slot, index) {
                 errors.push(reader.given_twice(key, slot, span.clone()));
             }
+            reader.plausible.set(program.slot(slot).plausible.as_ref());
             match reader.item(key, item, &program.slot(slot).ty) {
                 Ok(value) => {
                     let range = item.span().unwrap_or(span.clone());
@@ -199,6 +204,7 @@ impl Inputs {
                 Err(e) => errors.push(e),
             }
         }
+        warnings.append(&mut reader.implausible.borrow_mut());
         if errors.is_empty() {
             Ok(warnings)
         } else {
@@ -210,25 +216,27 @@ impl Inputs {
 struct Reader<'a> {
     file: &'a SourceFile,
     program: &'a Program,
+    /// The plausible range of the input being read, if it has one.
+    plausible: Cell<Option<&'a PlausibleRange>>,
+    /// Figures outside a range that is only a warning.
+    implausible: RefCell<Vec<Diagnostic>>,
 }
 
 impl Reader<'_> {
+    /// A field that is not an input of the agreement. Reported as a warning with
+    /// `Code::UnknownInput`; whether it is an error (nothing reads it: a misspelling,
+    /// a figure that silently counts for nothing) is the caller's decision, who knows
+    /// which other agreements the same file serves.
     fn unknown_field(&self, key: &str, span: Range<usize>) -> Option<Diagnostic> {
-        let inputs = self
-            .program
-            .slots
-            .iter()
-            .filter(|s| s.is_input())
-            .map(|s| s.name.as_str());
-        let close = closest(key, inputs)?;
-        Some(
-            Diagnostic::warning(
-                Code::UnknownInput,
-                format!("`{key}` is not an input of this agreement"),
+        (key != NAME_FIELD).then(|| {
+            unknown_input(
+                self.program,
+                self.file,
+                key,
+                span,
+                "not an input of this agreement",
             )
-            .label_in(self.file.clone(), span, "ignored")
-            .help(format!("did you mean `{close}`?")),
-        )
+        })
     }
 
     fn given_twice(&self, key: &str, slot: SlotId, range: Range<usize>) -> Diagnostic {
@@ -351,7 +359,29 @@ impl Reader<'_> {
         Ok(Series { points })
     }
 
+    /// A single figure, tested against the plausible range of its input.
     fn scalar(&self, key: &str, value: &Toml, ty: &Type) -> Result<Value, Diagnostic> {
+        let read = self.figure(key, value, ty)?;
+        let Some(range) = self.plausible.get() else {
+            return Ok(read);
+        };
+        match plausible::check(key, &read, ty, range) {
+            None => Ok(read),
+            Some(d) => {
+                let at = value.span().unwrap_or(0..0);
+                let d = d.label_in(self.file.clone(), at, "here");
+                let d = d.label(&self.program.sources, range.span, "the plausible range");
+                if d.is_error() {
+                    Err(d)
+                } else {
+                    self.implausible.borrow_mut().push(d);
+                    Ok(read)
+                }
+            }
+        }
+    }
+
+    fn figure(&self, key: &str, value: &Toml, ty: &Type) -> Result<Value, Diagnostic> {
         let range = value.span().unwrap_or(0..0);
         let raw = self.file.text.get(range.clone()).unwrap_or("").trim();
         let bad = |what: &str| self.bad(key, range.clone(), ty, what.to_string());
@@ -393,6 +423,60 @@ impl Reader<'_> {
             _ => Err(bad("this kind of value cannot be given here")),
         }
     }
+}
+
+/// The field (or column) that names an offer, a closure, a row, for people: read by
+/// no agreement, and never reported as unknown.
+pub const NAME_FIELD: &str = "name";
+
+/// The diagnostic for a field or column `name` that is not an input of `program`:
+/// a warning with the closest input as the help, if one is close.
+pub(crate) fn unknown_input(
+    program: &Program,
+    file: &SourceFile,
+    name: &str,
+    span: Range<usize>,
+    label: &str,
+) -> Diagnostic {
+    // `occupancy_histroy.2020`: the input is misspelt, the key is not.
+    let (stem, key) = match name.split_once('.') {
+        Some((stem, key)) => (stem, format!(".{key}")),
+        None => (name, String::new()),
+    };
+    let inputs = program.slots.iter().filter(|s| s.is_input());
+    // `centrale_puljer`: the input's Danish label, not its name.
+    let words: Vec<String> = stem.to_lowercase().split('_').map(str::to_string).collect();
+    let by_label = program
+        .slots
+        .iter()
+        .filter(|s| s.is_input())
+        .map(|s| {
+            let label = s.label.as_deref().unwrap_or_default().to_lowercase();
+            let hits = words
+                .iter()
+                .filter(|w| w.chars().count() > 4 && label.contains(w.as_str()));
+            (hits.count(), s)
+        })
+        .filter(|(hits, _)| *hits > 0)
+        .max_by_key(|(hits, _)| *hits)
+        .map(|(_, s)| s);
+    let help = match (closest(stem, inputs.map(|s| s.name.as_str())), by_label) {
+        (Some(close), _) => format!("did you mean `{close}{key}`?"),
+        (None, Some(slot)) => format!(
+            "did you mean `{}{key}` (\"{}\")? Fields are named by the agreement's input names",
+            slot.name,
+            slot.label.as_deref().unwrap_or_default()
+        ),
+        (None, None) => String::from(
+            "remove it, or correct its name: `takst list --parts AGREEMENT` lists the inputs of each part",
+        ),
+    };
+    Diagnostic::warning(
+        Code::UnknownInput,
+        format!("`{name}` is not an input of this agreement"),
+    )
+    .label_in(file.clone(), span, label)
+    .help(help)
 }
 
 /// A number read for an input of this kind: a percent is written in percent; a

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use dsl::program::{Key, Program, SlotId};
 use dsl::span::SourceFile;
-use dsl::suggest::closest;
 use dsl::types::{KeyType, Type};
 use dsl::{Code, Diagnostic};
 use rust_decimal::Decimal;
@@ -113,24 +112,16 @@ impl Columns {
                         }
                     }
                 }
+                _ if name == super::NAME_FIELD => Column::Ignored,
                 _ => {
-                    // `occupancy_histroy.2020`: the input is misspelt, the key is not.
-                    let (stem, key) = match name.split_once('.') {
-                        Some((stem, key)) => (stem, format!(".{key}")),
-                        None => (name, String::new()),
-                    };
-                    let inputs = program.slots.iter().filter(|s| s.is_input());
-                    let close = closest(stem, inputs.map(|s| s.name.as_str()));
-                    if let Some(close) = close.map(|c| format!("{c}{key}")) {
-                        warnings.push(
-                            Diagnostic::warning(
-                                Code::UnknownInput,
-                                format!("`{name}` is not an input of this agreement"),
-                            )
-                            .label_in(file.clone(), span.clone(), "this column is ignored")
-                            .help(format!("did you mean `{close}`?")),
-                        );
-                    }
+                    let label = "not an input of this agreement";
+                    warnings.push(super::unknown_input(
+                        program,
+                        file,
+                        name,
+                        span.clone(),
+                        label,
+                    ));
                     Column::Ignored
                 }
             };
@@ -221,7 +212,8 @@ fn with_decimal_comma(text: &str) -> Option<String> {
 
 impl Inputs {
     /// Gives this row's cells (with where they are written in `file`) as inputs,
-    /// typed as `program` declares them; every error found, each pointing at its cell.
+    /// typed as `program` declares them. Returns the warnings (figures outside a
+    /// range that only warns), or every error found, each pointing at its cell.
     pub fn read_row(
         &mut self,
         program: &Program,
@@ -229,7 +221,7 @@ impl Inputs {
         file: &SourceFile,
         cells: &[(&str, Range<usize>)],
         decimals: Decimals,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let index = self.files.len();
         self.files.push(file.clone());
         let reader = Cells {
@@ -238,6 +230,7 @@ impl Inputs {
             decimals,
         };
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let mut gathered: Vec<Gathered> = Vec::new();
         for ((text, span), column) in cells.iter().zip(&columns.columns) {
             let text = text.trim();
@@ -265,6 +258,15 @@ impl Inputs {
                     continue;
                 }
             };
+            let range = definition.plausible.as_ref();
+            if let Some(d) = range.and_then(|r| super::plausible::check(&name, &value, ty, r)) {
+                let d = d.label_in(file.clone(), span.clone(), "this cell");
+                if d.is_error() {
+                    errors.push(d);
+                    continue;
+                }
+                warnings.push(d);
+            }
             match key {
                 None => {
                     let origin = Origin {
@@ -313,7 +315,7 @@ impl Inputs {
             self.give(slot, value, origin);
         }
         if errors.is_empty() {
-            Ok(())
+            Ok(warnings)
         } else {
             Err(errors)
         }
