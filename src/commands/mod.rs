@@ -165,7 +165,10 @@ pub fn judge_unknown_fields(warnings: &mut Vec<Diagnostic>, program: &Program) -
             d.level = dsl::Level::Error;
             errors.push(d);
         } else {
-            read_elsewhere.push(format!("{field} ({})", readers.join(", ")));
+            let entry = format!("{stem} ({})", readers.join(", "));
+            if !read_elsewhere.contains(&entry) {
+                read_elsewhere.push(entry);
+            }
         }
     }
     if !read_elsewhere.is_empty() {

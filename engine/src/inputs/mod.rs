@@ -343,9 +343,24 @@ impl Reader<'_> {
 
     fn series(&self, name: &str, table: &dyn TableLike, ty: &Type) -> Result<Series, Diagnostic> {
         let mut points = Vec::new();
+        let mut complete_until = None;
         for (k, item) in table.iter() {
             let range = key_span(table, k);
             let field = format!("{name}.{k}");
+            if k.trim() == dsl::program::COMPLETE_UNTIL {
+                let plausible = self.plausible.take();
+                let read = item.as_value().map(|v| self.scalar(&field, v, &Type::Date));
+                self.plausible.set(plausible);
+                match read {
+                    Some(Ok(Value::Date(d))) => complete_until = Some(d),
+                    Some(Err(e)) => return Err(e),
+                    _ => {
+                        let what = "expected the date up to which the series is complete".into();
+                        return Err(self.bad(&field, range, &Type::Date, what));
+                    }
+                }
+                continue;
+            }
             let Ok(date) = NaiveDate::parse_from_str(k.trim(), "%Y-%m-%d") else {
                 return Err(self.bad(&field, range, &Type::Date, "the key is not a date".into()));
             };
@@ -356,7 +371,10 @@ impl Reader<'_> {
             points.push((date, value));
         }
         points.sort_by_key(|(d, _)| *d);
-        Ok(Series { points })
+        Ok(Series {
+            points,
+            complete_until,
+        })
     }
 
     /// A single figure, tested against the plausible range of its input.
@@ -365,6 +383,14 @@ impl Reader<'_> {
         let Some(range) = self.plausible.get() else {
             return Ok(read);
         };
+        let at = value.span().unwrap_or(0..0);
+        let written = self.file.text.get(at.clone()).unwrap_or_default();
+        if !written.contains('%') {
+            if let Some(d) = plausible::fraction_for_percent(key, &read, ty, range) {
+                let d = d.label_in(self.file.clone(), at.clone(), "a fraction?");
+                self.implausible.borrow_mut().push(d);
+            }
+        }
         match plausible::check(key, &read, ty, range) {
             None => Ok(read),
             Some(d) => {
