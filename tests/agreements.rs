@@ -147,6 +147,8 @@ fn parts_of_some_agreements() {
         ("objective-financing", "objective_financing"),
         ("reserves", "reserves"),
         ("takeover", "takeover"),
+        ("framework-exit", "framework_exit"),
+        ("foster-families", "foster_family_supervision"),
     ] {
         let dir = common::root().join("examples").join(folder);
         let mut files: Vec<_> = std::fs::read_dir(&dir)

@@ -108,8 +108,8 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
     (
         "allocate",
         Builtin::Allocate,
-        "allocate(amount, weights)",
-        "splits an amount by weights, exact to the øre: the parts add up to the amount",
+        "allocate(amount, weights) or allocate(amount, weights, decimals)",
+        "splits an amount by weights, exact to the øre (or to `decimals` decimals: 0 for whole kroner): the parts add up to the amount",
     ),
     (
         "has",
@@ -156,38 +156,38 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
     (
         "reserve_balance",
         Builtin::ReserveBalance,
-        "reserve_balance(results, life)",
-        "the reserve at the end of each year: surpluses set aside, used oldest first, expiring after `life` years",
+        "reserve_balance(results, life) or reserve_balance(results, life, carry_deficits)",
+        "the reserve at the end of each year: surpluses set aside, used oldest first, expiring after `life` years; with `carry_deficits` = yes a signed balance, a deficit the reserves cannot cover carried and netted by later surpluses",
     ),
     (
         "reserve_by_origin",
         Builtin::ReserveByOrigin,
-        "reserve_by_origin(results, life)",
+        "reserve_by_origin(results, life) or reserve_by_origin(results, life, carry_deficits)",
         "what is left of each year's reserve after the last year, by the year it arose",
     ),
     (
         "reserve_used",
         Builtin::ReserveUsed,
-        "reserve_used(results, life)",
-        "how much of the reserves each year's deficit used (oldest first)",
+        "reserve_used(results, life) or reserve_used(results, life, carry_deficits)",
+        "how much of the reserves each year's deficit used (oldest first); in a signed ledger the whole deficit",
     ),
     (
         "reserve_drawn",
         Builtin::ReserveDrawn,
-        "reserve_drawn(results, life)",
+        "reserve_drawn(results, life) or reserve_drawn(results, life, carry_deficits)",
         "what each year's deficit took from each earlier year's reserve (oldest first): a table per year of tables by year of origin",
     ),
     (
         "reserve_expired",
         Builtin::ReserveExpired,
-        "reserve_expired(results, life)",
+        "reserve_expired(results, life) or reserve_expired(results, life, carry_deficits)",
         "reserves left unused after their life, by the year they expired",
     ),
     (
         "deficit_uncovered",
         Builtin::DeficitUncovered,
-        "deficit_uncovered(results, life)",
-        "the part of each year's deficit the reserves could not cover",
+        "deficit_uncovered(results, life) or deficit_uncovered(results, life, carry_deficits)",
+        "the part of each year's deficit the reserves could not cover (0 in a signed ledger, which carries it)",
     ),
     ("date", Builtin::Date, "date(year, month, day)", "a date"),
     (
