@@ -149,10 +149,14 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         // An override that states no range keeps the nearest base's: re-declaring an
         // input to give it this agreement's label must not lose its plausible range.
         let inherited = || {
-            merged.replaced.iter().rev().find_map(|(at, base)| match base {
-                merge::ValueDecl::Input(b) if *at == i => b.plausible.as_ref(),
-                _ => None,
-            })
+            merged
+                .replaced
+                .iter()
+                .rev()
+                .find_map(|(at, base)| match base {
+                    merge::ValueDecl::Input(b) if *at == i => b.plausible.as_ref(),
+                    _ => None,
+                })
         };
         if let Some(range) = input.plausible.as_ref().or_else(inherited) {
             slot.plausible = plausible::range(range, &slot.ty, &sources, &mut typer);
