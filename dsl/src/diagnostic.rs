@@ -52,6 +52,7 @@ codes! {
     MissingInput => "missing_input",
     BadInput => "bad_input",
     UnknownInput => "unknown_input",
+    CannotWrite => "cannot_write",
     DivisionByZero => "division_by_zero",
     Overflow => "overflow",
     NoValueOnDate => "no_value_on_date",

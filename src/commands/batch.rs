@@ -136,7 +136,7 @@ pub fn run(
     }
     let text = render(&program, index, &results, format, locale, records.separator);
     match out {
-        None => print!("{text}"),
+        None => out!("{text}"),
         Some(out) => write_whole(out, &text).map_err(|d| vec![d])?,
     }
     Ok(warnings)

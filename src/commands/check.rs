@@ -7,7 +7,7 @@ pub fn run(files: &[String]) -> Outcome {
     let mut errors = Vec::new();
     for file in files {
         match load_program(file) {
-            Ok(program) => println!(
+            Ok(program) => outln!(
                 "ok   {file}: {} — {} values, {} checks, {} parts, {} examples",
                 program.agreement.name,
                 program.slots.len(),
@@ -17,7 +17,7 @@ pub fn run(files: &[String]) -> Outcome {
             ),
             Err(diagnostics) => {
                 let count = diagnostics.iter().filter(|d| d.is_error()).count();
-                println!("FAIL {file}: {count} error(s)");
+                outln!("FAIL {file}: {count} error(s)");
                 errors.extend(diagnostics);
             }
         }

@@ -110,7 +110,7 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
                 .collect();
             let doc = json!({ "input": path.display().to_string(), "part": part,
                 "agreements": agreements, "rows": json_rows });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Csv => {
             let rows = expand(rows);
@@ -131,11 +131,11 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
                     cells
                 })
                 .collect();
-            print!("{}", csv(&header, &csv_rows));
+            out!("{}", csv(&header, &csv_rows));
         }
         Format::Table => {
             let rows = expand(rows);
-            println!("Input  {}\nPart   {part}\n", path.display());
+            outln!("Input  {}\nPart   {part}\n", path.display());
             let mut header: Vec<&str> = vec![""];
             header.extend(titles.iter().map(String::as_str));
             header.push("difference");
@@ -160,8 +160,8 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
                 cells.push(diff);
                 table.row(cells);
             }
-            print!("{}", table.render());
-            println!("\n— : the agreement has no such figure. difference: largest minus smallest.");
+            out!("{}", table.render());
+            outln!("\n— : the agreement has no such figure. difference: largest minus smallest.");
         }
     }
     let mut diagnostics = Vec::new();
@@ -176,7 +176,7 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
             // An agreement without the rule says so; that is information, not a failure.
             Err(errors) if errors.iter().all(|d| d.code == dsl::Code::UnknownPart) => {
                 if output.format == Format::Table {
-                    println!("{name}: no part `{part}` in this agreement");
+                    outln!("{name}: no part `{part}` in this agreement");
                 }
             }
             Err(errors) => {

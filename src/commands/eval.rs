@@ -159,7 +159,7 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
             if output.explain {
                 doc["trace"] = trace_json(&e);
             }
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Csv => {
             let header: Vec<String> = ["name", "label", "value", "unit", "section"]
@@ -181,22 +181,22 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                     ]
                 })
                 .collect();
-            print!("{}", csv(&header, &rows));
+            out!("{}", csv(&header, &rows));
         }
         Format::Table => {
             let info = &e.program.agreement;
-            println!("Agreement  {}", info.name);
+            outln!("Agreement  {}", info.name);
             if let Some(source) = &info.source {
-                println!("Source     {source}");
+                outln!("Source     {source}");
             }
-            println!("Input      {}", path.display());
+            outln!("Input      {}", path.display());
             let part = e.part();
             let label = part
                 .label
                 .as_deref()
                 .map(|l| format!(" — {l}"))
                 .unwrap_or_default();
-            println!("Part       {}{label}\n", part.name);
+            outln!("Part       {}{label}\n", part.name);
             let mut table = Table::new(&["", "value", "section"]);
             table.left = vec![2];
             // Tables of tables (per year per offer) are shown as grids after the rest.
@@ -231,9 +231,9 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                 }
             }
             if !table.rows.is_empty() {
-                print!("{}", table.render());
+                out!("{}", table.render());
             }
-            print!(
+            out!(
                 "{}",
                 grids
                     .strip_prefix('\n')
@@ -241,8 +241,8 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                     .unwrap_or(&grids)
             );
             if output.explain {
-                println!("\nHow each figure was computed:\n");
-                print!("{}", explain_text(&e, output));
+                outln!("\nHow each figure was computed:\n");
+                out!("{}", explain_text(&e, output));
             }
         }
     }

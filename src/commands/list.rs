@@ -33,7 +33,7 @@ pub fn run(parts: Option<&str>) -> Outcome {
                     Err(d) => errors.extend(d),
                 }
             }
-            print!("{}", table.render());
+            out!("{}", table.render());
             if errors.is_empty() {
                 Ok(Vec::new())
             } else {
@@ -45,7 +45,7 @@ pub fn run(parts: Option<&str>) -> Outcome {
 
 fn list_parts(agreement: &str) -> Outcome {
     let program = load_program(agreement)?;
-    println!("{}\n", program.agreement.name);
+    outln!("{}\n", program.agreement.name);
     let mut table = Table::new(&["part", "section", "what", "inputs it needs"]);
     table.left = vec![1, 2, 3];
     for part in &program.parts {
@@ -64,6 +64,6 @@ fn list_parts(agreement: &str) -> Outcome {
             inputs.join(", "),
         ]);
     }
-    print!("{}", table.render());
+    out!("{}", table.render());
     Ok(Vec::new())
 }

@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use dsl::{Diagnostic, Program};
 use engine::Inputs;
 
-use crate::catalog;
 use crate::Command;
+use crate::{catalog, output};
 
 /// Runs a command; prints diagnostics to stderr; the exit code says if it went well.
 pub fn run(command: Command, color: bool) -> ExitCode {
@@ -76,12 +76,16 @@ pub fn run(command: Command, color: bool) -> ExitCode {
         ),
         Command::List { parts } => list::run(parts.as_deref()),
     };
-    let (code, diagnostics) = match result {
+    let (mut code, mut diagnostics) = match result {
         Ok(warnings) => (ExitCode::SUCCESS, warnings),
         Err(errors) => (ExitCode::FAILURE, errors),
     };
+    if let output::Ending::Failed(d) = output::finish() {
+        diagnostics.push(d);
+        code = ExitCode::FAILURE;
+    }
     if !diagnostics.is_empty() {
-        eprint!("{}", dsl::diagnostic::render(&diagnostics, color));
+        output::diagnostics(&dsl::diagnostic::render(&diagnostics, color));
     }
     code
 }

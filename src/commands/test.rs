@@ -22,13 +22,13 @@ pub fn run(files: &[String]) -> Outcome {
         let program = match load_program(file) {
             Ok(p) => p,
             Err(diagnostics) => {
-                println!("FAIL {file}: does not check");
+                outln!("FAIL {file}: does not check");
                 failed += 1;
                 errors.extend(diagnostics);
                 continue;
             }
         };
-        println!("{} ({file})", program.agreement.name);
+        outln!("{} ({file})", program.agreement.name);
         for outcome in examples::run_all(&program) {
             let citation = outcome
                 .citation
@@ -37,17 +37,15 @@ pub fn run(files: &[String]) -> Outcome {
                 .unwrap_or_default();
             if outcome.passed() {
                 passed += 1;
-                println!("  ok    {}{citation}", outcome.title);
+                outln!("  ok    {}{citation}", outcome.title);
             } else {
                 failed += 1;
-                println!("  FAIL  {}{citation}", outcome.title);
+                outln!("  FAIL  {}{citation}", outcome.title);
                 errors.extend(explain_failure(&program, &outcome));
             }
         }
     }
-    println!("\n{passed} passed, {failed} failed");
-    use std::io::Write as _;
-    let _ = std::io::stdout().flush();
+    outln!("\n{passed} passed, {failed} failed");
     if failed == 0 {
         Ok(Vec::new())
     } else {
