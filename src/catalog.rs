@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use dsl::{Code, Diagnostic, Loader};
 
+use crate::files;
+
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 
 /// A rule file's display name and text.
@@ -29,21 +31,12 @@ pub fn reference_data() -> impl Iterator<Item = (String, &'static str)> {
         .map(|(file, text)| (format!("agreements/{file}"), *text))
 }
 
-/// Reads a file given on the command line, as text.
-pub fn read_file(path: &Path) -> Result<String, Diagnostic> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(Code::BadInput, format!("cannot read {name}: {e}"))
-            .help("check the path; it is relative to the folder you run takst in")
-    })?;
-    dsl::limits::text_from_bytes(&name, &bytes)
-}
-
 /// Finds an agreement by path, bundled name or unique prefix of one.
 pub fn find(wanted: &str) -> Result<RuleFile, Diagnostic> {
     let path = Path::new(wanted);
-    if path.is_file() || wanted.ends_with(".takst") {
-        let text = read_file(path)?;
+    let a_path = wanted.ends_with(".takst") || wanted.contains(std::path::MAIN_SEPARATOR);
+    if a_path || path.is_file() || (path.exists() && !path.is_dir()) {
+        let text = files::read_text(path, &files::RULE_FILE)?;
         return Ok(RuleFile {
             name: wanted.to_string(),
             text,
@@ -91,7 +84,8 @@ impl Loader for Files {
             .unwrap_or(Path::new("."))
             .join(&file);
         if sibling.is_file() {
-            let bytes = std::fs::read(&sibling).map_err(|e| e.to_string())?;
+            // A base too large or not text is reported as such by the checker.
+            let bytes = files::first_bytes(&sibling, &files::RULE_FILE).map_err(|d| d.title)?;
             return Ok((sibling.display().to_string(), bytes));
         }
         bundled()

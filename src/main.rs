@@ -9,6 +9,7 @@ mod output;
 mod catalog;
 mod commands;
 mod csv_reader;
+mod files;
 mod render;
 
 use std::path::PathBuf;

@@ -14,7 +14,7 @@ use dsl::{Diagnostic, Program};
 use engine::Inputs;
 
 use crate::Command;
-use crate::{catalog, output};
+use crate::{catalog, files, output};
 
 /// Runs a command; prints diagnostics to stderr; the exit code says if it went well.
 pub fn run(command: Command, color: bool) -> ExitCode {
@@ -128,7 +128,7 @@ pub fn load_inputs(
     for (name, text) in catalog::reference_data() {
         inputs.read(program, &name, text)?;
     }
-    let text = catalog::read_file(path).map_err(|d| vec![d])?;
+    let text = files::read_text(path, &files::INPUT_FILE).map_err(|d| vec![d])?;
     warnings.extend(inputs.read(program, &path.display().to_string(), &text)?);
     keep_misspellings(&mut warnings);
     Ok((inputs, warnings))
