@@ -7,8 +7,8 @@ use dsl::Diagnostic;
 use engine::Value;
 use serde_json::{json, Map, Value as Json};
 
-use super::eval::{evaluate, exact, json_value, Evaluated};
-use super::{load_program, Outcome};
+use super::eval::{evaluate, exact, find_part, json_value, Evaluated};
+use super::{distinct, load_program, InputFile, Outcome};
 use crate::catalog;
 use crate::render::{csv, format_value, Table};
 use crate::{Format, Output};
@@ -36,17 +36,56 @@ struct Row {
     cells: Vec<Option<(Value, Type)>>,
 }
 
-/// Compares `part` of several agreements on one input file.
+/// Compares `part` of several agreements on one input file. Every agreement is
+/// found and checked, and the input file read and evaluated under each, before
+/// anything is printed: a mistake is reported once, and no half a table.
 pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> Outcome {
     let names = if agreements.is_empty() {
         default_agreements()
     } else {
         agreements.to_vec()
     };
-    let mut results: Vec<(String, Result<Evaluated, Vec<Diagnostic>>)> = names
-        .iter()
-        .map(|a| (a.clone(), evaluate(a, part, path)))
-        .collect();
+    let mut errors = Vec::new();
+    let mut programs = Vec::new();
+    for name in &names {
+        match load_program(name) {
+            Ok(program) => programs.push((name.clone(), program)),
+            Err(d) => errors.extend(d),
+        }
+    }
+    let input = InputFile::read(path).map_err(|d| errors.extend(d)).ok();
+    let Some(input) = input.filter(|_| errors.is_empty()) else {
+        return Err(distinct(errors));
+    };
+    let mut results: Vec<(String, Result<Evaluated, Vec<Diagnostic>>)> = Vec::new();
+    for (name, program) in programs {
+        let result = match find_part(&program, part) {
+            Ok(index) => evaluate(program, index, &input),
+            Err(lacking) => Err(lacking),
+        };
+        results.push((name, result));
+    }
+    let lacks_part = |e: &[Diagnostic]| e.iter().all(|d| d.code == dsl::Code::UnknownPart);
+    let mut warnings = Vec::new();
+    for (_, result) in &mut results {
+        match result {
+            Ok(e) => warnings.append(&mut e.warnings),
+            // An agreement without the rule says so; that is information, not a failure.
+            Err(e) if lacks_part(e) => {}
+            Err(e) => errors.append(e),
+        }
+    }
+    if !errors.is_empty() {
+        errors.append(&mut warnings);
+        return Err(distinct(errors));
+    }
+    if results.iter().all(|(_, r)| r.is_err()) {
+        return Err(vec![dsl::Diagnostic::error(
+            dsl::Code::UnknownPart,
+            format!("none of the agreements compared has a part `{part}`"),
+        )
+        .help("`takst list --parts AGREEMENT` lists an agreement's parts")]);
+    }
     let mut rows: Vec<Row> = Vec::new();
     for (column, (_, result)) in results.iter().enumerate() {
         let Ok(e) = result else { continue };
@@ -164,39 +203,14 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
             outln!("\n— : the agreement has no such figure. difference: largest minus smallest.");
         }
     }
-    let mut diagnostics = Vec::new();
-    let mut failed = false;
-    let mut evaluated = 0;
-    for (name, result) in results.iter_mut() {
-        match result {
-            Ok(e) => {
-                evaluated += 1;
-                diagnostics.append(&mut e.warnings);
-            }
-            // An agreement without the rule says so; that is information, not a failure.
-            Err(errors) if errors.iter().all(|d| d.code == dsl::Code::UnknownPart) => {
-                if output.format == Format::Table {
-                    outln!("{name}: no part `{part}` in this agreement");
-                }
-            }
-            Err(errors) => {
-                failed = true;
-                diagnostics.append(errors);
+    if output.format == Format::Table {
+        for (name, result) in &results {
+            if result.is_err() {
+                outln!("{name}: no part `{part}` in this agreement");
             }
         }
     }
-    if evaluated == 0 && !failed {
-        return Err(vec![dsl::Diagnostic::error(
-            dsl::Code::UnknownPart,
-            format!("none of the agreements compared has a part `{part}`"),
-        )
-        .help("`takst list --parts AGREEMENT` lists an agreement's parts")]);
-    }
-    if failed {
-        Err(diagnostics)
-    } else {
-        Ok(diagnostics)
-    }
+    Ok(distinct(warnings))
 }
 
 /// Rows whose figures are tables become a heading and one row per key (all keys of

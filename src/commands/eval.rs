@@ -8,7 +8,7 @@ use dsl::{Code, Diagnostic, Level, Program};
 use engine::{Evaluation, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
-use super::{load_inputs, load_program, Outcome};
+use super::{load_inputs, load_program, InputFile, Outcome};
 use crate::render::{csv, format_value, matrix, Table};
 use crate::{Format, Output};
 
@@ -32,14 +32,22 @@ impl Evaluated {
     }
 }
 
-/// Evaluates `part` of `agreement` on the input file at `path`.
-pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, Vec<Diagnostic>> {
-    let program = load_program(agreement)?;
-    let index = find_part(&program, part)?;
-    let (inputs, mut warnings) = load_inputs(&program, path)?;
+/// Evaluates the part numbered `index` of `program` on an input file.
+pub fn evaluate(
+    program: Program,
+    index: usize,
+    input: &InputFile,
+) -> Result<Evaluated, Vec<Diagnostic>> {
+    let (inputs, mut warnings) = load_inputs(&program, input)?;
     let (evaluation, failed) = engine::run_all(&program, &program.parts[index], &inputs);
-    let what = path.display().to_string();
-    let errors = judge(&program, &inputs, &evaluation, failed, &what, &mut warnings);
+    let errors = judge(
+        &program,
+        &inputs,
+        &evaluation,
+        failed,
+        &input.name,
+        &mut warnings,
+    );
     if !errors.is_empty() {
         return Err(errors.into_iter().chain(warnings).collect());
     }
@@ -152,7 +160,10 @@ pub fn judge(
 
 /// Prints one part's results.
 pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome {
-    let e = evaluate(agreement, part, path)?;
+    let program = load_program(agreement)?;
+    let index = find_part(&program, part)?;
+    let input = InputFile::read(path)?;
+    let e = evaluate(program, index, &input)?;
     match output.format {
         Format::Json => {
             let mut doc = header_json(&e, path);

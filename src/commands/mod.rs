@@ -118,20 +118,59 @@ fn inputs_of_bundled_agreements() -> Vec<String> {
     names
 }
 
+/// An input file (TOML), read once.
+pub struct InputFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl InputFile {
+    pub fn read(path: &Path) -> Result<InputFile, Vec<Diagnostic>> {
+        Ok(InputFile {
+            name: path.display().to_string(),
+            text: files::read_text(path, &files::INPUT_FILE).map_err(|d| vec![d])?,
+        })
+    }
+}
+
 /// Reads the bundled reference data, then the input file, against a program.
 pub fn load_inputs(
     program: &Program,
-    path: &Path,
+    input: &InputFile,
 ) -> Result<(Inputs, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut inputs = Inputs::new(program);
     let mut warnings = Vec::new();
     for (name, text) in catalog::reference_data() {
         inputs.read(program, &name, text)?;
     }
-    let text = files::read_text(path, &files::INPUT_FILE).map_err(|d| vec![d])?;
-    warnings.extend(inputs.read(program, &path.display().to_string(), &text)?);
+    warnings.extend(inputs.read(program, &input.name, &input.text)?);
     keep_misspellings(&mut warnings);
     Ok((inputs, warnings))
+}
+
+/// The diagnostics without repeats: one input file read against several agreements
+/// gives the same error once for each (the same title at the same place, with the
+/// same help); the first is kept, with the places in its agreement it points to.
+pub fn distinct(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: Vec<String> = Vec::new();
+    diagnostics
+        .into_iter()
+        .filter(|d| {
+            let primary = d
+                .labels
+                .first()
+                .map(|l| (&l.source.name, &l.range, &l.message));
+            let key = format!(
+                "{} {:?} {} {:?} {primary:?}",
+                d.code, d.level, d.title, d.help
+            );
+            let new = !seen.contains(&key);
+            if new {
+                seen.push(key);
+            }
+            new
+        })
+        .collect()
 }
 
 /// Drops the warnings of unknown fields that another bundled agreement declares
