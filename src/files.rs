@@ -222,10 +222,10 @@ pub struct Whole {
 impl Whole {
     /// Prepares to write `path`; `input` is the file the results come from, which
     /// they must not replace.
-    pub fn to(path: &Path, input: &Path) -> Result<Whole, Diagnostic> {
+    pub fn to(path: &Path, input: Option<&Path>) -> Result<Whole, Diagnostic> {
         let name = path.display().to_string();
         let target = resolve_links(path).map_err(|e| cannot_write(&name, &e))?;
-        if same_file(&target, input) {
+        if let Some(input) = input.filter(|input| same_file(&target, input)) {
             return Err(Diagnostic::error(
                 Code::CannotWrite,
                 format!(

@@ -181,6 +181,18 @@ enum Command {
         #[arg(long, value_name = "AGREEMENT")]
         parts: Option<String>,
     },
+    /// A bundled rule file, to copy and edit: then give its path to `-a`.
+    Export {
+        /// A bundled agreement (see `takst list`), or `reference-rates` for the
+        /// reference data read before every input file.
+        name: String,
+        /// Write it to this file instead of printing it.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {

@@ -261,3 +261,54 @@ fn an_interrupted_batch_leaves_no_partial_file() {
     assert!(!results.exists(), "no results from an interrupted run");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_exported_agreement_is_the_bundled_one_and_replaces_no_file_unasked() {
+    let dir = folder("export");
+    let out = takst_in(&dir, &["export", "Sjælland", "-o", "mine.takst"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let exported = std::fs::read_to_string(dir.join("mine.takst")).expect("the copy");
+    let bundled = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("agreements/sjaelland.takst"),
+    )
+    .expect("the agreement");
+    assert_eq!(exported, bundled);
+    // The copy, given by its path, gives the bundled agreement's figures.
+    let offer = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/adults-108-home.toml");
+    let offer = offer.display().to_string();
+    let figures = |agreement: &str| {
+        let out = takst_in(&dir, &["eval", "-a", agreement, &offer, "--format", "csv"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    assert_eq!(figures("mine.takst"), figures("sjaelland"));
+
+    std::fs::write(dir.join("mine.takst"), "edited").expect("write");
+    refused_in(
+        &dir,
+        &["export", "sjaelland", "-o", "mine.takst"],
+        "× mine.takst already exists\n  help: choose another file name, or add `--force` to replace it\n",
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("mine.takst")).expect("read"),
+        "edited"
+    );
+    let forced = takst_in(
+        &dir,
+        &["export", "sjaelland", "-o", "mine.takst", "--force"],
+    );
+    assert!(forced.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("mine.takst")).expect("read"),
+        bundled
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

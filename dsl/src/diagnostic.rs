@@ -37,6 +37,7 @@ codes! {
     Syntax => "syntax",
     BadLiteral => "bad_literal",
     UnknownBase => "unknown_base",
+    BundledCopy => "bundled_copy",
     BaseCycle => "base_cycle",
     UnknownName => "unknown_name",
     UnknownFunction => "unknown_function",

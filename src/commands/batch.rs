@@ -43,10 +43,11 @@ pub fn run(
     format: Format,
     locale: Locale,
 ) -> Outcome {
-    let program = load_program(agreement)?;
+    let mut bundled = Vec::new();
+    let program = load_program(agreement, &mut bundled)?;
     let index = find_part(&program, part)?;
     let file = read(path).map_err(|d| vec![d])?;
-    let whole = out.map(|out| files::Whole::to(out, path));
+    let whole = out.map(|out| files::Whole::to(out, Some(path)));
     let whole = whole.transpose().map_err(|d| vec![d])?;
     let records = csv_reader::read(&file).map_err(|d| vec![d])?;
     let Some(((header, _), rows)) = records.records.split_first() else {
@@ -73,6 +74,7 @@ pub fn run(
     }
     let (columns, mut warnings) = Columns::read(&program, &file, header)?;
     keep_misspellings(&mut warnings);
+    warnings.splice(0..0, bundled);
     let decimals = match records.separator {
         ';' => Decimals::Comma,
         _ => Decimals::Point,

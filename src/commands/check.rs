@@ -4,9 +4,9 @@ use super::{load_program, Outcome};
 
 /// Checks every file; reports all errors of all files.
 pub fn run(files: &[String]) -> Outcome {
-    let mut errors = Vec::new();
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     for file in files {
-        match load_program(file) {
+        match load_program(file, &mut warnings) {
             Ok(program) => outln!(
                 "ok   {file}: {} — {} values, {} checks, {} parts, {} examples",
                 program.agreement.name,
@@ -23,8 +23,9 @@ pub fn run(files: &[String]) -> Outcome {
         }
     }
     if errors.is_empty() {
-        Ok(Vec::new())
+        Ok(warnings)
     } else {
+        errors.append(&mut warnings);
         Err(errors)
     }
 }

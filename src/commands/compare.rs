@@ -16,7 +16,11 @@ use crate::{Format, Output};
 /// The agreements compared by default: every bundled one that no other extends.
 fn default_agreements() -> Vec<String> {
     let programs: Vec<(String, dsl::Program)> = catalog::bundled()
-        .filter_map(|(stem, ..)| load_program(stem).ok().map(|p| (stem.to_string(), p)))
+        .filter_map(|(stem, ..)| {
+            load_program(stem, &mut Vec::new())
+                .ok()
+                .map(|p| (stem.to_string(), p))
+        })
         .collect();
     programs
         .iter()
@@ -45,16 +49,17 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
     } else {
         agreements.to_vec()
     };
-    let mut errors = Vec::new();
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     let mut programs = Vec::new();
     for name in &names {
-        match load_program(name) {
+        match load_program(name, &mut warnings) {
             Ok(program) => programs.push((name.clone(), program)),
             Err(d) => errors.extend(d),
         }
     }
     let input = InputFile::read(path).map_err(|d| errors.extend(d)).ok();
     let Some(input) = input.filter(|_| errors.is_empty()) else {
+        errors.append(&mut warnings);
         return Err(distinct(errors));
     };
     let mut results: Vec<(String, Result<Evaluated, Vec<Diagnostic>>)> = Vec::new();
@@ -66,7 +71,6 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
         results.push((name, result));
     }
     let lacks_part = |e: &[Diagnostic]| e.iter().all(|d| d.code == dsl::Code::UnknownPart);
-    let mut warnings = Vec::new();
     for (_, result) in &mut results {
         match result {
             Ok(e) => warnings.append(&mut e.warnings),

@@ -160,10 +160,12 @@ pub fn judge(
 
 /// Prints one part's results.
 pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome {
-    let program = load_program(agreement)?;
+    let mut bundled = Vec::new();
+    let program = load_program(agreement, &mut bundled)?;
     let index = find_part(&program, part)?;
     let input = InputFile::read(path)?;
-    let e = evaluate(program, index, &input)?;
+    let mut e = evaluate(program, index, &input).map_err(|e| [bundled.clone(), e].concat())?;
+    e.warnings.splice(0..0, bundled);
     match output.format {
         Format::Json => {
             let mut doc = header_json(&e, path);

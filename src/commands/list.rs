@@ -15,7 +15,7 @@ pub fn run(parts: Option<&str>) -> Outcome {
             table.left = vec![1, 2, 3];
             let mut errors = Vec::new();
             for (stem, ..) in catalog::bundled() {
-                match load_program(stem) {
+                match load_program(stem, &mut Vec::new()) {
                     Ok(p) => {
                         let valid = p
                             .agreement
@@ -44,7 +44,8 @@ pub fn run(parts: Option<&str>) -> Outcome {
 }
 
 fn list_parts(agreement: &str) -> Outcome {
-    let program = load_program(agreement)?;
+    let mut warnings = Vec::new();
+    let program = load_program(agreement, &mut warnings)?;
     outln!("{}\n", program.agreement.name);
     let mut table = Table::new(&["part", "section", "what", "inputs it needs"]);
     table.left = vec![1, 2, 3];
@@ -65,5 +66,5 @@ fn list_parts(agreement: &str) -> Outcome {
         ]);
     }
     out!("{}", table.render());
-    Ok(Vec::new())
+    Ok(warnings)
 }

@@ -4,6 +4,7 @@ mod batch;
 mod check;
 mod compare;
 mod eval;
+mod export;
 mod list;
 mod test;
 
@@ -75,6 +76,11 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             locale,
         ),
         Command::List { parts } => list::run(parts.as_deref()),
+        Command::Export {
+            name,
+            output,
+            force,
+        } => export::run(&name, output.as_deref(), force),
     };
     let (mut code, mut diagnostics) = match result {
         Ok(warnings) => (ExitCode::SUCCESS, warnings),
@@ -85,6 +91,7 @@ pub fn run(command: Command, color: bool) -> ExitCode {
         code = ExitCode::FAILURE;
     }
     if !diagnostics.is_empty() {
+        let diagnostics = distinct(diagnostics);
         output::diagnostics(&dsl::diagnostic::render(&diagnostics, color));
     }
     code
@@ -93,17 +100,23 @@ pub fn run(command: Command, color: bool) -> ExitCode {
 /// What a command returns: warnings on success, errors on failure.
 pub type Outcome = Result<Vec<Diagnostic>, Vec<Diagnostic>>;
 
-/// Finds and checks an agreement.
-pub fn load_program(agreement: &str) -> Result<Program, Vec<Diagnostic>> {
+/// Finds and checks an agreement; warns in `warnings` where a bundled copy is used
+/// although a file of its name differs.
+pub fn load_program(
+    agreement: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Program, Vec<Diagnostic>> {
     let file = catalog::find(agreement).map_err(|d| vec![d])?;
-    dsl::check(&file.name, &file.text, &catalog::Files)
+    let program = dsl::check(&file.name, &file.text, &catalog::Files)?;
+    warnings.extend(catalog::shadowed(&program));
+    Ok(program)
 }
 
 /// The names of the inputs of every bundled agreement.
 fn inputs_of_bundled_agreements() -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (stem, ..) in catalog::bundled() {
-        if let Ok(program) = load_program(stem) {
+        if let Ok(program) = load_program(stem, &mut Vec::new()) {
             names.extend(
                 program
                     .slots
