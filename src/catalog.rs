@@ -280,26 +280,8 @@ impl Loader for Files {
         })
     }
 
-    fn known(&self, from: &str) -> Vec<String> {
-        let mut known: Vec<String> = bundled().map(|(stem, ..)| stem.to_string()).collect();
-        if bundled_file(from).is_none() {
-            let folder = Path::new(from).parent().unwrap_or(Path::new("."));
-            let folder = if folder.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                folder
-            };
-            if let Ok(entries) = std::fs::read_dir(folder) {
-                // A folder of thousands of files is not searched through.
-                for entry in entries.flatten().take(1000) {
-                    let name = entry.file_name().to_string_lossy().to_string();
-                    if let Some(stem) = name.strip_suffix(".takst") {
-                        known.push(stem.to_string());
-                    }
-                }
-            }
-        }
-        known
+    fn known(&self) -> Vec<String> {
+        bundled().map(|(stem, ..)| stem.to_string()).collect()
     }
 }
 

@@ -57,6 +57,17 @@ pub struct Output {
     /// Show every figure with its formula, the values it used and its section.
     #[arg(long)]
     explain: bool,
+    #[command(flatten)]
+    readings: ReadingChoices,
+}
+
+/// Readings switched for one run.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReadingChoices {
+    /// Take another reading of an ambiguous passage of the agreement, NAME=ALTERNATIVE
+    /// (`takst readings AGREEMENT` lists them); may be given several times.
+    #[arg(long = "reading", value_name = "NAME=ALTERNATIVE", value_parser = commands::readings::parse_choice)]
+    choices: Vec<commands::readings::Choice>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,6 +185,27 @@ enum Command {
         /// How amounts are written in a table: da = 1.234.567,89 kr, en = 1,234,567.89 kr.
         #[arg(long, value_enum, default_value_t = Locale::Da)]
         locale: Locale,
+        #[command(flatten)]
+        readings: ReadingChoices,
+    },
+    /// The ambiguous passages of an agreement as named switches (readings), with the
+    /// alternatives each admits; given an input file, what each alternative would change.
+    Readings {
+        /// A bundled agreement or the path of a rule file (default: every bundled agreement).
+        agreement: Option<String>,
+        /// An input file: show how much each alternative reading moves its figures.
+        input: Option<PathBuf>,
+        /// Only the readings this part uses, and only its figures.
+        #[arg(long)]
+        part: Option<String>,
+        /// Output format (table or JSON).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// How amounts are written: da = 1.234.567,89 kr, en = 1,234,567.89 kr.
+        #[arg(long, value_enum, default_value_t = Locale::Da)]
+        locale: Locale,
+        #[command(flatten)]
+        readings: ReadingChoices,
     },
     /// The bundled agreements, with their period and source.
     List {

@@ -53,6 +53,7 @@ codes! {
     MissingInput => "missing_input",
     BadInput => "bad_input",
     UnknownInput => "unknown_input",
+    Implausible => "implausible",
     CannotWrite => "cannot_write",
     DivisionByZero => "division_by_zero",
     Overflow => "overflow",
@@ -63,6 +64,8 @@ codes! {
     GroupsDisagree => "groups_disagree",
     CheckFailed => "check_failed",
     ExampleFailed => "example_failed",
+    OneReading => "one_reading",
+    UnknownReading => "unknown_reading",
 }
 
 impl fmt::Display for Code {
@@ -162,6 +165,34 @@ impl Diagnostic {
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Some(format!("{}:{}:{}", label.source.name, line, column))
+    }
+
+    /// A label on a line too long to show (a 5 MB cell) is replaced by its position in
+    /// the title: the snippet would be unreadable, and the renderer cannot draw it.
+    fn drop_labels_on_long_lines(&mut self) {
+        const LONGEST_LINE: usize = 1_000;
+        let long = |l: &Label| {
+            let text = l.source.text.as_ref();
+            let start = text
+                .get(..l.range.start)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let end = text
+                .get(l.range.end..)
+                .and_then(|t| t.find('\n'))
+                .map_or(text.len(), |i| l.range.end + i);
+            end - start > LONGEST_LINE
+        };
+        if !self.labels.iter().any(long) {
+            return;
+        }
+        if let Some(position) = self.position() {
+            self.title = format!(
+                "{} (at {position}; the line is too long to show)",
+                self.title
+            );
+        }
+        self.labels.retain(|l| !long(l));
     }
 
     /// Labels in other files than the primary one, as one note per file.
@@ -282,6 +313,9 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     for diagnostic in diagnostics {
         let mut parts = vec![diagnostic.clone()];
         parts.extend(diagnostic.foreign_labels());
+        for part in &mut parts {
+            part.drop_labels_on_long_lines();
+        }
         for part in &parts {
             // Rendering into a String cannot fail; a failure would only lose text.
             let _ = handler.render_report(&mut out, part);

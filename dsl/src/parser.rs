@@ -99,6 +99,7 @@ impl Lower<'_> {
                 Rule::check => Declaration::Check(self.check(pair)?),
                 Rule::part => Declaration::Part(self.part(pair)),
                 Rule::example => Declaration::Example(self.example(pair)?),
+                Rule::reading => Declaration::Reading(self.reading(pair)?),
                 Rule::cite => {
                     let span = self.span(&pair);
                     let mut inner = parts(pair);
@@ -186,9 +187,11 @@ impl Lower<'_> {
         let name = name.ok_or_else(|| self.missing_name(span))?;
         let mut ty = None;
         let mut default = None;
+        let mut plausible = None;
         for part in inner {
             match part.as_rule() {
                 Rule::type_expr => ty = Some(self.type_expr(part)?),
+                Rule::plausible => plausible = Some(Box::new(self.plausible(part)?)),
                 Rule::default => {
                     if let Some(e) = part.into_inner().next() {
                         default = Some(self.expr(e)?);
@@ -202,8 +205,79 @@ impl Lower<'_> {
             name,
             meta,
             ty,
+            plausible,
             default,
             span,
+        })
+    }
+
+    fn plausible(&self, pair: Pair<Rule>) -> Lowered<Plausible> {
+        // The span ends where its last token does, not after the blank lines and
+        // comments pest skipped looking for an `else warning`.
+        let start = pair.as_span().start();
+        let end = pair
+            .clone()
+            .into_inner()
+            .flat_map(|p| p.into_inner())
+            .map(|p| p.as_span().end())
+            .chain(
+                pair.clone()
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::plausible_warning)
+                    .map(|p| p.as_span().end()),
+            )
+            .max()
+            .unwrap_or(start);
+        let span = Span::new(self.file, start, end);
+        let mut range = Plausible {
+            low: None,
+            high: None,
+            warning: false,
+            span,
+        };
+        for part in pair.into_inner() {
+            let rule = part.as_rule();
+            if rule == Rule::plausible_warning {
+                range.warning = true;
+                continue;
+            }
+            let bounds = part
+                .into_inner()
+                .map(|b| self.bound(b))
+                .collect::<Lowered<Vec<_>>>()?;
+            let mut bounds = bounds.into_iter();
+            match rule {
+                Rule::between => (range.low, range.high) = (bounds.next(), bounds.next()),
+                Rule::at_least => range.low = bounds.next(),
+                Rule::at_most => range.high = bounds.next(),
+                _ => {}
+            }
+        }
+        Ok(range)
+    }
+
+    /// A bound of a plausible range: a literal, perhaps negative.
+    fn bound(&self, pair: Pair<Rule>) -> Lowered<Expr> {
+        let span = self.span(&pair);
+        let mut negated = false;
+        let mut literal = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::negate => negated = true,
+                Rule::date => literal = Some(ExprKind::Date(self.date(part)?)),
+                Rule::quantity => literal = Some(self.quantity(part)?),
+                _ => {}
+            }
+        }
+        let kind = literal.ok_or_else(|| Diagnostic::error(Code::Syntax, "a bound is missing"))?;
+        let expr = Expr { kind, span };
+        Ok(if negated {
+            Expr {
+                kind: ExprKind::Unary(UnaryOp::Negate, Box::new(expr)),
+                span,
+            }
+        } else {
+            expr
         })
     }
 
@@ -221,6 +295,50 @@ impl Lower<'_> {
             name,
             meta,
             expr,
+            span,
+        })
+    }
+
+    fn reading(&self, pair: Pair<Rule>) -> Lowered<Reading> {
+        let span = self.span(&pair);
+        let mut inner = parts(pair);
+        let (meta, name) = self.opening(&mut inner);
+        let name = name.ok_or_else(|| self.missing_name(span))?;
+        let mut alternatives = Vec::new();
+        let mut taken = None;
+        let mut reason = None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::alternative => {
+                    let mut parts = parts(part);
+                    let (meta, name) = self.opening(&mut parts);
+                    if let Some(name) = name {
+                        alternatives.push(Alternative {
+                            name,
+                            citation: meta.citation,
+                            label: meta.label,
+                        });
+                    }
+                }
+                Rule::taken => {
+                    for p in part.into_inner() {
+                        match p.as_rule() {
+                            Rule::name => taken = Some(self.name(p)),
+                            Rule::string => reason = Some(string_text(p)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let taken = taken.ok_or_else(|| self.missing_name(span))?;
+        Ok(Reading {
+            name,
+            meta,
+            alternatives,
+            taken,
+            reason,
             span,
         })
     }

@@ -74,10 +74,18 @@ fn describe(rule: Rule) -> &'static str {
         Rule::part => "`part`",
         Rule::example => "`example`",
         Rule::cite => "`cite`",
+        Rule::reading => "`reading`",
+        Rule::alternative => "an alternative reading (a name, [citation] \"label\")",
+        Rule::taken => "`taken NAME`",
         Rule::given => "`given`",
         Rule::expect => "`expect`",
         Rule::override_mark => "`override`",
         Rule::default => "`default`",
+        Rule::plausible | Rule::between | Rule::at_least | Rule::at_most => {
+            "a plausible range (`between 50 % and 110 %`, `at least 1`, `at most 25 %`)"
+        }
+        Rule::bound => "a number with its unit, or a date",
+        Rule::plausible_warning => "`else warning`",
         Rule::citation | Rule::citation_text => "a citation like [§5.6]",
         Rule::label | Rule::string | Rule::string_text => "a text in quotes",
         Rule::severity => "`error` or `warning`",

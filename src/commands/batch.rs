@@ -17,6 +17,7 @@ use engine::{Columns, Decimals, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
 use super::eval::{exact, find_part, json_typed, judge};
+use super::readings::{self, Choice};
 use super::{keep_misspellings, load_program, Outcome};
 use crate::render::{csv_separated, format_value, Locale, Table};
 use crate::{catalog, csv_reader, files, Format};
@@ -42,9 +43,11 @@ pub fn run(
     out: Option<&Path>,
     format: Format,
     locale: Locale,
+    choices: &[Choice],
 ) -> Outcome {
     let mut bundled = Vec::new();
-    let program = load_program(agreement, &mut bundled)?;
+    let mut program = load_program(agreement, &mut bundled)?;
+    readings::choose(&mut program, choices)?;
     let index = find_part(&program, part)?;
     let file = read(path).map_err(|d| vec![d])?;
     let whole = out.map(|out| files::Whole::to(out, Some(path)));
@@ -192,9 +195,9 @@ impl Batch<'_> {
         let mut inputs = self.base.clone();
         let cells: Vec<(&str, std::ops::Range<usize>)> =
             cells.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
-        let read = inputs.read_row(program, self.columns, self.file, &cells, self.decimals);
-        if let Err(mut e) = read {
-            errors.append(&mut e);
+        match inputs.read_row(program, self.columns, self.file, &cells, self.decimals) {
+            Ok(mut implausible) => warnings.append(&mut implausible),
+            Err(mut e) => errors.append(&mut e),
         }
         if !errors.is_empty() {
             return (row, None, errors, warnings);

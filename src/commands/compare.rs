@@ -8,7 +8,7 @@ use engine::Value;
 use serde_json::{json, Map, Value as Json};
 
 use super::eval::{evaluate, exact, find_part, json_value, Evaluated};
-use super::{distinct, load_program, InputFile, Outcome};
+use super::{distinct, load_program, readings, InputFile, Outcome};
 use crate::catalog;
 use crate::render::{csv, format_value, Table};
 use crate::{Format, Output};
@@ -49,10 +49,15 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
     } else {
         agreements.to_vec()
     };
+    let choices = readings::applying(&names, &output.readings.choices)?;
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     let mut programs = Vec::new();
-    for name in &names {
-        match load_program(name, &mut warnings) {
+    for (name, choices) in names.iter().zip(&choices) {
+        let program = load_program(name, &mut warnings).and_then(|mut program| {
+            readings::choose(&mut program, choices)?;
+            Ok(program)
+        });
+        match program {
             Ok(program) => programs.push((name.clone(), program)),
             Err(d) => errors.extend(d),
         }

@@ -8,7 +8,7 @@ use dsl::{Code, Diagnostic, Level, Program};
 use engine::{Evaluation, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
-use super::{load_inputs, load_program, InputFile, Outcome};
+use super::{load_inputs, load_program, readings, InputFile, Outcome};
 use crate::render::{csv, format_value, matrix, Table};
 use crate::{Format, Output};
 
@@ -161,7 +161,8 @@ pub fn judge(
 /// Prints one part's results.
 pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome {
     let mut bundled = Vec::new();
-    let program = load_program(agreement, &mut bundled)?;
+    let mut program = load_program(agreement, &mut bundled)?;
+    readings::choose(&mut program, &output.readings.choices)?;
     let index = find_part(&program, part)?;
     let input = InputFile::read(path)?;
     let mut e = evaluate(program, index, &input).map_err(|e| [bundled.clone(), e].concat())?;
@@ -209,7 +210,11 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                 .as_deref()
                 .map(|l| format!(" — {l}"))
                 .unwrap_or_default();
-            outln!("Part       {}{label}\n", part.name);
+            outln!("Part       {}{label}", part.name);
+            for line in readings::in_force(&e.program, part) {
+                outln!("Reading    {line}");
+            }
+            outln!();
             let mut table = Table::new(&["", "value", "section"]);
             table.left = vec![2];
             // Tables of tables (per year per offer) are shown as grids after the rest.
@@ -401,6 +406,7 @@ fn header_json(e: &Evaluated, path: &Path) -> Json {
         },
         "input": path.display().to_string(),
         "part": e.part().name,
+        "readings": readings::in_force_json(&e.program, e.part()),
         "values": values,
         "results": results,
         "warnings": e.warnings.iter().map(|w| w.title.clone()).collect::<Vec<_>>(),

@@ -6,6 +6,7 @@ mod compare;
 mod eval;
 mod export;
 mod list;
+pub mod readings;
 mod test;
 
 use std::path::Path;
@@ -67,11 +68,28 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             output,
             format,
             locale,
+            readings,
         } => batch::run(
             &agreement,
             &part,
             &offers,
             output.as_deref(),
+            format,
+            locale,
+            &readings.choices,
+        ),
+        Command::Readings {
+            agreement,
+            input,
+            part,
+            format,
+            locale,
+            readings,
+        } => readings::run(
+            agreement.as_deref(),
+            input.as_deref(),
+            part.as_deref(),
+            &readings.choices,
             format,
             locale,
         ),

@@ -13,6 +13,9 @@ mod graph;
 mod load;
 mod merge;
 mod operators;
+mod overrides;
+mod plausible;
+mod readings;
 mod typing;
 
 use std::collections::HashMap;
@@ -20,7 +23,7 @@ use std::collections::HashMap;
 pub use load::Loader;
 
 use crate::ast::{self, Declaration, ValueKind};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{
     self, AgreementInfo, CheckRule, ExampleRule, PartRule, Program, Slot, SlotId, SlotRule,
 };
@@ -33,6 +36,11 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
     let mut sources = Sources::default();
     let chain = load::chain(name, text, loader, &mut sources)?;
     let root = chain.last().map(|(id, _)| *id).unwrap_or_default();
+    if let Some((_, file)) = chain.last() {
+        if let Some(d) = load::missing_base(file, loader, &sources) {
+            return Err(vec![d]);
+        }
+    }
     let mut diagnostics = Vec::new();
 
     let merged = merge::merge(&chain, &sources, &mut diagnostics);
@@ -49,6 +57,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .iter()
         .map(|v| match v {
             merge::ValueDecl::Input(input) => Some(typer.declared_type(&input.ty)),
+            merge::ValueDecl::Reading(reading) => {
+                Some(readings::declared_type(reading, &mut typer))
+            }
             merge::ValueDecl::Value(_) => None,
         })
         .collect();
@@ -76,6 +87,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                     .map(|d| typer.expect_type(d, &types, &types[i]));
                 SlotRule::Input { default }
             }
+            merge::ValueDecl::Reading(reading) => {
+                SlotRule::Param(readings::taken(reading, &sources, typer.diagnostics()))
+            }
             merge::ValueDecl::Value(value) => {
                 let (node, ty) = typer.expr(&value.expr, &types);
                 types[i] = if in_cycle[i] { Type::Error } else { ty };
@@ -87,6 +101,8 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         };
         rules[i] = Some(rule);
     }
+
+    overrides::keep_units(&merged, &types, &sources, &mut typer);
 
     let slots: Vec<Slot> = merged
         .values
@@ -105,6 +121,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                     sources.slice(v.expr.span).to_string(),
                     None,
                 ),
+                merge::ValueDecl::Reading(r) => {
+                    (&r.meta, r.span, format!("reading: {}", r.taken.text), None)
+                }
             };
             Slot {
                 name: decl.name().text.clone(),
@@ -117,10 +136,18 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                 formula,
                 constant: false,
                 record,
+                plausible: None,
             }
         })
         .collect();
     let mut slots = slots;
+    for (slot, decl) in slots.iter_mut().zip(&merged.values) {
+        if let merge::ValueDecl::Input(input) = decl {
+            if let Some(range) = &input.plausible {
+                slot.plausible = plausible::range(range, &slot.ty, &sources, &mut typer);
+            }
+        }
+    }
     for cite in chain.iter().flat_map(|(_, f)| f.declarations.iter()) {
         if let Declaration::Cite(cite) = cite {
             if let Some(slot) = typer.slot_of(&cite.name) {
@@ -184,6 +211,16 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .map(|e| example(e, &slots, &checks, &names, &mut typer))
         .collect();
 
+    let readings = merged
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, v)| match v {
+            merge::ValueDecl::Reading(r) => Some(readings::rule(r, slot as SlotId)),
+            _ => None,
+        })
+        .collect();
+
     let choices = typer.into_choices();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
@@ -195,9 +232,8 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .skip(1)
         .map(|(_, f)| f.header.name.clone())
         .collect();
-    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Ok(Program {
-        id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        id: program::next_id(),
         agreement: AgreementInfo {
             name: header.map(|h| h.name.clone()).unwrap_or_default(),
             source: header.and_then(|h| h.source.clone()),
@@ -211,6 +247,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         checks,
         parts,
         examples,
+        readings,
     })
 }
 
@@ -233,6 +270,24 @@ fn example(
     for (name, expr) in &e.givens {
         if let Some(slot) = typer.slot_of(name) {
             let node = typer.expect_type(expr, &types, &types[slot as usize]);
+            let range = slots[slot as usize].plausible.as_ref();
+            if let Some(range) = range.filter(|_| slots[slot as usize].is_input()) {
+                if plausible::given_outside(range, &node).is_some() {
+                    let d = Diagnostic::error(
+                        Code::Implausible,
+                        format!(
+                            "`{}` is given a figure outside its plausible range ({})",
+                            name.text, range.shown
+                        ),
+                    )
+                    .label(typer.sources(), expr.span, "outside the range")
+                    .label(typer.sources(), range.span, "the plausible range")
+                    .help(
+                        "give a figure inside the range, or widen the range if the figure is right",
+                    );
+                    typer.diagnostics().push(d);
+                }
+            }
             givens.push((slot, node));
         }
     }

@@ -43,6 +43,10 @@ impl<'a> Typer<'a> {
         }
     }
 
+    pub(crate) fn sources(&self) -> &'a Sources {
+        self.sources
+    }
+
     pub(crate) fn diagnostics(&mut self) -> &mut Vec<Diagnostic> {
         self.diagnostics
     }
@@ -179,6 +183,26 @@ impl<'a> Typer<'a> {
                 format!("expected {expected}, found {found}"),
                 &format!("this is {found}"),
                 format!("write {expected} here"),
+            );
+        } else if percent_for_number(expected, &found) && !is_zero(&node) {
+            // `given planned_occupancy = 0.97`: a fraction where a percentage is meant.
+            let written = self.sources.slice(expr.span).trim().to_string();
+            let help = match written.parse::<Decimal>() {
+                Ok(n) => format!(
+                    "write the percentage with %: `{}` is {n} %, or did you mean `{} %`?",
+                    written,
+                    (n * Decimal::ONE_HUNDRED).normalize()
+                ),
+                Err(_) => {
+                    String::from("make it a percentage: multiply by 100 %, or write it with %")
+                }
+            };
+            self.error(
+                Code::UnitMismatch,
+                expr.span,
+                format!("expected {expected}, found {found}"),
+                &format!("this is {found}, not a percentage"),
+                help,
             );
         }
         node
@@ -635,6 +659,32 @@ fn fits(expected: &Type, found: &Type) -> bool {
         (Type::Series(a), Type::Series(b)) => fits(a, b),
         (a, b) => a == b,
     }
+}
+
+/// True where a percentage is expected and a plain number is given: the same
+/// dimension, but `0.97` is not `97 %`.
+fn percent_for_number(expected: &Type, found: &Type) -> bool {
+    use crate::types::NumKind;
+    match (expected, found) {
+        (Type::Table { value: a, .. }, Type::Table { value: b, .. })
+        | (Type::Series(a), Type::Series(b)) => percent_for_number(a, b),
+        (
+            Type::Number {
+                kind: NumKind::Percent,
+                ..
+            },
+            Type::Number {
+                kind: NumKind::Plain | NumKind::Integer,
+                ..
+            },
+        ) => true,
+        _ => false,
+    }
+}
+
+/// A literal 0, which reads the same as a number or a percentage.
+fn is_zero(node: &Node) -> bool {
+    matches!(node.kind, NodeKind::Number(n) if n.is_zero())
 }
 
 fn numeric(ty: &Type) -> bool {

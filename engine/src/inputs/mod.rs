@@ -9,12 +9,13 @@
 //! `"5.5 %"`); a table per year is a TOML table with years as keys; a series
 //! is a TOML table with dates as keys.
 
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use dsl::program::{Key, Program, SlotId};
+use dsl::program::{Key, PlausibleRange, Program, SlotId};
 use dsl::span::SourceFile;
 use dsl::suggest::closest;
 use dsl::types::{KeyType, NumKind, Type};
@@ -24,6 +25,7 @@ use toml_edit::{ImDocument, Item, TableLike, Value as Toml};
 
 use crate::value::{Series, Table, Value};
 
+mod plausible;
 mod records;
 mod rows;
 
@@ -141,6 +143,8 @@ impl Inputs {
         let reader = Reader {
             file: &file,
             program,
+            plausible: Cell::new(None),
+            implausible: RefCell::new(Vec::new()),
         };
         for (key, item) in doc.as_table().iter() {
             let span = doc
@@ -179,6 +183,7 @@ impl Inputs {
             if self.given_in(slot, index) {
                 errors.push(reader.given_twice(key, slot, span.clone()));
             }
+            reader.plausible.set(program.slot(slot).plausible.as_ref());
             match reader.item(key, item, &program.slot(slot).ty) {
                 Ok(value) => {
                     let range = item.span().unwrap_or(span.clone());
@@ -199,6 +204,7 @@ impl Inputs {
                 Err(e) => errors.push(e),
             }
         }
+        warnings.append(&mut reader.implausible.borrow_mut());
         if errors.is_empty() {
             Ok(warnings)
         } else {
@@ -210,6 +216,10 @@ impl Inputs {
 struct Reader<'a> {
     file: &'a SourceFile,
     program: &'a Program,
+    /// The plausible range of the input being read, if it has one.
+    plausible: Cell<Option<&'a PlausibleRange>>,
+    /// Figures outside a range that is only a warning.
+    implausible: RefCell<Vec<Diagnostic>>,
 }
 
 impl Reader<'_> {
@@ -351,7 +361,29 @@ impl Reader<'_> {
         Ok(Series { points })
     }
 
+    /// A single figure, tested against the plausible range of its input.
     fn scalar(&self, key: &str, value: &Toml, ty: &Type) -> Result<Value, Diagnostic> {
+        let read = self.figure(key, value, ty)?;
+        let Some(range) = self.plausible.get() else {
+            return Ok(read);
+        };
+        match plausible::check(key, &read, ty, range) {
+            None => Ok(read),
+            Some(d) => {
+                let at = value.span().unwrap_or(0..0);
+                let d = d.label_in(self.file.clone(), at, "here");
+                let d = d.label(&self.program.sources, range.span, "the plausible range");
+                if d.is_error() {
+                    Err(d)
+                } else {
+                    self.implausible.borrow_mut().push(d);
+                    Ok(read)
+                }
+            }
+        }
+    }
+
+    fn figure(&self, key: &str, value: &Toml, ty: &Type) -> Result<Value, Diagnostic> {
         let range = value.span().unwrap_or(0..0);
         let raw = self.file.text.get(range.clone()).unwrap_or("").trim();
         let bad = |what: &str| self.bad(key, range.clone(), ty, what.to_string());

@@ -221,7 +221,8 @@ fn with_decimal_comma(text: &str) -> Option<String> {
 
 impl Inputs {
     /// Gives this row's cells (with where they are written in `file`) as inputs,
-    /// typed as `program` declares them; every error found, each pointing at its cell.
+    /// typed as `program` declares them. Returns the warnings (figures outside a
+    /// range that only warns), or every error found, each pointing at its cell.
     pub fn read_row(
         &mut self,
         program: &Program,
@@ -229,7 +230,7 @@ impl Inputs {
         file: &SourceFile,
         cells: &[(&str, Range<usize>)],
         decimals: Decimals,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let index = self.files.len();
         self.files.push(file.clone());
         let reader = Cells {
@@ -238,6 +239,7 @@ impl Inputs {
             decimals,
         };
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let mut gathered: Vec<Gathered> = Vec::new();
         for ((text, span), column) in cells.iter().zip(&columns.columns) {
             let text = text.trim();
@@ -265,6 +267,15 @@ impl Inputs {
                     continue;
                 }
             };
+            let range = definition.plausible.as_ref();
+            if let Some(d) = range.and_then(|r| super::plausible::check(&name, &value, ty, r)) {
+                let d = d.label_in(file.clone(), span.clone(), "this cell");
+                if d.is_error() {
+                    errors.push(d);
+                    continue;
+                }
+                warnings.push(d);
+            }
             match key {
                 None => {
                     let origin = Origin {
@@ -313,7 +324,7 @@ impl Inputs {
             self.give(slot, value, origin);
         }
         if errors.is_empty() {
-            Ok(())
+            Ok(warnings)
         } else {
             Err(errors)
         }
