@@ -165,7 +165,7 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
     readings::choose(&mut program, &output.readings.choices)?;
     let index = find_part(&program, part)?;
     let input = InputFile::read(path)?;
-    let mut e = evaluate(program, index, &input).map_err(|e| [bundled.clone(), e].concat())?;
+    let mut e = evaluate(program, index, &input).map_err(|e| [e, bundled.clone()].concat())?;
     e.warnings.splice(0..0, bundled);
     match output.format {
         Format::Json => {
