@@ -213,6 +213,13 @@ enum Command {
         #[arg(long, value_name = "AGREEMENT")]
         parts: Option<String>,
     },
+    /// What a diagnostic code, a function or a construct of the rule language means:
+    /// its section of the language reference.
+    Explain {
+        /// A diagnostic code (`takst::unit_mismatch` or `unit_mismatch`), a function
+        /// (`round`) or a section (`functions`); none lists them all.
+        topic: Option<String>,
+    },
     /// A bundled rule file, to copy and edit: then give its path to `-a`.
     Export {
         /// A bundled agreement (see `takst list`), or `reference-rates` for the

@@ -36,6 +36,9 @@ const PRINTING: &[&[&str]] = &[
         "examples/shelter-110-occupancy-history.toml",
     ],
     &["test"],
+    &["readings", "syddanmark"],
+    &["explain", "functions"],
+    &["export", "national"],
 ];
 
 #[test]

@@ -55,6 +55,7 @@ codes! {
     UnknownInput => "unknown_input",
     Implausible => "implausible",
     CannotWrite => "cannot_write",
+    UnknownTopic => "unknown_topic",
     DivisionByZero => "division_by_zero",
     Overflow => "overflow",
     NoValueOnDate => "no_value_on_date",

@@ -4,6 +4,7 @@ mod batch;
 mod check;
 mod compare;
 mod eval;
+mod explain;
 mod export;
 mod list;
 pub mod readings;
@@ -94,6 +95,7 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             locale,
         ),
         Command::List { parts } => list::run(parts.as_deref()),
+        Command::Explain { topic } => explain::run(topic.as_deref()),
         Command::Export {
             name,
             output,
