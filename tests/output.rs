@@ -83,3 +83,37 @@ fn a_full_disk_is_an_error_that_says_so() {
         );
     }
 }
+
+/// Runs takst on a terminal (through `script`, which gives it one); None if there is no `script`.
+fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<String> {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_takst"));
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm-256color")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.code()?;
+    Some(String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+#[test]
+fn colour_on_a_terminal_unless_no_color_or_a_dumb_terminal() {
+    let coloured = |env: &[(&str, &str)], args: &str| {
+        on_a_terminal(args, env).map(|out| {
+            assert!(out.contains("no agreement called `nosuch`"), "{out}");
+            out.contains('\u{1b}')
+        })
+    };
+    let Some(by_default) = coloured(&[], "check nosuch") else {
+        return; // no `script` here to give takst a terminal
+    };
+    assert!(by_default, "a terminal gets colour");
+    assert_eq!(coloured(&[("NO_COLOR", "1")], "check nosuch"), Some(false));
+    assert_eq!(coloured(&[("TERM", "dumb")], "check nosuch"), Some(false));
+    let always = "--color always check nosuch";
+    assert_eq!(coloured(&[("NO_COLOR", "1")], always), Some(true));
+}
