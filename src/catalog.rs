@@ -77,8 +77,13 @@ pub fn find(wanted: &str) -> Result<RuleFile, Diagnostic> {
 
 /// A bundled agreement by name, as [`find`] describes.
 pub fn find_bundled(wanted: &str) -> Result<(&'static str, String, &'static str), Diagnostic> {
-    let names = names();
     let key = key(wanted);
+    // The short name, as `takst list` shows it: found without checking every agreement
+    // for its name.
+    if let Some(file) = bundled().find(|(stem, ..)| self::key(stem) == key) {
+        return Ok(file);
+    }
+    let names = names();
     let matching = |exact: bool| -> Vec<&Names> {
         let fits = |name: &str| match exact {
             true => key == *name,
