@@ -304,8 +304,15 @@ fn a_settled_regulation_enters_the_tariff_two_years_on() {
         let dir = std::env::temp_dir().join(format!("takst-flow-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a scratch folder");
         let path = dir.join(format!("lindely-2026-{agreement}.toml"));
-        std::fs::write(&path, format!("{offer}\n[regulations]\n2026 = {amount}\n"))
-            .expect("written");
+        // The discount rate on 1 May 2025 is not among the sourced reference rates; a
+        // stand-in (not a published figure) lets Midtjylland compute: this test is of
+        // the regulation's way into the tariff, not of the rate.
+        let rate = "[discount_rate]\n2022-09-09 = 0.65\ncomplete_until = 2025-12-31\n";
+        std::fs::write(
+            &path,
+            format!("{offer}\n[regulations]\n2026 = {amount}\n\n{rate}"),
+        )
+        .expect("written");
         let path = path.to_string_lossy().to_string();
         let (status, stdout, stderr) = takst(&["eval", "-a", agreement, &path, "--format", "json"]);
         assert_eq!(status, 0, "{agreement}: {stderr}");

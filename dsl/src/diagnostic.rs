@@ -59,6 +59,7 @@ codes! {
     DivisionByZero => "division_by_zero",
     Overflow => "overflow",
     NoValueOnDate => "no_value_on_date",
+    SeriesIncomplete => "series_incomplete",
     MissingKey => "missing_key",
     InvalidDate => "invalid_date",
     EmptyShares => "empty_shares",

@@ -194,6 +194,10 @@ pub struct Plan {
     pub checks: Vec<u32>,
 }
 
+/// The key that says how far a series is known: `{ 2022-09-09: 0.65 %, complete_until:
+/// 2022-10-27 }` in a rule file, `complete_until = 2022-10-27` in an input file's table.
+pub const COMPLETE_UNTIL: &str = "complete_until";
+
 /// A key of a table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {

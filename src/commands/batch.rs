@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::eval::{exact, find_part, json_typed, judge};
 use super::readings::{self, Choice};
-use super::{keep_misspellings, load_program, Outcome};
+use super::{judge_unknown_fields, load_program, Outcome};
 use crate::render::{csv_separated, format_value, Locale, Table};
 use crate::{catalog, csv_reader, files, Format};
 
@@ -76,8 +76,11 @@ pub fn run(
         )]);
     }
     let (columns, mut warnings) = Columns::read(&program, &file, header)?;
-    keep_misspellings(&mut warnings);
     warnings.splice(0..0, bundled);
+    let errors = judge_unknown_fields(&mut warnings, &program);
+    if !errors.is_empty() {
+        return Err(errors.into_iter().chain(warnings).collect());
+    }
     let decimals = match records.separator {
         ';' => Decimals::Comma,
         _ => Decimals::Point,

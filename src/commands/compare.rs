@@ -76,12 +76,22 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
         results.push((name, result));
     }
     let lacks_part = |e: &[Diagnostic]| e.iter().all(|d| d.code == dsl::Code::UnknownPart);
+    // One file serves every agreement compared: a field that only some of them read
+    // is expected here, not worth a note per agreement.
+    let read_elsewhere =
+        |d: &Diagnostic| d.code == dsl::Code::UnknownInput && d.level == dsl::Level::Note;
     for (_, result) in &mut results {
         match result {
-            Ok(e) => warnings.append(&mut e.warnings),
+            Ok(e) => {
+                e.warnings.retain(|w| !read_elsewhere(w));
+                warnings.append(&mut e.warnings);
+            }
             // An agreement without the rule says so; that is information, not a failure.
             Err(e) if lacks_part(e) => {}
-            Err(e) => errors.append(e),
+            Err(e) => {
+                e.retain(|d| !read_elsewhere(d));
+                errors.append(e);
+            }
         }
     }
     if !errors.is_empty() {

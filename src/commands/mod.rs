@@ -132,23 +132,79 @@ pub fn load_program(
     Ok(program)
 }
 
-/// The names of the inputs of every bundled agreement.
-fn inputs_of_bundled_agreements() -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for (stem, ..) in catalog::bundled() {
-        if let Ok(program) = load_program(stem, &mut Vec::new()) {
-            names.extend(
-                program
-                    .slots
-                    .iter()
-                    .filter(|s| s.is_input())
-                    .map(|s| s.name.clone()),
-            );
+/// Every input of every bundled agreement, with the agreements that declare it.
+fn readers_of_inputs() -> &'static [(String, Vec<String>)] {
+    static READERS: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
+    READERS.get_or_init(|| {
+        let mut readers: Vec<(String, Vec<String>)> = Vec::new();
+        for (stem, ..) in catalog::bundled() {
+            let Ok(program) = load_program(stem, &mut Vec::new()) else {
+                continue;
+            };
+            for slot in program.slots.iter().filter(|s| s.is_input()) {
+                let names = [Some(slot.name.clone()), slot.record.clone()];
+                for name in names.into_iter().flatten() {
+                    match readers.iter_mut().find(|(n, _)| *n == name) {
+                        Some((_, by)) if !by.contains(&program.agreement.name) => {
+                            by.push(program.agreement.name.clone())
+                        }
+                        Some(_) => {}
+                        None => readers.push((name, vec![program.agreement.name.clone()])),
+                    }
+                }
+            }
+        }
+        readers
+    })
+}
+
+/// Decides on the fields of an input file (or columns of a tariff file) that this
+/// agreement does not read. Nothing reading a figure means it silently counts for
+/// nothing — `centrale_puljer = 250_000` leaves the central pools at 0 — so such a
+/// field is an error. A field another bundled agreement reads is not a slip (one
+/// input file serves every agreement, `takst compare`): it stays, as a note.
+/// Returns the errors; the notes stay among `warnings`.
+pub fn judge_unknown_fields(warnings: &mut Vec<Diagnostic>, program: &Program) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut kept = Vec::new();
+    let mut read_elsewhere: Vec<String> = Vec::new();
+    for mut d in std::mem::take(warnings) {
+        if d.code != dsl::Code::UnknownInput {
+            kept.push(d);
+            continue;
+        }
+        let field = d.title.split('`').nth(1).unwrap_or_default().to_string();
+        let stem = field.split('.').next().unwrap_or_default();
+        let readers = readers_of_inputs()
+            .iter()
+            .find(|(name, _)| name == stem)
+            .map(|(_, by)| by.clone())
+            .unwrap_or_default();
+        if readers.is_empty() {
+            d.level = dsl::Level::Error;
+            errors.push(d);
+        } else {
+            let entry = format!("{stem} ({})", readers.join(", "));
+            if !read_elsewhere.contains(&entry) {
+                read_elsewhere.push(entry);
+            }
         }
     }
-    names.sort();
-    names.dedup();
-    names
+    if !read_elsewhere.is_empty() {
+        kept.push(Diagnostic {
+            level: dsl::Level::Note,
+            ..Diagnostic::warning(
+                dsl::Code::UnknownInput,
+                format!(
+                    "not read by {}, but by other agreements: {}",
+                    program.agreement.name,
+                    read_elsewhere.join(", ")
+                ),
+            )
+        });
+    }
+    *warnings = kept;
+    errors
 }
 
 /// An input file (TOML), read once.
@@ -177,7 +233,10 @@ pub fn load_inputs(
         inputs.read(program, &name, text)?;
     }
     warnings.extend(inputs.read(program, &input.name, &input.text)?);
-    keep_misspellings(&mut warnings);
+    let errors = judge_unknown_fields(&mut warnings, program);
+    if !errors.is_empty() {
+        return Err(errors.into_iter().chain(warnings).collect());
+    }
     Ok((inputs, warnings))
 }
 
@@ -204,19 +263,4 @@ pub fn distinct(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             new
         })
         .collect()
-}
-
-/// Drops the warnings of unknown fields that another bundled agreement declares
-/// (a column `kommunekredit_20y.2024` too): they are not misspellings, as one input
-/// file serves every agreement (`takst compare`).
-pub fn keep_misspellings(warnings: &mut Vec<Diagnostic>) {
-    let elsewhere = inputs_of_bundled_agreements();
-    warnings.retain(|w| {
-        w.code != dsl::Code::UnknownInput
-            || !elsewhere.iter().any(|name| {
-                let quoted = format!("`{name}");
-                w.title.starts_with(&format!("{quoted}`"))
-                    || w.title.starts_with(&format!("{quoted}."))
-            })
-    });
 }

@@ -438,8 +438,27 @@ impl<'a> Typer<'a> {
                 Type::Error,
             );
         }
+        let mut complete_until = None;
         for (key, key_span, value) in entries {
             let (v, vt) = self.expr(value, types);
+            // A series says how far it is known: `complete_until: 2022-10-27`.
+            if first_kind == Some(2) {
+                if let KeyLiteral::Text(t) = key {
+                    if t == crate::program::COMPLETE_UNTIL {
+                        if vt != Type::Date && vt != Type::Error {
+                            self.error(
+                                Code::WrongType,
+                                value.span,
+                                format!("`complete_until` is a date, not {vt}"),
+                                "expected a date",
+                                "write the last day the series is known to hold: `complete_until: 2022-12-31`".into(),
+                            );
+                        }
+                        complete_until = Some(v);
+                        continue;
+                    }
+                }
+            }
             value_type = match types::unify(&value_type, &vt) {
                 Some(t) => t,
                 None => self.error(
@@ -468,7 +487,12 @@ impl<'a> Typer<'a> {
         let (kind, ty) = match first_kind {
             // A table keyed by dates is a series: the value on a date is the latest entry.
             Some(2) => {
-                let nodes = dated.into_iter().map(|(d, v)| (Key::Date(d), v)).collect();
+                let mut nodes: Vec<(Key, Node)> =
+                    dated.into_iter().map(|(d, v)| (Key::Date(d), v)).collect();
+                if let Some(until) = complete_until {
+                    let key = Key::Label(Arc::from(crate::program::COMPLETE_UNTIL));
+                    nodes.push((key, until));
+                }
                 (NodeKind::Table(nodes), Type::Series(Box::new(value_type)))
             }
             Some(0) => (

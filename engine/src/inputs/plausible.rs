@@ -103,3 +103,46 @@ fn shown(figure: &Bound, ty: &Type) -> String {
         (Bound::Number(n), _) => n.normalize().to_string(),
     }
 }
+
+/// A percentage written as a bare number between 0 and 1 (`overhead_rate = 0.045`) whose
+/// hundredfold would be as plausible: read as 0.045 %, but most likely meant as 4.5 %.
+/// Only a warning — a small rate may be right — and silenced by writing the `%`.
+pub(crate) fn fraction_for_percent(
+    name: &str,
+    value: &Value,
+    ty: &Type,
+    range: &PlausibleRange,
+) -> Option<Diagnostic> {
+    let (
+        Value::Number(n),
+        Type::Number {
+            kind: NumKind::Percent,
+            ..
+        },
+    ) = (value, ty)
+    else {
+        return None;
+    };
+    let typed = n.checked_mul(Decimal::ONE_HUNDRED)?;
+    if typed <= Decimal::ZERO || typed >= Decimal::ONE {
+        return None;
+    }
+    let meant = Bound::Number(*n * Decimal::ONE_HUNDRED);
+    let fits = range.low.as_ref().is_none_or(|l| meant >= *l)
+        && range.high.as_ref().is_none_or(|h| meant <= *h);
+    if !fits {
+        return None;
+    }
+    let leaf = name.rsplit('.').next().unwrap_or(name);
+    let typed = typed.normalize();
+    let percent = (typed * Decimal::ONE_HUNDRED).normalize();
+    Some(
+        Diagnostic::warning(
+            Code::Implausible,
+            format!("`{name}` is written {typed}, which is read as {typed} % — did you mean {percent} %?"),
+        )
+        .help(format!(
+            "a percentage is written in percent: `{leaf} = {percent}`; if {typed} % is meant, write it with the sign: `\"{typed} %\"`"
+        )),
+    )
+}
