@@ -226,14 +226,15 @@ impl Whole {
         let name = path.display().to_string();
         let target = resolve_links(path).map_err(|e| cannot_write(&name, &e))?;
         if let Some(input) = input.filter(|input| same_file(&target, input)) {
-            return Err(Diagnostic::error(
-                Code::CannotWrite,
-                format!(
-                    "{name} is {}: the results would replace it",
-                    input.display()
+            let input = input.display().to_string();
+            let title = match input == name {
+                true => format!("{name} is the file the results come from: they would replace it"),
+                false => format!(
+                    "{name} is {input}, the file the results come from: they would replace it"
                 ),
-            )
-            .help("write the results to another file, e.g. `-o results.csv`"));
+            };
+            return Err(Diagnostic::error(Code::CannotWrite, title)
+                .help("write the results to another file, e.g. `-o results.csv`"));
         }
         let mut partial = target.as_os_str().to_owned();
         partial.push(".partial");

@@ -152,8 +152,13 @@ fn results_never_replace_the_tariff_file() {
     refused_in(
         &dir,
         &["batch", "-a", "midt", "offers.csv", "-o", "./offers.csv"],
-        "× ./offers.csv is offers.csv: the results would replace it\n  \
+        "× ./offers.csv is offers.csv, the file the results come from: they would replace it\n  \
          help: write the results to another file, e.g. `-o results.csv`\n",
+    );
+    refused_in(
+        &dir,
+        &["batch", "-a", "midt", "offers.csv", "-o", "offers.csv"],
+        "× offers.csv is the file the results come from: they would replace it\n",
     );
     #[cfg(unix)]
     {
@@ -161,7 +166,7 @@ fn results_never_replace_the_tariff_file() {
         refused_in(
             &dir,
             &["batch", "-a", "midt", "offers.csv", "-o", "link.csv"],
-            "× link.csv is offers.csv: the results would replace it\n",
+            "× link.csv is offers.csv, the file the results come from: they would replace it\n",
         );
     }
     assert_eq!(std::fs::read(&offers).expect("read"), before);
