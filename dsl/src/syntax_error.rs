@@ -48,7 +48,9 @@ pub(crate) fn syntax_error(
     } else if found.starts_with('"') {
         "strings end with `\"` on the same line".to_string()
     } else {
-        format!("expected {expected} here; see docs/language.md for the form of each declaration")
+        format!(
+            "expected {expected} here; `takst explain` lists the parts of the language reference"
+        )
     };
     Diagnostic::error(Code::Syntax, title)
         .label(

@@ -7,7 +7,6 @@
 //! results are written only when every row is right: otherwise each wrong row is
 //! reported (every error of it, pointing at its cells) and nothing is written.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -21,10 +20,7 @@ use super::eval::{exact, find_part, json_typed, judge};
 use super::readings::{self, Choice};
 use super::{judge_unknown_fields, load_program, Outcome};
 use crate::render::{csv_separated, format_value, Locale, Table};
-use crate::{catalog, csv_reader, Format};
-
-/// The largest tariff file read: far beyond any region's (a few thousand offers).
-const MAX_BYTES: usize = 64 * 1024 * 1024;
+use crate::{catalog, csv_reader, files, Format};
 
 /// The most columns a tariff file may have: an agreement has a few dozen inputs.
 const MAX_COLUMNS: usize = 2_000;
@@ -49,10 +45,13 @@ pub fn run(
     locale: Locale,
     choices: &[Choice],
 ) -> Outcome {
-    let mut program = load_program(agreement)?;
+    let mut bundled = Vec::new();
+    let mut program = load_program(agreement, &mut bundled)?;
     readings::choose(&mut program, choices)?;
     let index = find_part(&program, part)?;
     let file = read(path).map_err(|d| vec![d])?;
+    let whole = out.map(|out| files::Whole::to(out, Some(path)));
+    let whole = whole.transpose().map_err(|d| vec![d])?;
     let records = csv_reader::read(&file).map_err(|d| vec![d])?;
     let Some(((header, _), rows)) = records.records.split_first() else {
         return Err(vec![Diagnostic::error(
@@ -77,6 +76,7 @@ pub fn run(
         )]);
     }
     let (columns, mut warnings) = Columns::read(&program, &file, header)?;
+    warnings.splice(0..0, bundled);
     let errors = judge_unknown_fields(&mut warnings, &program);
     if !errors.is_empty() {
         return Err(errors.into_iter().chain(warnings).collect());
@@ -142,9 +142,9 @@ pub fn run(
         return Err(errors);
     }
     let text = render(&program, index, &results, format, locale, records.separator);
-    match out {
-        None => print!("{text}"),
-        Some(out) => write_whole(out, &text).map_err(|d| vec![d])?,
+    match whole {
+        None => out!("{text}"),
+        Some(whole) => whole.write(&text).map_err(|d| vec![d])?,
     }
     Ok(warnings)
 }
@@ -244,61 +244,16 @@ impl Batch<'_> {
 
 /// Reads the tariff file: UTF-8 text, as a spreadsheet saves it as "CSV UTF-8".
 fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(Code::BadInput, format!("cannot read {name}: {e}"))
-            .help("check the path; it is relative to the folder you run takst in")
+    let text = files::read_text(path, &files::TARIFF_FILE).map_err(|d| match d.code {
+        Code::NotText if d.title.contains("UTF-8") => {
+            d.help("in Excel, save it with 'Save as' → 'CSV UTF-8 (comma delimited)'")
+        }
+        _ => d,
     })?;
-    if bytes.len() > MAX_BYTES {
-        return Err(Diagnostic::error(
-            Code::FileTooLarge,
-            format!(
-                "{name} is {} bytes; a tariff file may be at most {MAX_BYTES}",
-                bytes.len()
-            ),
-        )
-        .help("split the file by operator or by municipality"));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
-            Code::NotText,
-            format!(
-                "{name} is not UTF-8 text (byte {} is not part of a character)",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .help("in Excel, save it with 'Save as' → 'CSV UTF-8 (comma delimited)'")
-    })?;
-    if text.contains('\0') {
-        return Err(
-            Diagnostic::error(Code::NotText, format!("{name} is not a text file"))
-                .help("a tariff file is CSV text: one offer per line, a header naming the inputs"),
-        );
-    }
     Ok(SourceFile {
-        name,
+        name: path.display().to_string(),
         text: Arc::from(text),
     })
-}
-
-/// Writes `text` to `path` whole or not at all: to a file beside it, then renamed.
-fn write_whole(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    let name = path.display().to_string();
-    let fail = |e: std::io::Error| {
-        Diagnostic::error(Code::BadInput, format!("cannot write {name}: {e}"))
-            .help("check that the folder exists and that you may write there")
-    };
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = std::path::PathBuf::from(partial);
-    let written = std::fs::File::create(&partial)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&partial, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&partial);
-        return Err(fail(e));
-    }
-    Ok(())
 }
 
 /// The results, one offer per row: CSV in the dialect of the tariff file (a file

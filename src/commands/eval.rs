@@ -8,8 +8,7 @@ use dsl::{Code, Diagnostic, Level, Program};
 use engine::{Evaluation, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
-use super::readings::{self, Choice};
-use super::{load_inputs, load_program, Outcome};
+use super::{load_inputs, load_program, readings, InputFile, Outcome};
 use crate::render::{csv, format_value, matrix, Locale, Table};
 use crate::{Format, Output};
 
@@ -33,26 +32,21 @@ impl Evaluated {
     }
 }
 
-/// Evaluates `part` of `agreement` on the input file at `path`.
+/// Evaluates the part numbered `index` of `program` on an input file.
 pub fn evaluate(
-    agreement: &str,
-    part: &str,
-    path: &Path,
-    choices: &[Choice],
+    program: Program,
+    index: usize,
+    input: &InputFile,
     locale: Locale,
 ) -> Result<Evaluated, Vec<Diagnostic>> {
-    let mut program = load_program(agreement)?;
-    readings::choose(&mut program, choices)?;
-    let index = find_part(&program, part)?;
-    let (inputs, mut warnings) = load_inputs(&program, path)?;
+    let (inputs, mut warnings) = load_inputs(&program, input)?;
     let (evaluation, failed) = engine::run_all(&program, &program.parts[index], &inputs);
-    let what = path.display().to_string();
     let errors = judge(
         &program,
         &inputs,
         &evaluation,
         failed,
-        &what,
+        &input.name,
         &mut warnings,
         locale,
     );
@@ -188,20 +182,21 @@ pub fn check_message(program: &Program, check: u32, values: &[Value], locale: Lo
 
 /// Prints one part's results.
 pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome {
-    let e = evaluate(
-        agreement,
-        part,
-        path,
-        &output.readings.choices,
-        output.locale,
-    )?;
+    let mut bundled = Vec::new();
+    let mut program = load_program(agreement, &mut bundled)?;
+    readings::choose(&mut program, &output.readings.choices)?;
+    let index = find_part(&program, part)?;
+    let input = InputFile::read(path)?;
+    let mut e = evaluate(program, index, &input, output.locale)
+        .map_err(|e| [e, bundled.clone()].concat())?;
+    e.warnings.splice(0..0, bundled);
     match output.format {
         Format::Json => {
             let mut doc = header_json(&e, path);
             if output.explain {
                 doc["trace"] = trace_json(&e);
             }
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Csv => {
             let header: Vec<String> = ["name", "label", "value", "unit", "section"]
@@ -223,26 +218,26 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                     ]
                 })
                 .collect();
-            print!("{}", csv(&header, &rows));
+            out!("{}", csv(&header, &rows));
         }
         Format::Table => {
             let info = &e.program.agreement;
-            println!("Agreement  {}", info.name);
+            outln!("Agreement  {}", info.name);
             if let Some(source) = &info.source {
-                println!("Source     {source}");
+                outln!("Source     {source}");
             }
-            println!("Input      {}", path.display());
+            outln!("Input      {}", path.display());
             let part = e.part();
             let label = part
                 .label
                 .as_deref()
                 .map(|l| format!(" — {l}"))
                 .unwrap_or_default();
-            println!("Part       {}{label}", part.name);
+            outln!("Part       {}{label}", part.name);
             for line in readings::in_force(&e.program, part) {
-                println!("Reading    {line}");
+                outln!("Reading    {line}");
             }
-            println!();
+            outln!();
             let mut table = Table::new(&["", "value", "section"]);
             table.left = vec![2];
             // Tables of tables (per year per offer) are shown as grids after the rest.
@@ -277,9 +272,9 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                 }
             }
             if !table.rows.is_empty() {
-                print!("{}", table.render());
+                out!("{}", table.render());
             }
-            print!(
+            out!(
                 "{}",
                 grids
                     .strip_prefix('\n')
@@ -287,8 +282,8 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                     .unwrap_or(&grids)
             );
             if output.explain {
-                println!("\nHow each figure was computed:\n");
-                print!("{}", explain_text(&e, output));
+                outln!("\nHow each figure was computed:\n");
+                out!("{}", explain_text(&e, output));
             }
         }
     }

@@ -4,6 +4,8 @@ mod batch;
 mod check;
 mod compare;
 mod eval;
+mod explain;
+mod export;
 mod list;
 pub mod readings;
 mod test;
@@ -14,8 +16,8 @@ use std::process::ExitCode;
 use dsl::{Diagnostic, Program};
 use engine::Inputs;
 
-use crate::catalog;
 use crate::Command;
+use crate::{catalog, files, output};
 
 /// Runs a command; prints diagnostics to stderr; the exit code says if it went well.
 pub fn run(command: Command, color: bool) -> ExitCode {
@@ -93,13 +95,24 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             locale,
         ),
         Command::List { parts } => list::run(parts.as_deref()),
+        Command::Explain { topic } => explain::run(topic.as_deref()),
+        Command::Export {
+            name,
+            output,
+            force,
+        } => export::run(&name, output.as_deref(), force),
     };
-    let (code, diagnostics) = match result {
+    let (mut code, mut diagnostics) = match result {
         Ok(warnings) => (ExitCode::SUCCESS, warnings),
         Err(errors) => (ExitCode::FAILURE, errors),
     };
+    if let output::Ending::Failed(d) = output::finish() {
+        diagnostics.push(d);
+        code = ExitCode::FAILURE;
+    }
     if !diagnostics.is_empty() {
-        eprint!("{}", dsl::diagnostic::render(&diagnostics, color));
+        let diagnostics = distinct(diagnostics);
+        output::diagnostics(&dsl::diagnostic::render(&diagnostics, color));
     }
     code
 }
@@ -107,10 +120,16 @@ pub fn run(command: Command, color: bool) -> ExitCode {
 /// What a command returns: warnings on success, errors on failure.
 pub type Outcome = Result<Vec<Diagnostic>, Vec<Diagnostic>>;
 
-/// Finds and checks an agreement.
-pub fn load_program(agreement: &str) -> Result<Program, Vec<Diagnostic>> {
+/// Finds and checks an agreement; warns in `warnings` where a bundled copy is used
+/// although a file of its name differs.
+pub fn load_program(
+    agreement: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Program, Vec<Diagnostic>> {
     let file = catalog::find(agreement).map_err(|d| vec![d])?;
-    dsl::check(&file.name, &file.text, &catalog::Files)
+    let program = dsl::check(&file.name, &file.text, &catalog::Files)?;
+    warnings.extend(catalog::shadowed(&program));
+    Ok(program)
 }
 
 /// Every input of every bundled agreement, with the agreements that declare it.
@@ -119,7 +138,7 @@ fn readers_of_inputs() -> &'static [(String, Vec<String>)] {
     READERS.get_or_init(|| {
         let mut readers: Vec<(String, Vec<String>)> = Vec::new();
         for (stem, ..) in catalog::bundled() {
-            let Ok(program) = load_program(stem) else {
+            let Ok(program) = load_program(stem, &mut Vec::new()) else {
                 continue;
             };
             for slot in program.slots.iter().filter(|s| s.is_input()) {
@@ -188,21 +207,60 @@ pub fn judge_unknown_fields(warnings: &mut Vec<Diagnostic>, program: &Program) -
     errors
 }
 
+/// An input file (TOML), read once.
+pub struct InputFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl InputFile {
+    pub fn read(path: &Path) -> Result<InputFile, Vec<Diagnostic>> {
+        Ok(InputFile {
+            name: path.display().to_string(),
+            text: files::read_text(path, &files::INPUT_FILE).map_err(|d| vec![d])?,
+        })
+    }
+}
+
 /// Reads the bundled reference data, then the input file, against a program.
 pub fn load_inputs(
     program: &Program,
-    path: &Path,
+    input: &InputFile,
 ) -> Result<(Inputs, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut inputs = Inputs::new(program);
     let mut warnings = Vec::new();
     for (name, text) in catalog::reference_data() {
         inputs.read(program, &name, text)?;
     }
-    let text = catalog::read_file(path).map_err(|d| vec![d])?;
-    warnings.extend(inputs.read(program, &path.display().to_string(), &text)?);
+    warnings.extend(inputs.read(program, &input.name, &input.text)?);
     let errors = judge_unknown_fields(&mut warnings, program);
     if !errors.is_empty() {
         return Err(errors.into_iter().chain(warnings).collect());
     }
     Ok((inputs, warnings))
+}
+
+/// The diagnostics without repeats: one input file read against several agreements
+/// gives the same error once for each (the same title at the same place, with the
+/// same help); the first is kept, with the places in its agreement it points to.
+pub fn distinct(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: Vec<String> = Vec::new();
+    diagnostics
+        .into_iter()
+        .filter(|d| {
+            let primary = d
+                .labels
+                .first()
+                .map(|l| (&l.source.name, &l.range, &l.message));
+            let key = format!(
+                "{} {:?} {} {:?} {primary:?}",
+                d.code, d.level, d.title, d.help
+            );
+            let new = !seen.contains(&key);
+            if new {
+                seen.push(key);
+            }
+            new
+        })
+        .collect()
 }

@@ -11,7 +11,8 @@ use engine::{Inputs, Value};
 use serde_json::{json, Value as Json};
 
 use super::eval::json_typed;
-use super::{load_inputs, load_program, Outcome};
+use super::{load_inputs, load_program, InputFile, Outcome};
+use crate::output;
 use crate::render::{format_value, Locale, Table};
 use crate::Format;
 
@@ -60,7 +61,10 @@ pub fn applying(
     if choices.is_empty() {
         return Ok(vec![Vec::new(); agreements.len()]);
     }
-    let programs: Vec<Option<Program>> = agreements.iter().map(|a| load_program(a).ok()).collect();
+    let programs: Vec<Option<Program>> = agreements
+        .iter()
+        .map(|a| load_program(a, &mut Vec::new()).ok())
+        .collect();
     let mut errors = Vec::new();
     for choice in choices {
         let declared = programs
@@ -190,14 +194,14 @@ pub fn run(
         // Every bundled agreement: tables one after the other, JSON as one array.
         let json = format == Format::Json;
         let mut warnings = Vec::new();
-        emit(if json { "[\n" } else { "" })?;
+        output::print(if json { "[\n" } else { "" });
         for (i, (stem, ..)) in crate::catalog::bundled().enumerate() {
             if i > 0 {
-                emit(if json { ",\n" } else { "\n" })?;
+                output::print(if json { ",\n" } else { "\n" });
             }
             warnings.extend(one(stem, None, None, &[], format, locale)?);
         }
-        emit(if json { "]\n" } else { "" })?;
+        output::print(if json { "]\n" } else { "" });
         return Ok(warnings);
     };
     one(agreement, input, part, choices, format, locale)
@@ -211,18 +215,20 @@ fn one(
     format: Format,
     locale: Locale,
 ) -> Outcome {
-    let mut program = load_program(agreement)?;
+    let mut bundled = Vec::new();
+    let mut program = load_program(agreement, &mut bundled)?;
     choose(&mut program, choices)?;
     if let Some(part) = part {
         super::eval::find_part(&program, part)?;
     }
-    let (inputs, warnings) = match input {
+    let (inputs, mut warnings) = match input {
         Some(path) => {
-            let (inputs, warnings) = load_inputs(&program, path)?;
+            let (inputs, warnings) = load_inputs(&program, &InputFile::read(path)?)?;
             (Some(inputs), warnings)
         }
         None => (None, Vec::new()),
     };
+    warnings.splice(0..0, bundled);
     let mut report = Vec::new();
     for reading in &program.readings {
         let used_by: Vec<&PartRule> = parts_using(&program, reading)
@@ -249,10 +255,7 @@ fn one(
                 "input": input.map(|p| p.display().to_string()),
                 "readings": doc,
             });
-            emit(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            ))?;
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Table | Format::Csv => {
             let mut out = format!("Readings of {}\n", program.agreement.name);
@@ -272,7 +275,7 @@ fn one(
                      evaluating command;\ngive an input file to see what each alternative changes.\n",
                 );
             }
-            emit(&out)?;
+            output::print(&out);
         }
     }
     Ok(warnings)
@@ -337,18 +340,6 @@ fn moves(
     Moves {
         changes,
         not_evaluated,
-    }
-}
-
-/// Writes to standard output; a closed pipe ends the output quietly.
-fn emit(text: &str) -> Result<(), Vec<Diagnostic>> {
-    use std::io::Write;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(vec![Diagnostic::error(
-            Code::BadInput,
-            format!("cannot write the output: {e}"),
-        )]),
-        _ => Ok(()),
     }
 }
 

@@ -18,18 +18,18 @@ pub fn run(files: &[String], locale: Locale) -> Outcome {
         files.to_vec()
     };
     let (mut passed, mut failed) = (0, 0);
-    let mut errors = Vec::new();
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     for file in &files {
-        let program = match load_program(file) {
+        let program = match load_program(file, &mut warnings) {
             Ok(p) => p,
             Err(diagnostics) => {
-                println!("FAIL {file}: does not check");
+                outln!("FAIL {file}: does not check");
                 failed += 1;
                 errors.extend(diagnostics);
                 continue;
             }
         };
-        println!("{} ({file})", program.agreement.name);
+        outln!("{} ({file})", program.agreement.name);
         for outcome in examples::run_all(&program) {
             let citation = outcome
                 .citation
@@ -38,20 +38,19 @@ pub fn run(files: &[String], locale: Locale) -> Outcome {
                 .unwrap_or_default();
             if outcome.passed() {
                 passed += 1;
-                println!("  ok    {}{citation}", outcome.title);
+                outln!("  ok    {}{citation}", outcome.title);
             } else {
                 failed += 1;
-                println!("  FAIL  {}{citation}", outcome.title);
+                outln!("  FAIL  {}{citation}", outcome.title);
                 errors.extend(explain_failure(&program, &outcome, locale));
             }
         }
     }
-    println!("\n{passed} passed, {failed} failed");
-    use std::io::Write as _;
-    let _ = std::io::stdout().flush();
+    outln!("\n{passed} passed, {failed} failed");
     if failed == 0 {
-        Ok(Vec::new())
+        Ok(warnings)
     } else {
+        errors.append(&mut warnings);
         Err(errors)
     }
 }

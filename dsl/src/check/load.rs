@@ -120,38 +120,35 @@ pub(super) fn chain(
         let id = sources.add(name.clone(), text);
         let file = parser::parse(sources, id).map_err(|d| vec![d])?;
         if let Some((base, span)) = &file.header.extends {
-            let loaded = loader.load(base, &name).and_then(|(base_name, bytes)| {
-                limits::text_from_bytes(&base_name, &bytes)
-                    .map(|t| (base_name, t))
-                    .map_err(|d| d.title)
-            });
-            match loaded {
-                Ok((base_name, _))
-                    if base_name == name
-                        || seen.contains(&base_name)
-                        || seen.len() >= MAX_BASES =>
-                {
-                    return Err(vec![Diagnostic::error(
-                        Code::BaseCycle,
-                        format!("`{base}` extends itself, directly or through its bases"),
-                    )
-                    .label(sources, *span, "this base leads back here")
-                    .help(
-                        "an agreement extends a base, which may extend another; never in a circle",
-                    )]);
-                }
-                Ok(base) => next = Some(base),
-                Err(why) => {
-                    return Err(vec![Diagnostic::error(
-                        Code::UnknownBase,
-                        format!("cannot find the base agreement `{base}`"),
-                    )
-                    .label(sources, *span, why)
-                    .help(
-                        "name a bundled agreement (`takst list`) or a rule file next to this one",
-                    )]);
-                }
+            let (base_name, bytes) = loader.load(base, &name).map_err(|why| {
+                let known = loader.known();
+                let known = known.iter().map(String::as_str);
+                let help = super::did_you_mean(
+                    base,
+                    known,
+                    "name a bundled agreement (`takst list`) or a rule file next to this one",
+                );
+                vec![Diagnostic::error(
+                    Code::UnknownBase,
+                    format!("cannot find the base agreement `{base}`"),
+                )
+                .label(sources, *span, why)
+                .help(help)]
+            })?;
+            if base_name == name || seen.contains(&base_name) || seen.len() >= MAX_BASES {
+                return Err(vec![Diagnostic::error(
+                    Code::BaseCycle,
+                    format!("`{base}` extends itself, directly or through its bases"),
+                )
+                .label(sources, *span, "this base leads back here")
+                .help(
+                    "an agreement extends a base, which may extend another; never in a circle",
+                )]);
             }
+            // A base that is too large or not text is reported as such, at the `extends`.
+            let text = limits::text_from_bytes(&base_name, &bytes)
+                .map_err(|d| vec![d.label(sources, *span, "the base named here")])?;
+            next = Some((base_name, text));
         }
         seen.push(name);
         files.push((id, file));

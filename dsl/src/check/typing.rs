@@ -586,7 +586,7 @@ impl<'a> Typer<'a> {
                 super::did_you_mean(
                     &function.text,
                     builtins::BUILTINS.iter().map(|(n, ..)| *n),
-                    "see the list of functions in docs/language.md",
+                    "`takst explain functions` lists the functions",
                 )
             };
             self.error(

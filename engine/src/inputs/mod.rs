@@ -28,6 +28,7 @@ use crate::value::{Series, Table, Value};
 mod plausible;
 mod records;
 mod rows;
+mod slips;
 
 pub use rows::{Columns, Decimals};
 
@@ -126,6 +127,9 @@ impl Inputs {
             Ok(doc) => doc,
             Err(e) => {
                 let range = e.span().unwrap_or(0..0);
+                if let Some(slip) = slips::diagnose(&file, range.start) {
+                    return Err(vec![slip]);
+                }
                 return Err(vec![Diagnostic::error(
                     Code::BadInput,
                     format!("{name} is not valid TOML"),
