@@ -188,6 +188,11 @@ enum Command {
         /// How amounts are written in a table: da = 1.234.567,89 kr, en = 1,234,567.89 kr.
         #[arg(long, value_enum, default_value_t = Locale::Da)]
         locale: Locale,
+        /// Write the offers that are right even when others are not: every offer keeps
+        /// its line, a wrong one with its errors instead of figures; the exit code is
+        /// still 1, and every error is reported.
+        #[arg(long)]
+        keep_going: bool,
         #[command(flatten)]
         readings: ReadingChoices,
     },

@@ -16,7 +16,7 @@ use dsl::{Code, Diagnostic, Program};
 use engine::{Columns, Decimals, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
-use super::eval::{exact, find_part, json_typed, judge};
+use super::eval::{exact, find_part, json_typed, judge, unit};
 use super::readings::{self, Choice};
 use super::{judge_unknown_fields, load_program, Outcome};
 use crate::render::{csv_separated, format_value, Locale, Table};
@@ -28,29 +28,37 @@ const MAX_COLUMNS: usize = 2_000;
 /// How much of an offer's name is shown in a diagnostic.
 const NAME_SHOWN: usize = 60;
 
-/// One offer's results.
+/// One offer of the tariff file, evaluated.
 struct Row {
     name: String,
-    values: Vec<Value>,
+    /// The results, or none when the row's figures are wrong.
+    values: Option<Vec<Value>>,
+    /// The titles of the row's warnings and errors, for the output.
+    warnings: Vec<String>,
+    errors: Vec<String>,
 }
 
-/// Evaluates `part` for every row of the tariff file at `path`; prints the results
-/// or writes them to `out`.
-pub fn run(
-    agreement: &str,
-    part: &str,
-    path: &Path,
-    out: Option<&Path>,
-    format: Format,
-    locale: Locale,
-    choices: &[Choice],
-) -> Outcome {
+/// How to run a batch.
+pub struct Options<'a> {
+    pub part: &'a str,
+    /// Write the results to this file (whole, or not at all) instead of printing them.
+    pub out: Option<&'a Path>,
+    pub format: Format,
+    pub locale: Locale,
+    /// Write the offers that are right even when others are not.
+    pub keep_going: bool,
+    pub choices: &'a [Choice],
+}
+
+/// Evaluates a part for every row of the tariff file at `path`; prints the results
+/// or writes them to a file.
+pub fn run(agreement: &str, path: &Path, options: &Options) -> Outcome {
     let mut bundled = Vec::new();
     let mut program = load_program(agreement, &mut bundled)?;
-    readings::choose(&mut program, choices)?;
-    let index = find_part(&program, part)?;
+    readings::choose(&mut program, options.choices)?;
+    let index = find_part(&program, options.part)?;
     let file = read(path).map_err(|d| vec![d])?;
-    let whole = out.map(|out| files::Whole::to(out, Some(path)));
+    let whole = options.out.map(|out| files::Whole::to(out, Some(path)));
     let whole = whole.transpose().map_err(|d| vec![d])?;
     let records = csv_reader::read(&file).map_err(|d| vec![d])?;
     let Some(((header, _), rows)) = records.records.split_first() else {
@@ -97,25 +105,36 @@ pub fn run(
         base,
         decimals,
         width: header.len(),
-        locale,
+        locale: options.locale,
     };
     let mut evaluator = engine::Evaluator::default();
     let (mut results, mut errors) = (Vec::new(), Vec::new());
     let mut shared: Vec<(Diagnostic, Vec<String>)> = Vec::new();
     let mut by_title: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (cells, line) in rows {
-        let (row, result, row_errors, row_warnings) = batch.row(&mut evaluator, cells, *line);
-        results.extend(result);
+        let (label, mut result, mut row_errors, row_warnings) =
+            batch.row(&mut evaluator, cells, *line);
+        // Two offers of one name cannot be told apart in the results.
+        if let Some(d) = batch.same_name(cells, *line, &mut names) {
+            row_errors.push(d);
+        }
+        result.warnings = row_warnings.iter().map(|d| d.title.clone()).collect();
+        result.errors = row_errors.iter().map(|d| d.title.clone()).collect();
+        if !row_errors.is_empty() {
+            result.values = None;
+        }
+        results.push(result);
         for mut d in row_errors {
-            d.title = format!("{row}: {}", d.title);
+            d.title = format!("{label}: {}", d.title);
             errors.push(d);
         }
         for d in row_warnings {
             match by_title.get(&d.title) {
-                Some(&at) => shared[at].1.push(row.clone()),
+                Some(&at) => shared[at].1.push(label.clone()),
                 None => {
                     by_title.insert(d.title.clone(), shared.len());
-                    shared.push((d, vec![row.clone()]));
+                    shared.push((d, vec![label.clone()]));
                 }
             }
         }
@@ -137,16 +156,34 @@ pub fn run(
         }
         warnings.push(d);
     }
-    if !errors.is_empty() {
+    if !errors.is_empty() && !options.keep_going {
         errors.extend(warnings);
         return Err(errors);
     }
-    let text = render(&program, index, &results, format, locale, records.separator);
+    let text = render(&program, index, &results, options, records.separator);
     match whole {
         None => out!("{text}"),
         Some(whole) => whole.write(&text).map_err(|d| vec![d])?,
     }
-    Ok(warnings)
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        // --keep-going: the good offers are written, the wrong ones reported, and
+        // the exit code still says not every offer is right.
+        let failed = results.iter().filter(|r| r.values.is_none()).count();
+        errors.push(
+            Diagnostic::error(
+                Code::BadInput,
+                format!(
+                    "{failed} of {} offers could not be computed; the others are written",
+                    results.len()
+                ),
+            )
+            .help("correct the lines named above; with --keep-going their rows carry the errors instead of figures"),
+        );
+        errors.extend(warnings);
+        Err(errors)
+    }
 }
 
 /// What every row of a tariff file is read and evaluated against.
@@ -165,6 +202,34 @@ struct Batch<'a> {
 }
 
 impl Batch<'_> {
+    /// The error for a row whose offer has the name of an earlier row's.
+    fn same_name(
+        &self,
+        cells: &[csv_reader::Field],
+        line: usize,
+        seen: &mut std::collections::HashMap<String, usize>,
+    ) -> Option<Diagnostic> {
+        let (text, span) = cells.get(self.columns.position("name")?)?;
+        let name = text.trim();
+        if name.is_empty() {
+            return None;
+        }
+        match seen.get(name) {
+            None => {
+                seen.insert(name.to_string(), line);
+                None
+            }
+            Some(first) => Some(
+                Diagnostic::error(
+                    Code::BadInput,
+                    format!("the offer is named as on line {first}"),
+                )
+                .label_in(self.file.clone(), span.clone(), "the same name again")
+                .help("give each offer a name of its own: the results are known by their names"),
+            ),
+        }
+    }
+
     /// One row: how it is named in messages, its results (none if its cells are
     /// wrong), its errors and its warnings.
     fn row(
@@ -172,7 +237,7 @@ impl Batch<'_> {
         evaluator: &mut engine::Evaluator,
         cells: &[csv_reader::Field],
         line: usize,
-    ) -> (String, Option<Row>, Vec<Diagnostic>, Vec<Diagnostic>) {
+    ) -> (String, Row, Vec<Diagnostic>, Vec<Diagnostic>) {
         let (program, rule) = (self.program, &self.program.parts[self.part]);
         let name = (self.columns.position("name"))
             .and_then(|i| cells.get(i))
@@ -205,22 +270,25 @@ impl Batch<'_> {
             Ok(mut implausible) => warnings.append(&mut implausible),
             Err(mut e) => errors.append(&mut e),
         }
-        if !errors.is_empty() {
-            return (row, None, errors, warnings);
-        }
-        let outputs = |values: &[Value]| Row {
+        let outputs = |values: Option<&[Value]>| Row {
             name: name.clone(),
-            values: rule
-                .outputs
-                .iter()
-                .map(|&o| values[o as usize].clone())
-                .collect(),
+            values: values.map(|values| {
+                rule.outputs
+                    .iter()
+                    .map(|&o| values[o as usize].clone())
+                    .collect()
+            }),
+            warnings: Vec::new(),
+            errors: Vec::new(),
         };
+        if !errors.is_empty() {
+            return (row, outputs(None), errors, warnings);
+        }
         // The compiled plan on every row; a result that failed is evaluated again
         // with every check, for the report `takst eval` gives.
         let (evaluation, failed) = match evaluator.run(program, rule, &inputs) {
             Ok((values, findings)) if findings.is_empty() => {
-                return (row, Some(outputs(values)), errors, warnings);
+                return (row, outputs(Some(values)), errors, warnings);
             }
             Ok((values, findings)) => {
                 let values = values.to_vec();
@@ -238,7 +306,7 @@ impl Batch<'_> {
             &mut warnings,
             self.locale,
         );
-        (row, Some(outputs(&evaluation.values)), errors, warnings)
+        (row, outputs(Some(&evaluation.values)), errors, warnings)
     }
 }
 
@@ -258,13 +326,13 @@ fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
 
 /// The results, one offer per row: CSV in the dialect of the tariff file (a file
 /// separated by semicolons gets semicolons and decimal commas back, as a Danish
-/// spreadsheet reads them), JSON, or a table.
+/// spreadsheet reads them), JSON, or a table. Each offer carries its warnings (and,
+/// with --keep-going, a wrong one its errors instead of figures).
 fn render(
     program: &Program,
     part: usize,
     rows: &[Row],
-    format: Format,
-    locale: Locale,
+    options: &Options,
     separator: char,
 ) -> String {
     let outputs: Vec<_> = program.parts[part]
@@ -272,17 +340,33 @@ fn render(
         .iter()
         .map(|&o| program.slot(o))
         .collect();
-    match format {
+    let notes = |list: &[String]| list.join(" | ");
+    match options.format {
         Format::Csv => {
-            let header: Vec<String> = std::iter::once(String::from("name"))
+            let mut header: Vec<String> = std::iter::once(String::from("name"))
                 .chain(outputs.iter().map(|s| s.name.clone()))
+                .chain(std::iter::once(String::from("warnings")))
                 .collect();
+            if options.keep_going {
+                header.push(String::from("errors"));
+            }
             let lines: Vec<Vec<String>> = rows
                 .iter()
                 .map(|row| {
-                    let cells = row.values.iter().zip(&outputs);
-                    let cells = cells.map(|(v, s)| cell(v, &s.ty, program, separator));
-                    std::iter::once(row.name.clone()).chain(cells).collect()
+                    let cells: Vec<String> = match &row.values {
+                        Some(values) => (values.iter().zip(&outputs))
+                            .map(|(v, s)| cell(v, &s.ty, program, separator))
+                            .collect(),
+                        None => vec![String::new(); outputs.len()],
+                    };
+                    let mut line: Vec<String> = std::iter::once(row.name.clone())
+                        .chain(cells)
+                        .chain(std::iter::once(notes(&row.warnings)))
+                        .collect();
+                    if options.keep_going {
+                        line.push(notes(&row.errors));
+                    }
+                    line
                 })
                 .collect();
             csv_separated(separator, &header, &lines)
@@ -291,15 +375,30 @@ fn render(
             let offers: Vec<Json> = rows
                 .iter()
                 .map(|row| {
-                    let values: Map<String, Json> = (outputs.iter().zip(&row.values))
-                        .map(|(s, v)| (s.name.clone(), json_typed(v, &s.ty, program)))
-                        .collect();
-                    json!({ "name": row.name, "values": values })
+                    let values = row.values.as_ref().map(|values| {
+                        (outputs.iter().zip(values))
+                            .map(|(s, v)| (s.name.clone(), json_typed(v, &s.ty, program)))
+                            .collect::<Map<String, Json>>()
+                    });
+                    let mut offer = json!({
+                        "name": row.name,
+                        "values": values,
+                        "warnings": row.warnings,
+                    });
+                    if !row.errors.is_empty() {
+                        offer["errors"] = json!(row.errors);
+                    }
+                    offer
                 })
+                .collect();
+            let units: Map<String, Json> = outputs
+                .iter()
+                .map(|s| (s.name.clone(), Json::String(unit(&s.ty))))
                 .collect();
             let doc = json!({
                 "agreement": program.agreement.name,
                 "part": program.parts[part].name,
+                "units": units,
                 "offers": offers,
             });
             format!(
@@ -314,8 +413,18 @@ fn render(
             let mut table = Table::new(&labels);
             table.left = vec![0];
             for row in rows {
-                let cells = row.values.iter().zip(&outputs);
-                let cells = cells.map(|(v, s)| format_value(v, &s.ty, program, locale));
+                let cells: Vec<String> = match &row.values {
+                    Some(values) => (values.iter().zip(&outputs))
+                        .map(|(v, s)| format_value(v, &s.ty, program, options.locale))
+                        .collect(),
+                    None => {
+                        let mut cells = vec![String::new(); outputs.len()];
+                        if let Some(first) = cells.first_mut() {
+                            *first = String::from("(not computed)");
+                        }
+                        cells
+                    }
+                };
                 table.row(std::iter::once(row.name.clone()).chain(cells).collect());
             }
             table.render()
@@ -326,6 +435,23 @@ fn render(
 /// A result in a CSV cell: an exact number (with a decimal comma in a file of
 /// semicolons), a choice by name, yes or no, a table as JSON.
 fn cell(value: &Value, ty: &Type, program: &Program, separator: char) -> String {
+    // A percentage is written in percent, as a tariff file gives it: 97, not 0.97.
+    let percent = matches!(
+        ty,
+        Type::Number {
+            kind: dsl::types::NumKind::Percent,
+            ..
+        }
+    );
+    let value = match value {
+        Value::Number(n) if percent => match n.checked_mul(rust_decimal::Decimal::ONE_HUNDRED) {
+            Some(p) => Value::Number(p),
+            // Beyond 28 digits in percent: written as the fraction it is, and said so.
+            None => return format!("{} (a fraction, not percent)", exact(value)),
+        },
+        other => other.clone(),
+    };
+    let value = &value;
     match (value, ty) {
         (Value::Number(n), _) if separator == ';' => n.normalize().to_string().replace('.', ","),
         (Value::Bool(b), _) => String::from(if *b { "yes" } else { "no" }),
