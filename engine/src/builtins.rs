@@ -313,6 +313,15 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             &table(2).unwrap_or_default(),
             node,
         )?,
+        Concat => Value::Text(
+            args.iter()
+                .map(|a| match a {
+                    Value::Text(t) => &**t,
+                    _ => "",
+                })
+                .collect::<String>()
+                .into(),
+        ),
         Date => {
             let (y, m, d) = (year(0)?, whole(1)?, whole(2)?);
             let made = u32::try_from(m)

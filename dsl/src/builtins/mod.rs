@@ -25,6 +25,7 @@ pub enum Builtin {
     Allocate,
     Has,
     Merge,
+    Concat,
     SumBy,
     OnePer,
     Spread,
@@ -122,6 +123,12 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
         Builtin::Merge,
         "merge(table, table)",
         "the entries of both tables; the second wins where both have a key",
+    ),
+    (
+        "concat",
+        Builtin::Concat,
+        "concat(text, text, …)",
+        "the texts one after another",
     ),
     (
         "sum_by",

@@ -243,6 +243,15 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
                 )),
             }
         }
+        Concat => {
+            if args.len() < 2 {
+                return Err(CallError::Arity);
+            }
+            match args.iter().position(|a| *a != Type::Text) {
+                Some(i) => Err(CallError::Argument(i, "a text".into())),
+                None => Ok(Type::Text),
+            }
+        }
         SumBy | OnePer => {
             arity(2)?;
             let (key, value) = table(0)?;
