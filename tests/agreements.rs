@@ -147,6 +147,11 @@ fn parts_of_some_agreements() {
         ("objective-financing", "objective_financing"),
         ("reserves", "reserves"),
         ("takeover", "takeover"),
+        ("restructuring", "restructuring"),
+        ("differentiated-tariffs", "differentiated_tariffs"),
+        ("hourly-add-on", "hourly_add_on_tariff"),
+        ("startup", "startup"),
+        ("objective-distribution", "objective_distribution"),
         ("framework-exit", "framework_exit"),
         ("foster-families", "foster_family_supervision"),
     ] {
