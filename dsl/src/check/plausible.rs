@@ -118,9 +118,18 @@ fn agrees(scalar: &Type, found: &Type) -> Result<(), String> {
 /// the figure as a [`Bound`], if the given is a literal (or a table of literals) and
 /// one of its figures lies outside.
 pub(super) fn given_outside(range: &PlausibleRange, node: &Node) -> Option<Bound> {
+    // Only a figure of the range's own kind is tested (a series' `complete_until`
+    // date is no percentage).
+    let same_kind = |a: &Bound, b: &Bound| std::mem::discriminant(a) == std::mem::discriminant(b);
     let outside = |b: Bound| {
-        let below = range.low.as_ref().is_some_and(|l| b < *l);
-        let above = range.high.as_ref().is_some_and(|h| b > *h);
+        let below = range
+            .low
+            .as_ref()
+            .is_some_and(|l| same_kind(l, &b) && b < *l);
+        let above = range
+            .high
+            .as_ref()
+            .is_some_and(|h| same_kind(h, &b) && b > *h);
         (below || above).then_some(b)
     };
     match &node.kind {
