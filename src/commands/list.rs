@@ -1,7 +1,5 @@
 //! `takst list`: the bundled agreements, or the parts and inputs of one.
 
-use dsl::program::SlotRule;
-
 use super::{load_program, Outcome};
 use crate::catalog;
 use crate::render::Table;
@@ -47,22 +45,29 @@ fn list_parts(agreement: &str) -> Outcome {
     let mut warnings = Vec::new();
     let program = load_program(agreement, &mut warnings)?;
     outln!("{}\n", program.agreement.name);
-    let mut table = Table::new(&["part", "section", "what", "inputs it needs"]);
-    table.left = vec![1, 2, 3];
-    for part in &program.parts {
-        let inputs: Vec<&str> = part
-            .plan
-            .inputs
+    let mut table = Table::new(&[
+        "part",
+        "section",
+        "what",
+        "inputs it always needs",
+        "and in some cases",
+    ]);
+    table.left = vec![1, 2, 3, 4];
+    let names = |slots: Vec<dsl::program::SlotId>| {
+        let names: Vec<&str> = slots
             .iter()
-            .map(|&s| program.slot(s))
-            .filter(|s| matches!(s.rule, SlotRule::Input { default: None }))
-            .map(|s| s.name.as_str())
+            .map(|&s| program.slot(s).name.as_str())
             .collect();
+        names.join(", ")
+    };
+    for part in &program.parts {
+        let (always, sometimes) = dsl::needs::inputs_needed(&program, part);
         table.row(vec![
             part.name.clone(),
             part.citation.clone().unwrap_or_default(),
             part.label.clone().unwrap_or_default(),
-            inputs.join(", "),
+            names(always),
+            names(sometimes),
         ]);
     }
     out!("{}", table.render());
