@@ -5,6 +5,8 @@
 //! reported once, not again by everything that uses it.
 
 use std::collections::HashMap;
+
+use chrono::NaiveDate;
 use std::sync::Arc;
 
 use crate::ast::{BinaryOp, Expr, ExprKind, KeyLiteral, LiteralUnit, Name, ScalarTypeExpr};
@@ -26,6 +28,8 @@ pub(crate) struct Typer<'a> {
     choices: Vec<Vec<String>>,
     /// The key and value types of the tables being filtered, innermost last.
     locals: Vec<(Type, Type)>,
+    /// The agreement's period of validity: `valid_from` and `valid_to` in formulas.
+    period: (NaiveDate, NaiveDate),
 }
 
 impl<'a> Typer<'a> {
@@ -40,6 +44,16 @@ impl<'a> Typer<'a> {
             diagnostics,
             choices: Vec::new(),
             locals: Vec::new(),
+            period: (NaiveDate::MIN, NaiveDate::MAX),
+        }
+    }
+
+    /// Sets the agreement's period of validity, read as `valid_from` and `valid_to`.
+    /// Without one they are the earliest and the latest day, so that no rule about
+    /// the period fails for an agreement that states none.
+    pub(crate) fn set_period(&mut self, period: Option<(NaiveDate, NaiveDate)>) {
+        if let Some(period) = period {
+            self.period = period;
         }
     }
 
@@ -167,7 +181,13 @@ impl<'a> Typer<'a> {
 
     pub(crate) fn expect_type(&mut self, expr: &Expr, types: &[Type], expected: &Type) -> Node {
         if let (Type::Choice(c), ExprKind::Name(name)) = (expected, &expr.kind) {
-            if !self.names.contains_key(&name.text) {
+            // One of the choice's own names is that choice, as after `is`, even where
+            // an input has the same name.
+            let is_variant = self
+                .choices
+                .get(*c as usize)
+                .is_some_and(|v| v.contains(&name.text));
+            if is_variant || !self.names.contains_key(&name.text) {
                 let variant = self.variant(*c, name);
                 return Node {
                     kind: NodeKind::Choice(variant.unwrap_or(0)),
@@ -255,6 +275,13 @@ impl<'a> Typer<'a> {
                     match name.text.as_str() {
                         "key" => return (node(NodeKind::Local(Local::Key)), key.clone()),
                         "value" => return (node(NodeKind::Local(Local::Value)), value.clone()),
+                        _ => {}
+                    }
+                }
+                if !self.names.contains_key(&name.text) {
+                    match name.text.as_str() {
+                        "valid_from" => return (node(NodeKind::Date(self.period.0)), Type::Date),
+                        "valid_to" => return (node(NodeKind::Date(self.period.1)), Type::Date),
                         _ => {}
                     }
                 }
