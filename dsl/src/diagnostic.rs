@@ -10,6 +10,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::lines::Located;
 use crate::span::{SourceFile, Sources, Span};
 
 macro_rules! codes {
@@ -269,6 +270,9 @@ impl miette::SourceCode for SourceFile {
 }
 
 /// Renders diagnostics the way the CLI shows them (miette's graphical report).
+/// The lines of each file are indexed once for all the diagnostics (see
+/// `lines.rs`), so that rendering a diagnostic per row of a large file takes time
+/// linear in the file.
 pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
@@ -277,13 +281,65 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
+    let mut indexed: Vec<Located> = Vec::new();
     for diagnostic in diagnostics {
         let mut parts = vec![diagnostic.clone()];
         parts.extend(diagnostic.foreign_labels());
         for part in &parts {
+            let source = part.labels.first().map(|label| {
+                let same = |l: &&Located| Arc::ptr_eq(&l.file.text, &label.source.text);
+                match indexed.iter().find(same) {
+                    Some(found) => found.clone(),
+                    None => {
+                        indexed.push(Located::new(label.source.clone()));
+                        indexed[indexed.len() - 1].clone()
+                    }
+                }
+            });
+            let rendered = Rendered {
+                diagnostic: part,
+                source,
+            };
             // Rendering into a String cannot fail; a failure would only lose text.
-            let _ = handler.render_report(&mut out, part);
+            let _ = handler.render_report(&mut out, &rendered);
         }
     }
     out
+}
+
+/// A diagnostic as rendered: its primary file with the starts of its lines.
+#[derive(Debug)]
+struct Rendered<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Option<Located>,
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diagnostic.fmt(f)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        miette::Diagnostic::code(self.diagnostic)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        miette::Diagnostic::severity(self.diagnostic)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        miette::Diagnostic::help(self.diagnostic)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        miette::Diagnostic::labels(self.diagnostic)
+    }
 }

@@ -29,6 +29,7 @@ pub mod builtins;
 mod check;
 pub mod diagnostic;
 pub mod limits;
+pub mod lines;
 mod parser;
 pub mod program;
 pub mod span;
