@@ -55,6 +55,7 @@ codes! {
     UnknownInput => "unknown_input",
     DivisionByZero => "division_by_zero",
     Overflow => "overflow",
+    TooLarge => "too_large",
     NoValueOnDate => "no_value_on_date",
     MissingKey => "missing_key",
     InvalidDate => "invalid_date",

@@ -6,8 +6,15 @@
 //! cannot cover is left uncovered. A layer may be used in the `life` years after
 //! the year it arose; what is left of it at the end of its last year expires.
 //! Every year, closing = opening + additions − used − expired.
+//!
+//! Every sum is checked: amounts too large to add exactly are an [`Overflow`],
+//! and a life so long that its last year is past the last year there is never expires.
 
 use rust_decimal::Decimal;
+
+/// The amounts are too large to add up exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow;
 
 /// One year of the ledger.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,22 +30,33 @@ pub struct Year {
 }
 
 /// What is left of each year's reserve after the last year, by year of origin.
-pub fn remaining_by_origin(results: &[(i64, Decimal)], life: i64) -> Vec<(i64, Decimal)> {
+pub fn remaining_by_origin(
+    results: &[(i64, Decimal)],
+    life: i64,
+) -> Result<Vec<(i64, Decimal)>, Overflow> {
     let mut remaining = Vec::new();
-    run(results, life, Some(&mut remaining));
-    remaining
+    run(results, life, Some(&mut remaining))?;
+    Ok(remaining)
 }
 
 /// Runs the ledger over `(year, result within the threshold)`, in any order.
-pub fn ledger(results: &[(i64, Decimal)], life: i64) -> Vec<Year> {
+pub fn ledger(results: &[(i64, Decimal)], life: i64) -> Result<Vec<Year>, Overflow> {
     run(results, life, None)
+}
+
+/// `a + b`, or [`Overflow`].
+fn add(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_add(b).ok_or(Overflow)
 }
 
 fn run(
     results: &[(i64, Decimal)],
     life: i64,
     remaining: Option<&mut Vec<(i64, Decimal)>>,
-) -> Vec<Year> {
+) -> Result<Vec<Year>, Overflow> {
+    // The last year a layer of `origin` may be used in; saturating, so that a life
+    // past the end of time never expires (a wrapped sum would expire it at once).
+    let last = |origin: i64| origin.saturating_add(life);
     let mut years: Vec<(i64, Decimal)> = results.to_vec();
     years.sort_by_key(|(y, _)| *y);
     let mut layers: std::collections::VecDeque<(i64, Decimal)> = Default::default();
@@ -51,10 +69,10 @@ fn run(
         // Layers whose last year lies in a gap before this year have expired already.
         while layers
             .front()
-            .is_some_and(|(origin, _)| origin + life < year)
+            .is_some_and(|(origin, _)| last(*origin) < year)
         {
             if let Some((_, amount)) = layers.pop_front() {
-                row.expired += amount;
+                row.expired = add(row.expired, amount)?;
             }
         }
         if result > Decimal::ZERO {
@@ -74,7 +92,7 @@ fn run(
                 row.drawn.push((front.0, take));
                 front.1 -= take;
                 need -= take;
-                row.used += take;
+                row.used = add(row.used, take)?;
                 if front.1.is_zero() {
                     layers.pop_front();
                 }
@@ -83,19 +101,21 @@ fn run(
         }
         while layers
             .front()
-            .is_some_and(|(origin, _)| origin + life <= year)
+            .is_some_and(|(origin, _)| last(*origin) <= year)
         {
             if let Some((_, amount)) = layers.pop_front() {
-                row.expired += amount;
+                row.expired = add(row.expired, amount)?;
             }
         }
-        row.closing = layers.iter().map(|(_, a)| *a).sum();
+        row.closing = layers
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, (_, a)| add(sum, *a))?;
         out.push(row);
     }
     if let Some(remaining) = remaining {
         remaining.extend(layers);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -109,7 +129,7 @@ mod tests {
 
     #[test]
     fn a_deficit_uses_the_oldest_reserve_first() {
-        let rows = ledger(&[(2019, d(100)), (2020, d(50)), (2021, d(-120))], 5);
+        let rows = ledger(&[(2019, d(100)), (2020, d(50)), (2021, d(-120))], 5).unwrap();
         assert_eq!(rows[2].used, d(120));
         assert_eq!(rows[2].closing, d(30)); // 2019's 100 gone, 20 of 2020's used
         assert_eq!(rows[2].uncovered, d(0));
@@ -118,7 +138,8 @@ mod tests {
 
     #[test]
     fn what_is_left_by_year_of_origin() {
-        let left = remaining_by_origin(&[(2019, d(100)), (2020, d(50)), (2021, d(-120))], 5);
+        let left =
+            remaining_by_origin(&[(2019, d(100)), (2020, d(50)), (2021, d(-120))], 5).unwrap();
         assert_eq!(left, vec![(2020, d(30))]);
     }
 
@@ -127,10 +148,28 @@ mod tests {
         let rows = ledger(
             &[(2015, d(100)), (2016, d(0)), (2020, d(0)), (2021, d(-10))],
             5,
-        );
+        )
+        .unwrap();
         assert_eq!(rows[2].expired, d(100)); // the end of 2020 is 2015's last year
         assert_eq!(rows[3].used, d(0));
         assert_eq!(rows[3].uncovered, d(10));
+    }
+
+    #[test]
+    fn a_life_past_the_end_of_time_never_expires() {
+        let rows = ledger(&[(2019, d(100)), (2020, d(0))], i64::MAX).unwrap();
+        assert_eq!(rows[1].closing, d(100));
+        assert_eq!(rows[1].expired, d(0));
+    }
+
+    #[test]
+    fn amounts_too_large_to_add_are_an_overflow() {
+        let max = Decimal::MAX;
+        assert_eq!(ledger(&[(2019, max), (2020, max)], 5), Err(Overflow));
+        assert_eq!(
+            remaining_by_origin(&[(2019, max), (2020, max)], 5),
+            Err(Overflow)
+        );
     }
 
     proptest! {
@@ -145,7 +184,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, r)| (2010 + i as i64 + i as i64 / 2, d(*r)))
                 .collect();
-            let rows = ledger(&input, life);
+            let rows = ledger(&input, life).unwrap();
             let mut opening = Decimal::ZERO;
             for row in &rows {
                 prop_assert_eq!(opening + row.added - row.used - row.expired, row.closing);
