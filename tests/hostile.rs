@@ -301,3 +301,26 @@ fn numbers_written_two_ways_are_refused() {
         );
     }
 }
+
+/// A literal too precise to hold exactly was rounded silently
+/// (`1.00000000000000000000000000001 == 1` held); it is refused.
+#[test]
+fn a_literal_too_precise_to_hold_is_refused() {
+    for literal in [
+        "1.00000000000000000000000000001",
+        "0.000000000000000000000000000001",
+        "0.000000000000000000000000001 %",
+    ] {
+        let text = format!("agreement \"Precise\"\ndefine x = {literal}\n");
+        let (status, stderr) = check("precise.takst", text.as_bytes());
+        assert_eq!(status, 1, "{literal}: {stderr}");
+        let shown = literal.trim_end_matches(" %");
+        assert!(
+            stderr.contains(&format!("{shown} is too large or too precise")),
+            "{literal}: {stderr}"
+        );
+    }
+    let text = "agreement \"Precise\"\ndefine x = 79228162514264337593543950335 kr\ndefine y = 0.0000000000000000000000000001\n";
+    let (status, stderr) = check("largest.takst", text.as_bytes());
+    assert_eq!(status, 0, "{stderr}");
+}
