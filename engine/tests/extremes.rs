@@ -263,3 +263,55 @@ fn large_tables_combine_in_linear_time() {
     );
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
 }
+
+#[test]
+fn dates_at_the_ends_of_the_calendar() {
+    let at = |formula: &str| {
+        both(
+            &format!("input d: date\ndefine r = {formula}"),
+            "d = 2024-01-01\n",
+        )
+    };
+    assert!(matches!(
+        at("year_of(date(262143 * one, 1, 1))"),
+        Err((Code::InvalidDate, _))
+    ));
+    assert!(matches!(
+        at("year_of(date(2024, 13 * one, 1))"),
+        Err((Code::InvalidDate, _))
+    ));
+    assert!(matches!(
+        at("year_of(date(9223372036854775807 * one, 1, 1))"),
+        Err((Code::InvalidDate, _))
+    ));
+    assert_eq!(
+        at("day_of(end_of_month(date(262142 * one, 12, 1)))"),
+        Ok(number("31"))
+    );
+    assert_eq!(
+        at("days_in_month(date(262142 * one, 12, 31))"),
+        Ok(number("31"))
+    );
+    assert_eq!(
+        at("month_of(start_of_month(date(-262143 * one, 1, 31)))"),
+        Ok(number("1"))
+    );
+    // A year past the dates the calendar holds is still a leap year or not.
+    assert_eq!(at("days_in_year(300000 * one)"), Ok(number("366")));
+    assert_eq!(
+        both("define r = is_leap_year(300000 * one)", ""),
+        Ok(Value::Bool(true))
+    );
+    assert!(matches!(
+        at("add_months(d, -9223372036854775808 * one)"),
+        Err((Code::InvalidDate, _))
+    ));
+    assert!(matches!(
+        at("d + 2147483648 * one * 1 days"),
+        Err((Code::Overflow, _))
+    ));
+    assert_eq!(
+        at("(d - date(-262143, 1, 1)) * one"),
+        Ok(number("96485015"))
+    );
+}
