@@ -324,3 +324,33 @@ fn a_literal_too_precise_to_hold_is_refused() {
     let (status, stderr) = check("largest.takst", text.as_bytes());
     assert_eq!(status, 0, "{stderr}");
 }
+
+/// A label past column 65,535 made miette panic (a width out of range), and a long
+/// line was rendered again for every label on it: a wrong cell at the end of a
+/// 70,000-character row, and a header of 1,000 columns of one long name, are
+/// reported by their places.
+#[test]
+fn labels_on_very_long_lines_are_reported_by_their_places() {
+    let text = format!("name,places\n{},2O\nB,3\n", "x".repeat(70_000));
+    let out = takst(
+        &["batch", "-a", "midtjylland"],
+        "long-line.csv",
+        text.as_bytes(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("long-line.csv:2:70002: expected a number"),
+        "{stderr}"
+    );
+    let name = "x".repeat(500);
+    let header = vec![name.as_str(); 1_000].join(",");
+    let out = takst(
+        &["batch", "-a", "midtjylland"],
+        "long-header.csv",
+        format!("{header}\n1\n").as_bytes(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("is given twice").count(), 999, "{stderr}");
+}

@@ -297,9 +297,26 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
                     }
                 }
             });
+            // A label on (or beside) a line too long to show is given by its place.
+            let places = source.as_ref().and_then(|file| {
+                let same = |l: &&Label| Arc::ptr_eq(&l.source.text, &file.file.text);
+                let labels: Vec<&Label> = part.labels.iter().filter(same).collect();
+                let long = labels.iter().any(|l| file.long_line_near(l.range.clone()));
+                long.then(|| {
+                    labels
+                        .iter()
+                        .map(|l| {
+                            let (line, column) = file.line_and_column(l.range.start);
+                            format!("{}:{line}:{column}: {}", file.file.name, l.message)
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+            });
             let rendered = Rendered {
                 diagnostic: part,
-                source,
+                source: source.filter(|_| places.is_none()),
+                places,
             };
             // Rendering into a String cannot fail; a failure would only lose text.
             let _ = handler.render_report(&mut out, &rendered);
@@ -308,11 +325,13 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     out
 }
 
-/// A diagnostic as rendered: its primary file with the starts of its lines.
+/// A diagnostic as rendered: its primary file with the starts of its lines, or,
+/// where a line is too long to show, the places of its labels as text.
 #[derive(Debug)]
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
     source: Option<Located>,
+    places: Option<String>,
 }
 
 impl fmt::Display for Rendered<'_> {
@@ -333,7 +352,11 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        miette::Diagnostic::help(self.diagnostic)
+        match (&self.places, &self.diagnostic.help) {
+            (Some(places), Some(help)) => Some(Box::new(format!("{places}\n{help}"))),
+            (Some(places), None) => Some(Box::new(places)),
+            (None, _) => miette::Diagnostic::help(self.diagnostic),
+        }
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -341,6 +364,9 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        miette::Diagnostic::labels(self.diagnostic)
+        match self.places {
+            Some(_) => None,
+            None => miette::Diagnostic::labels(self.diagnostic),
+        }
     }
 }

@@ -34,6 +34,11 @@ pub fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// The longest line a diagnostic shows. miette renders the lines around a label
+/// once per label, and cannot place a label past column 65,535 (it panics): a
+/// label on, or beside, a longer line is given by its place instead.
+pub const LONGEST_LINE_SHOWN: usize = 4_096;
+
 /// A source file and the starts of its lines.
 #[derive(Debug, Clone)]
 pub struct Located {
@@ -53,6 +58,18 @@ impl Located {
         self.starts
             .partition_point(|&start| start <= offset)
             .saturating_sub(1)
+    }
+
+    /// True if a line from the one before `range` to the one after it is longer
+    /// than [`LONGEST_LINE_SHOWN`].
+    pub fn long_line_near(&self, range: std::ops::Range<usize>) -> bool {
+        let first = self.line_of(range.start).saturating_sub(1);
+        let last = self.line_of(range.end).saturating_add(1);
+        (first..=last.min(self.starts.len().saturating_sub(1))).any(|line| {
+            let start = self.starts.get(line).copied().unwrap_or(0);
+            let end = (self.starts.get(line + 1).copied()).unwrap_or(self.file.text.len());
+            end.saturating_sub(start) > LONGEST_LINE_SHOWN
+        })
     }
 
     /// `(line, column)` of the byte at `offset`, both from 1; the column in characters.
@@ -112,6 +129,20 @@ mod tests {
         assert_eq!(line_starts("a\nb\r\nc\rd"), vec![0, 2, 5, 7]);
         assert_eq!(line_starts(""), vec![0]);
         assert_eq!(line_starts("\n"), vec![0, 1]);
+    }
+
+    #[test]
+    fn a_long_line_is_found_beside_a_label() {
+        let long = "x".repeat(LONGEST_LINE_SHOWN + 1);
+        let l = located(&format!("a\n{long}\nb\nc\nd"));
+        assert!(l.long_line_near(0..1));
+        assert!(l.long_line_near(5..6));
+        // `b` is beside the long line; `d`, two lines on, is not.
+        let b = LONGEST_LINE_SHOWN + 4;
+        assert_eq!(&l.file.text[b..b + 1], "b");
+        assert!(l.long_line_near(b..b + 1));
+        assert_eq!(&l.file.text[b + 4..b + 5], "d");
+        assert!(!l.long_line_near(b + 4..b + 5));
     }
 
     #[test]
