@@ -1,10 +1,21 @@
 //! The agreements bundled in the binary, and finding rule files by name or path.
+//!
+//! A bundled file is shown as `<bundled> region-2030-31.takst`, a name no file in the
+//! folder can have: a message that cites it cannot be mistaken for one about a
+//! file the user edited. Where such a file exists and differs, a warning says that
+//! the bundled copy is used and how to use the file instead ([`shadowed`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use dsl::{Code, Diagnostic, Loader};
+use dsl::{Code, Diagnostic, Loader, Program};
+
+use crate::files;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+/// What the name of a bundled file starts with in messages.
+const BUNDLED_MARK: &str = "<bundled> ";
 
 /// A rule file's display name and text.
 #[derive(Debug, Clone)]
@@ -17,7 +28,7 @@ pub struct RuleFile {
 pub fn bundled() -> impl Iterator<Item = (&'static str, String, &'static str)> {
     BUNDLED.iter().filter_map(|(file, text)| {
         let stem = file.strip_suffix(".takst")?;
-        Some((stem, format!("agreements/{file}"), *text))
+        Some((stem, format!("{BUNDLED_MARK}{file}"), *text))
     })
 }
 
@@ -26,57 +37,219 @@ pub fn reference_data() -> impl Iterator<Item = (String, &'static str)> {
     BUNDLED
         .iter()
         .filter(|(file, _)| file.ends_with(".toml"))
-        .map(|(file, text)| (format!("agreements/{file}"), *text))
+        .map(|(file, text)| (format!("{BUNDLED_MARK}{file}"), *text))
 }
 
-/// Reads a file given on the command line, as text.
-pub fn read_file(path: &Path) -> Result<String, Diagnostic> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(Code::BadInput, format!("cannot read {name}: {e}"))
-            .help("check the path; it is relative to the folder you run takst in")
-    })?;
-    dsl::limits::text_from_bytes(&name, &bytes)
+/// The bundled data file (not a rule file) of this name: `reference-rates`.
+pub fn bundled_data(name: &str) -> Option<&'static str> {
+    BUNDLED
+        .iter()
+        .find(|(file, _)| {
+            let stem = file.strip_suffix(".toml");
+            stem.is_some() && (stem == Some(name) || *file == name)
+        })
+        .map(|(_, text)| *text)
 }
 
-/// Finds an agreement by path, bundled name or unique prefix of one.
+/// The file name of a bundled file from its display name: `region-2030-31.takst`.
+fn bundled_file(display: &str) -> Option<&str> {
+    display.strip_prefix(BUNDLED_MARK)
+}
+
+/// Finds an agreement by path, or a bundled one by its short name, its name as
+/// `takst list` shows it ("Region 2030-31"), or a unique beginning of either.
 pub fn find(wanted: &str) -> Result<RuleFile, Diagnostic> {
     let path = Path::new(wanted);
-    if path.is_file() || wanted.ends_with(".takst") {
-        let text = read_file(path)?;
+    let a_path = wanted.ends_with(".takst") || wanted.contains(std::path::MAIN_SEPARATOR);
+    if a_path || path.is_file() || (path.exists() && !path.is_dir()) {
+        let text = files::read_text(path, &files::RULE_FILE)?;
         return Ok(RuleFile {
             name: wanted.to_string(),
             text,
         });
     }
-    let lower = wanted.to_lowercase();
-    let matches: Vec<_> = bundled()
-        .filter(|(stem, ..)| stem.to_lowercase().starts_with(&lower))
-        .collect();
-    let exact = matches
-        .iter()
-        .find(|(stem, ..)| stem.to_lowercase() == lower);
-    match (exact, matches.as_slice()) {
-        (Some((_, name, text)), _) | (None, [(_, name, text)]) => Ok(RuleFile {
-            name: name.clone(),
-            text: text.to_string(),
-        }),
-        _ => {
-            let known: Vec<&str> = bundled().map(|(stem, ..)| stem).collect();
-            let title = if matches.is_empty() {
-                format!("no agreement called `{wanted}`")
-            } else {
-                format!("`{wanted}` could mean several agreements")
-            };
-            Err(Diagnostic::error(Code::UnknownBase, title).help(format!(
-                "the bundled agreements are: {}; or give the path of a .takst file",
-                known.join(", ")
-            )))
+    let (_, display, text) = find_bundled(wanted)?;
+    Ok(RuleFile {
+        name: display,
+        text: text.to_string(),
+    })
+}
+
+/// A bundled agreement by name, as [`find`] describes.
+pub fn find_bundled(wanted: &str) -> Result<(&'static str, String, &'static str), Diagnostic> {
+    let key = key(wanted);
+    // The short name, as `takst list` shows it: found without checking every agreement
+    // for its name.
+    if let Some(file) = bundled().find(|(stem, ..)| self::key(stem) == key) {
+        return Ok(file);
+    }
+    let names = names();
+    let matching = |exact: bool| -> Vec<&Names> {
+        let fits = |name: &str| match exact {
+            true => key == *name,
+            false => name.starts_with(&key),
+        };
+        let fitting = names
+            .iter()
+            .filter(|n| fits(&n.stem_key) || fits(&n.shown_key));
+        fitting.collect()
+    };
+    let exact = matching(true);
+    let found = match exact.as_slice() {
+        [] if key.is_empty() => Vec::new(),
+        [] => matching(false),
+        _ => exact,
+    };
+    if let [one] = found.as_slice() {
+        if let Some(file) = bundled().find(|(stem, ..)| *stem == one.stem) {
+            return Ok(file);
+        }
+    }
+    let listed = |found: &[&Names]| {
+        let shown: Vec<String> = found.iter().map(|n| n.describe()).collect();
+        shown.join(", ")
+    };
+    let all: Vec<&Names> = names.iter().collect();
+    if found.len() > 1 {
+        return Err(Diagnostic::error(
+            Code::UnknownBase,
+            format!(
+                "`{wanted}` could mean several agreements: {}",
+                listed(&found)
+            ),
+        )
+        .help("give more of the name"));
+    }
+    let close = closest(&key, names).filter(|_| !key.is_empty());
+    let help = match close {
+        Some(close) => format!(
+            "did you mean `{}`? The bundled agreements are {}; or give the path of a .takst file",
+            close.stem,
+            listed(&all)
+        ),
+        None => format!(
+            "the bundled agreements are {}; or give the path of a .takst file",
+            listed(&all)
+        ),
+    };
+    Err(Diagnostic::error(Code::UnknownBase, format!("no agreement called `{wanted}`")).help(help))
+}
+
+/// The agreement whose name, or the beginning of it, is closest to a misspelt `key`
+/// (`regoin` → `region-2030-31`).
+fn closest<'a>(key: &str, names: &'a [Names]) -> Option<&'a Names> {
+    let length = key.chars().count();
+    let mut beginnings: Vec<(String, &Names)> = Vec::new();
+    for names in names {
+        for name in [&names.stem_key, &names.shown_key] {
+            for more in 0..=2 {
+                let beginning: String = name.chars().take((length + more).max(1) - 1).collect();
+                beginnings.push((beginning, names));
+            }
+        }
+    }
+    let close = dsl::suggest::closest(key, beginnings.iter().map(|(b, _)| b.as_str()))?;
+    beginnings.iter().find(|(b, _)| b == close).map(|(_, n)| *n)
+}
+
+/// The names of a bundled agreement.
+struct Names {
+    stem: &'static str,
+    /// The agreement's own name, as `takst list` shows it.
+    shown: String,
+    stem_key: String,
+    shown_key: String,
+}
+
+impl Names {
+    fn describe(&self) -> String {
+        match self.shown.as_str() {
+            "" => self.stem.to_string(),
+            shown => format!("{} ({shown})", self.stem),
         }
     }
 }
 
-/// Loads bases: a file next to the extending file, else a bundled agreement.
+/// The names of every bundled agreement, read once.
+fn names() -> &'static [Names] {
+    static NAMES: OnceLock<Vec<Names>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        bundled()
+            .map(|(stem, display, text)| {
+                let shown = dsl::check(&display, text, &Files)
+                    .map(|p| p.agreement.name)
+                    .unwrap_or_default();
+                Names {
+                    stem,
+                    stem_key: key(stem),
+                    shown_key: key(&shown),
+                    shown,
+                }
+            })
+            .collect()
+    })
+}
+
+/// A name as it is compared: lower case, Danish letters spelt out, and nothing but
+/// letters and digits, so `Region 2030-31`, `region-2030-31` and `region 203031`
+/// are one name, and `Ærø` is `aeroe`.
+fn key(name: &str) -> String {
+    let mut key = String::new();
+    for c in name.to_lowercase().chars() {
+        match c {
+            'æ' => key.push_str("ae"),
+            'ø' => key.push_str("oe"),
+            'å' => key.push_str("aa"),
+            c if c.is_alphanumeric() => key.push(c),
+            _ => {}
+        }
+    }
+    key
+}
+
+/// Warnings for the bundled files of `program` that a file in the current folder
+/// (or its `agreements/`) of the same name differs from: the bundled copy is used.
+pub fn shadowed(program: &Program) -> Vec<Diagnostic> {
+    let root = program.sources.files().first().map(|f| f.name.clone());
+    let mut warnings = Vec::new();
+    for source in program.sources.files() {
+        let Some(file) = bundled_file(&source.name) else {
+            continue;
+        };
+        for local in [Path::new("agreements").join(file), PathBuf::from(file)] {
+            let same =
+                files::read_text(&local, &files::RULE_FILE).is_ok_and(|text| *text == *source.text);
+            if !local.is_file() || same {
+                continue;
+            }
+            let local = local.display().to_string();
+            let stem = file.strip_suffix(".takst").unwrap_or(file);
+            let (title, help) = if root.as_deref() == Some(source.name.as_str()) {
+                (
+                    format!("{local} differs from the bundled `{stem}`, which is used"),
+                    format!(
+                        "to use {local}, give its path instead of the name: `-a {local}`; \
+                         `takst export {stem}` prints the bundled copy"
+                    ),
+                )
+            } else {
+                (
+                    format!("{local} differs from the bundled `{stem}`, which is used as the base"),
+                    format!(
+                        "a base is taken from the folder of the file that extends it: give that \
+                         file's path instead of its name; `takst export {stem}` prints the \
+                         bundled copy"
+                    ),
+                )
+            };
+            warnings.push(Diagnostic::warning(Code::BundledCopy, title).help(help));
+        }
+    }
+    warnings
+}
+
+/// Loads bases: a file next to the extending file, else a bundled agreement. A
+/// bundled agreement extends only bundled ones.
 pub struct Files;
 
 impl Loader for Files {
@@ -86,22 +259,45 @@ impl Loader for Files {
         } else {
             format!("{name}.takst")
         };
+        let in_bundle = |file: &str| {
+            BUNDLED
+                .iter()
+                .find(|(f, _)| *f == file)
+                .map(|(f, text)| (format!("{BUNDLED_MARK}{f}"), text.as_bytes().to_vec()))
+        };
+        if bundled_file(from).is_some() {
+            return in_bundle(&file).ok_or_else(|| format!("no bundled agreement `{name}`"));
+        }
         let sibling: PathBuf = Path::new(from)
             .parent()
             .unwrap_or(Path::new("."))
             .join(&file);
         if sibling.is_file() {
-            let bytes = std::fs::read(&sibling).map_err(|e| e.to_string())?;
+            // A base too large or not text is reported as such by the checker.
+            let bytes = files::first_bytes(&sibling, &files::RULE_FILE).map_err(|d| d.title)?;
             return Ok((sibling.display().to_string(), bytes));
         }
-        bundled()
-            .find(|(stem, ..)| *stem == name)
-            .map(|(_, display, text)| (display, text.as_bytes().to_vec()))
-            .ok_or_else(|| {
-                format!(
-                    "no file {} and no bundled agreement `{name}`",
-                    sibling.display()
-                )
-            })
+        in_bundle(&file).ok_or_else(|| {
+            format!(
+                "no file {} and no bundled agreement `{name}`",
+                sibling.display()
+            )
+        })
+    }
+
+    fn known(&self) -> Vec<String> {
+        bundled().map(|(stem, ..)| stem.to_string()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key;
+
+    #[test]
+    fn names_compare_without_case_spaces_hyphens_or_danish_letters() {
+        assert_eq!(key("Region 2030-31"), key("region-2030-31"));
+        assert_eq!(key("Ærø"), "aeroe");
+        assert_eq!(key("Ø Å"), "oeaa");
     }
 }

@@ -1,8 +1,15 @@
 //! `takst`: tariffs under the Danish regional steering agreements, from rule files.
 
+// `print!` panics when stdout cannot be written (a closed pipe, a full disk):
+// everything is printed through `output` instead.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+mod output;
 mod catalog;
 mod commands;
 mod csv_reader;
+mod files;
 mod render;
 
 use std::path::PathBuf;
@@ -50,6 +57,17 @@ pub struct Output {
     /// Show every figure with its formula, the values it used and its section.
     #[arg(long)]
     explain: bool,
+    #[command(flatten)]
+    readings: ReadingChoices,
+}
+
+/// Readings switched for one run.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReadingChoices {
+    /// Take another reading of an ambiguous passage of the agreement, NAME=ALTERNATIVE
+    /// (`takst readings AGREEMENT` lists them); may be given several times.
+    #[arg(long = "reading", value_name = "NAME=ALTERNATIVE", value_parser = commands::readings::parse_choice)]
+    choices: Vec<commands::readings::Choice>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +82,9 @@ enum Command {
     Test {
         /// Rule files (.takst) or bundled agreement names; all bundled ones if none.
         files: Vec<String>,
+        /// How figures of a failing example are written: da = 1.234,56 kr, en = 1,234.56 kr.
+        #[arg(long, value_enum, default_value_t = Locale::Da)]
+        locale: Locale,
     },
     /// The tariff of an offer under one agreement.
     Eval {
@@ -167,6 +188,32 @@ enum Command {
         /// How amounts are written in a table: da = 1.234.567,89 kr, en = 1,234,567.89 kr.
         #[arg(long, value_enum, default_value_t = Locale::Da)]
         locale: Locale,
+        /// Write the offers that are right even when others are not: every offer keeps
+        /// its line, a wrong one with its errors instead of figures; the exit code is
+        /// still 1, and every error is reported.
+        #[arg(long)]
+        keep_going: bool,
+        #[command(flatten)]
+        readings: ReadingChoices,
+    },
+    /// The ambiguous passages of an agreement as named switches (readings), with the
+    /// alternatives each admits; given an input file, what each alternative would change.
+    Readings {
+        /// A bundled agreement or the path of a rule file (default: every bundled agreement).
+        agreement: Option<String>,
+        /// An input file: show how much each alternative reading moves its figures.
+        input: Option<PathBuf>,
+        /// Only the readings this part uses, and only its figures.
+        #[arg(long)]
+        part: Option<String>,
+        /// Output format (table or JSON).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// How amounts are written: da = 1.234.567,89 kr, en = 1,234,567.89 kr.
+        #[arg(long, value_enum, default_value_t = Locale::Da)]
+        locale: Locale,
+        #[command(flatten)]
+        readings: ReadingChoices,
     },
     /// The bundled agreements, with their period and source.
     List {
@@ -174,15 +221,34 @@ enum Command {
         #[arg(long, value_name = "AGREEMENT")]
         parts: Option<String>,
     },
+    /// What a diagnostic code, a function or a construct of the rule language means:
+    /// its section of the language reference.
+    Explain {
+        /// A diagnostic code (`takst::unit_mismatch` or `unit_mismatch`), a function
+        /// (`round`) or a section (`functions`); none lists them all.
+        topic: Option<String>,
+    },
+    /// A bundled rule file, to copy and edit: then give its path to `-a`.
+    Export {
+        /// A bundled agreement (see `takst list`), or `reference-rates` for the
+        /// reference data read before every input file.
+        name: String,
+        /// Write it to this file instead of printing it.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = match cli.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::IsTerminal::is_terminal(&std::io::stderr()),
-    };
+    let color = colour(
+        cli.color,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        |name| std::env::var_os(name),
+    );
     // Checking and evaluation recurse over formulas whose depth the language
     // bounds; a large stack keeps even the deepest allowed formula safe.
     let worker = std::thread::Builder::new()
@@ -191,8 +257,60 @@ fn main() -> ExitCode {
     match worker.map(|w| w.join()) {
         Ok(Ok(code)) => code,
         _ => {
-            eprintln!("takst: internal error; please report it with the command you ran");
+            output::diagnostics(
+                "takst: internal error; please report it with the command you ran\n",
+            );
             ExitCode::from(3)
         }
+    }
+}
+
+/// Whether diagnostics are coloured: `--color always` or `never` as asked; by
+/// default only on a terminal, and not where `NO_COLOR` is set to anything
+/// (no-color.org) or the terminal says it is `dumb`.
+fn colour(choice: Color, terminal: bool, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = env("TERM").is_some_and(|t| t == "dumb");
+            terminal && !no_color && !dumb
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{colour, Color};
+    use std::ffi::OsString;
+
+    fn env(pairs: &'static [(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        move |name| {
+            (pairs.iter())
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_that_wants_it() {
+        assert!(colour(
+            Color::Auto,
+            true,
+            env(&[("TERM", "xterm-256color")])
+        ));
+        assert!(!colour(Color::Auto, false, env(&[])));
+        assert!(!colour(Color::Auto, true, env(&[("NO_COLOR", "1")])));
+        assert!(!colour(Color::Auto, true, env(&[("TERM", "dumb")])));
+        // NO_COLOR set to nothing does not count (no-color.org).
+        assert!(colour(Color::Auto, true, env(&[("NO_COLOR", "")])));
+    }
+
+    #[test]
+    fn the_command_line_wins_over_the_environment() {
+        let env = || env(&[("NO_COLOR", "1"), ("TERM", "dumb")]);
+        assert!(colour(Color::Always, false, env()));
+        assert!(!colour(Color::Never, true, env()));
     }
 }

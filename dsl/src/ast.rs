@@ -57,6 +57,31 @@ pub enum Declaration {
     Example(Example),
     /// `cite name [§] "label"`: a base's value, cited by this agreement.
     Cite(Cite),
+    /// `reading name [§] "label": a … b … taken a`: an ambiguous passage as a switch.
+    Reading(Reading),
+}
+
+/// `reading notice [§] "label": one_month [§] "…" current_month [§] "…" taken one_month "why"`.
+///
+/// Where the agreement's text admits several readings, the rule file names them
+/// all, each with the section it rests on, and says which one it takes and why.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub name: Name,
+    pub meta: Meta,
+    pub alternatives: Vec<Alternative>,
+    pub taken: Name,
+    /// Why this reading is taken.
+    pub reason: Option<String>,
+    pub span: Span,
+}
+
+/// One alternative of a [`Reading`].
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    pub name: Name,
+    pub citation: Option<String>,
+    pub label: Option<String>,
 }
 
 /// `cite capital [§5.4] "C. Kapitalomkostninger"`.
@@ -73,7 +98,20 @@ pub struct Input {
     pub name: Name,
     pub meta: Meta,
     pub ty: TypeExpr,
+    /// `between 50 % and 110 %`: where the input's figures plausibly lie.
+    pub plausible: Option<Box<Plausible>>,
     pub default: Option<Expr>,
+    pub span: Span,
+}
+
+/// The range an input's figures plausibly lie in (`between 50 % and 110 %`, `at least
+/// 1`, `at most 25 % else warning`). Each bound is a literal in the input's unit.
+#[derive(Debug, Clone)]
+pub struct Plausible {
+    pub low: Option<Expr>,
+    pub high: Option<Expr>,
+    /// `else warning`: a figure outside is a warning, not an error.
+    pub warning: bool,
     pub span: Span,
 }
 
@@ -110,8 +148,16 @@ pub struct Check {
     pub meta: Meta,
     pub condition: Expr,
     pub severity: Severity,
-    pub message: String,
+    pub message: Vec<MessagePart>,
     pub span: Span,
+}
+
+/// A piece of a check's message: text, or a figure written in braces.
+#[derive(Debug, Clone)]
+pub enum MessagePart {
+    Text(String),
+    /// `{overhead_rate}`: shown with its unit when the check fails.
+    Figure(Expr),
 }
 
 /// `part tariff "Døgntakst": a, b, c`: a named set of results.
@@ -208,6 +254,21 @@ pub enum BinaryOp {
     Where,
     /// `table each formula`
     Each,
+}
+
+impl BinaryOp {
+    /// True for `<`, `<=`, `>`, `>=`, `==` and `!=`.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Less
+                | BinaryOp::LessEq
+                | BinaryOp::Greater
+                | BinaryOp::GreaterEq
+                | BinaryOp::Equal
+                | BinaryOp::NotEqual
+        )
+    }
 }
 
 /// Operators with one operand.

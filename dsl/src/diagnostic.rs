@@ -10,7 +10,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::lines::Located;
+use crate::lines::{Indexed, Located};
 use crate::span::{SourceFile, Sources, Span};
 
 macro_rules! codes {
@@ -38,6 +38,7 @@ codes! {
     Syntax => "syntax",
     BadLiteral => "bad_literal",
     UnknownBase => "unknown_base",
+    BundledCopy => "bundled_copy",
     BaseCycle => "base_cycle",
     UnknownName => "unknown_name",
     UnknownFunction => "unknown_function",
@@ -53,16 +54,22 @@ codes! {
     MissingInput => "missing_input",
     BadInput => "bad_input",
     UnknownInput => "unknown_input",
+    Implausible => "implausible",
+    CannotWrite => "cannot_write",
+    UnknownTopic => "unknown_topic",
     DivisionByZero => "division_by_zero",
     Overflow => "overflow",
     TooLarge => "too_large",
     NoValueOnDate => "no_value_on_date",
+    SeriesIncomplete => "series_incomplete",
     MissingKey => "missing_key",
     InvalidDate => "invalid_date",
     EmptyShares => "empty_shares",
     GroupsDisagree => "groups_disagree",
     CheckFailed => "check_failed",
     ExampleFailed => "example_failed",
+    OneReading => "one_reading",
+    UnknownReading => "unknown_reading",
 }
 
 impl fmt::Display for Code {
@@ -162,6 +169,33 @@ impl Diagnostic {
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Some(format!("{}:{}:{}", label.source.name, line, column))
+    }
+
+    /// A label on, or beside, a line too long to show (a 5 MB cell) is replaced by
+    /// its position in the title: the snippet would be unreadable, rendering it once
+    /// per label would take time in the square of the line, and the renderer cannot
+    /// draw a label past column 65,535 (miette panics). Lines are found in `indexed`.
+    fn drop_labels_on_long_lines(&mut self, indexed: &mut Indexed) {
+        let long: Vec<bool> = (self.labels.iter())
+            .map(|l| indexed.of(&l.source).long_line_near(l.range.clone()))
+            .collect();
+        if !long.contains(&true) {
+            return;
+        }
+        if let Some(first) = self.labels.first() {
+            let file = indexed.of(&first.source);
+            let (line, column) = file.line_and_column(first.range.start);
+            let which = match file.long_line(first.range.clone(), 0) {
+                true => "the line",
+                false => "a line beside it",
+            };
+            self.title = format!(
+                "{} (at {}:{line}:{column}; {which} is too long to show)",
+                self.title, first.source.name
+            );
+        }
+        let mut long = long.into_iter();
+        self.labels.retain(|_| !long.next().unwrap_or(false));
     }
 
     /// Labels in other files than the primary one, as one note per file.
@@ -282,41 +316,18 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    let mut indexed: Vec<Located> = Vec::new();
+    let mut indexed = Indexed::default();
     for diagnostic in diagnostics {
         let mut parts = vec![diagnostic.clone()];
         parts.extend(diagnostic.foreign_labels());
+        for part in &mut parts {
+            part.drop_labels_on_long_lines(&mut indexed);
+        }
         for part in &parts {
-            let source = part.labels.first().map(|label| {
-                let same = |l: &&Located| Arc::ptr_eq(&l.file.text, &label.source.text);
-                match indexed.iter().find(same) {
-                    Some(found) => found.clone(),
-                    None => {
-                        indexed.push(Located::new(label.source.clone()));
-                        indexed[indexed.len() - 1].clone()
-                    }
-                }
-            });
-            // A label on (or beside) a line too long to show is given by its place.
-            let places = source.as_ref().and_then(|file| {
-                let same = |l: &&Label| Arc::ptr_eq(&l.source.text, &file.file.text);
-                let labels: Vec<&Label> = part.labels.iter().filter(same).collect();
-                let long = labels.iter().any(|l| file.long_line_near(l.range.clone()));
-                long.then(|| {
-                    labels
-                        .iter()
-                        .map(|l| {
-                            let (line, column) = file.line_and_column(l.range.start);
-                            format!("{}:{line}:{column}: {}", file.file.name, l.message)
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                })
-            });
+            let source = part.labels.first().map(|l| indexed.of(&l.source).clone());
             let rendered = Rendered {
                 diagnostic: part,
-                source: source.filter(|_| places.is_none()),
-                places,
+                source,
             };
             // Rendering into a String cannot fail; a failure would only lose text.
             let _ = handler.render_report(&mut out, &rendered);
@@ -325,13 +336,11 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     out
 }
 
-/// A diagnostic as rendered: its primary file with the starts of its lines, or,
-/// where a line is too long to show, the places of its labels as text.
+/// A diagnostic as rendered: its primary file with the starts of its lines.
 #[derive(Debug)]
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
     source: Option<Located>,
-    places: Option<String>,
 }
 
 impl fmt::Display for Rendered<'_> {
@@ -352,11 +361,7 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        match (&self.places, &self.diagnostic.help) {
-            (Some(places), Some(help)) => Some(Box::new(format!("{places}\n{help}"))),
-            (Some(places), None) => Some(Box::new(places)),
-            (None, _) => miette::Diagnostic::help(self.diagnostic),
-        }
+        miette::Diagnostic::help(self.diagnostic)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -364,9 +369,6 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        match self.places {
-            Some(_) => None,
-            None => miette::Diagnostic::labels(self.diagnostic),
-        }
+        miette::Diagnostic::labels(self.diagnostic)
     }
 }

@@ -24,8 +24,8 @@ pub fn text_from_bytes(name: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
         return Err(Diagnostic::error(
             Code::FileTooLarge,
             format!(
-                "{name} is {} bytes; a rule file may be at most {MAX_FILE_BYTES} bytes",
-                bytes.len()
+                "{name} is larger than {} MiB, the most a rule file may be",
+                MAX_FILE_BYTES / (1024 * 1024)
             ),
         )
         .help("split the agreement into a base file and files that extend it"));

@@ -37,7 +37,25 @@ pub fn line_starts(text: &str) -> Vec<usize> {
 /// The longest line a diagnostic shows. miette renders the lines around a label
 /// once per label, and cannot place a label past column 65,535 (it panics): a
 /// label on, or beside, a longer line is given by its place instead.
-pub const LONGEST_LINE_SHOWN: usize = 4_096;
+pub const LONGEST_LINE_SHOWN: usize = 1_000;
+
+/// The files of a set of diagnostics, each with its lines indexed once.
+#[derive(Debug, Default)]
+pub struct Indexed(Vec<Located>);
+
+impl Indexed {
+    /// `file` with its lines indexed (the same text is indexed once).
+    pub fn of(&mut self, file: &SourceFile) -> &Located {
+        let at = match (self.0.iter()).position(|l| Arc::ptr_eq(&l.file.text, &file.text)) {
+            Some(at) => at,
+            None => {
+                self.0.push(Located::new(file.clone()));
+                self.0.len() - 1
+            }
+        };
+        &self.0[at]
+    }
+}
 
 /// A source file and the starts of its lines.
 #[derive(Debug, Clone)]
@@ -63,8 +81,14 @@ impl Located {
     /// True if a line from the one before `range` to the one after it is longer
     /// than [`LONGEST_LINE_SHOWN`].
     pub fn long_line_near(&self, range: std::ops::Range<usize>) -> bool {
-        let first = self.line_of(range.start).saturating_sub(1);
-        let last = self.line_of(range.end).saturating_add(1);
+        self.long_line(range, 1)
+    }
+
+    /// True if a line of `range`, or within `beside` lines of it, is longer than
+    /// [`LONGEST_LINE_SHOWN`].
+    pub fn long_line(&self, range: std::ops::Range<usize>, beside: usize) -> bool {
+        let first = self.line_of(range.start).saturating_sub(beside);
+        let last = self.line_of(range.end).saturating_add(beside);
         (first..=last.min(self.starts.len().saturating_sub(1))).any(|line| {
             let start = self.starts.get(line).copied().unwrap_or(0);
             let end = (self.starts.get(line + 1).copied()).unwrap_or(self.file.text.len());

@@ -35,7 +35,11 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<File, Diagnostic> {
         .unwrap_or_default();
     let mut pairs =
         Grammar::parse(Rule::file, &text).map_err(|e| syntax_error(sources, file, &text, e))?;
-    let lower = Lower { sources, file };
+    let lower = Lower {
+        sources,
+        file,
+        offset: 0,
+    };
     match pairs.next() {
         Some(pair) => lower.file(pair),
         None => Err(Diagnostic::error(Code::Syntax, "the file is empty")),
@@ -63,12 +67,15 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 struct Lower<'a> {
     sources: &'a Sources,
     file: FileId,
+    /// Where the text being lowered starts in the file: 0, except for a formula
+    /// inside a check's message (`"… {overhead_rate} …"`), parsed on its own.
+    offset: usize,
 }
 
 impl Lower<'_> {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {
@@ -99,6 +106,7 @@ impl Lower<'_> {
                 Rule::check => Declaration::Check(self.check(pair)?),
                 Rule::part => Declaration::Part(self.part(pair)),
                 Rule::example => Declaration::Example(self.example(pair)?),
+                Rule::reading => Declaration::Reading(self.reading(pair)?),
                 Rule::cite => {
                     let span = self.span(&pair);
                     let mut inner = parts(pair);
@@ -186,9 +194,11 @@ impl Lower<'_> {
         let name = name.ok_or_else(|| self.missing_name(span))?;
         let mut ty = None;
         let mut default = None;
+        let mut plausible = None;
         for part in inner {
             match part.as_rule() {
                 Rule::type_expr => ty = Some(self.type_expr(part)?),
+                Rule::plausible => plausible = Some(Box::new(self.plausible(part)?)),
                 Rule::default => {
                     if let Some(e) = part.into_inner().next() {
                         default = Some(self.expr(e)?);
@@ -202,8 +212,79 @@ impl Lower<'_> {
             name,
             meta,
             ty,
+            plausible,
             default,
             span,
+        })
+    }
+
+    fn plausible(&self, pair: Pair<Rule>) -> Lowered<Plausible> {
+        // The span ends where its last token does, not after the blank lines and
+        // comments pest skipped looking for an `else warning`.
+        let start = pair.as_span().start();
+        let end = pair
+            .clone()
+            .into_inner()
+            .flat_map(|p| p.into_inner())
+            .map(|p| p.as_span().end())
+            .chain(
+                pair.clone()
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::plausible_warning)
+                    .map(|p| p.as_span().end()),
+            )
+            .max()
+            .unwrap_or(start);
+        let span = Span::new(self.file, start, end);
+        let mut range = Plausible {
+            low: None,
+            high: None,
+            warning: false,
+            span,
+        };
+        for part in pair.into_inner() {
+            let rule = part.as_rule();
+            if rule == Rule::plausible_warning {
+                range.warning = true;
+                continue;
+            }
+            let bounds = part
+                .into_inner()
+                .map(|b| self.bound(b))
+                .collect::<Lowered<Vec<_>>>()?;
+            let mut bounds = bounds.into_iter();
+            match rule {
+                Rule::between => (range.low, range.high) = (bounds.next(), bounds.next()),
+                Rule::at_least => range.low = bounds.next(),
+                Rule::at_most => range.high = bounds.next(),
+                _ => {}
+            }
+        }
+        Ok(range)
+    }
+
+    /// A bound of a plausible range: a literal, perhaps negative.
+    fn bound(&self, pair: Pair<Rule>) -> Lowered<Expr> {
+        let span = self.span(&pair);
+        let mut negated = false;
+        let mut literal = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::negate => negated = true,
+                Rule::date => literal = Some(ExprKind::Date(self.date(part)?)),
+                Rule::quantity => literal = Some(self.quantity(part)?),
+                _ => {}
+            }
+        }
+        let kind = literal.ok_or_else(|| Diagnostic::error(Code::Syntax, "a bound is missing"))?;
+        let expr = Expr { kind, span };
+        Ok(if negated {
+            Expr {
+                kind: ExprKind::Unary(UnaryOp::Negate, Box::new(expr)),
+                span,
+            }
+        } else {
+            expr
         })
     }
 
@@ -221,6 +302,50 @@ impl Lower<'_> {
             name,
             meta,
             expr,
+            span,
+        })
+    }
+
+    fn reading(&self, pair: Pair<Rule>) -> Lowered<Reading> {
+        let span = self.span(&pair);
+        let mut inner = parts(pair);
+        let (meta, name) = self.opening(&mut inner);
+        let name = name.ok_or_else(|| self.missing_name(span))?;
+        let mut alternatives = Vec::new();
+        let mut taken = None;
+        let mut reason = None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::alternative => {
+                    let mut parts = parts(part);
+                    let (meta, name) = self.opening(&mut parts);
+                    if let Some(name) = name {
+                        alternatives.push(Alternative {
+                            name,
+                            citation: meta.citation,
+                            label: meta.label,
+                        });
+                    }
+                }
+                Rule::taken => {
+                    for p in part.into_inner() {
+                        match p.as_rule() {
+                            Rule::name => taken = Some(self.name(p)),
+                            Rule::string => reason = Some(string_text(p)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let taken = taken.ok_or_else(|| self.missing_name(span))?;
+        Ok(Reading {
+            name,
+            meta,
+            alternatives,
+            taken,
+            reason,
             span,
         })
     }
@@ -245,9 +370,80 @@ impl Lower<'_> {
             meta,
             condition: self.expr(condition)?,
             severity,
-            message: string_text(message),
+            message: self.message(message)?,
             span,
         })
+    }
+
+    /// A check's message: text, and figures in braces (`"{overhead_rate} is above
+    /// {overhead_cap}"`), each a formula parsed where it stands. `{{` and `}}` are braces.
+    fn message(&self, pair: Pair<Rule>) -> Lowered<Vec<MessagePart>> {
+        let whole = pair.as_span();
+        // The text between the quotes, and where it starts in the file.
+        let text = string_text(pair);
+        let start = self.offset + whole.start() + 1;
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text.char_indices().peekable();
+        while let Some((i, c)) = rest.next() {
+            match c {
+                '{' if rest.peek().map(|(_, c)| *c) == Some('{') => {
+                    rest.next();
+                    literal.push('{');
+                }
+                '}' if rest.peek().map(|(_, c)| *c) == Some('}') => {
+                    rest.next();
+                    literal.push('}');
+                }
+                '{' => {
+                    let close = text[i..].find('}').map(|j| i + j).ok_or_else(|| {
+                        Diagnostic::error(Code::Syntax, "a `{` in the message is not closed")
+                            .label(
+                                self.sources,
+                                Span::new(self.file, start + i, start + i + 1),
+                                "opened here",
+                            )
+                            .help("a figure is written `{name}`; write `{{` for a brace itself")
+                    })?;
+                    if !literal.is_empty() {
+                        parts.push(MessagePart::Text(std::mem::take(&mut literal)));
+                    }
+                    parts.push(MessagePart::Figure(
+                        self.figure(&text[i + 1..close], start + i + 1)?,
+                    ));
+                    while rest.peek().is_some_and(|(j, _)| *j <= close) {
+                        rest.next();
+                    }
+                }
+                c => literal.push(c),
+            }
+        }
+        if !literal.is_empty() {
+            parts.push(MessagePart::Text(literal));
+        }
+        Ok(parts)
+    }
+
+    /// A formula inside a message, starting at `offset` in the file.
+    fn figure(&self, text: &str, offset: usize) -> Lowered<Expr> {
+        let inner = Lower {
+            sources: self.sources,
+            file: self.file,
+            offset,
+        };
+        let mut pairs = Grammar::parse(Rule::figure, text).map_err(|_| {
+            let span = Span::new(self.file, offset, offset + text.len());
+            Diagnostic::error(Code::Syntax, "the figure in braces is not a formula")
+                .label(self.sources, span, "not a formula")
+                .help("write a name or a formula in braces: `{overhead_rate}`, `{year - 1}`")
+        })?;
+        match pairs.next().and_then(|p| p.into_inner().next()) {
+            Some(expr) => inner.expr(expr),
+            None => Err(Diagnostic::error(
+                Code::Syntax,
+                "an empty `{}` in a message",
+            )),
+        }
     }
 
     fn part(&self, pair: Pair<Rule>) -> Part {

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 pub use crate::ast::{BinaryOp, Severity, UnaryOp};
 use crate::builtins::Builtin;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{Sources, Span};
 use crate::types::Type;
 
@@ -43,7 +44,43 @@ pub struct Program {
     pub checks: Vec<CheckRule>,
     pub parts: Vec<PartRule>,
     pub examples: Vec<ExampleRule>,
+    /// The ambiguous passages of the agreement, as switches.
+    pub readings: Vec<ReadingRule>,
     pub(crate) by_name: HashMap<String, SlotId>,
+}
+
+/// A `reading`: a passage of the agreement that admits several readings, the
+/// alternatives, and the one the rule file takes.
+#[derive(Debug, Clone)]
+pub struct ReadingRule {
+    pub name: String,
+    /// The constant slot that holds the reading chosen (a choice of the alternatives).
+    pub slot: SlotId,
+    pub label: Option<String>,
+    pub citation: Option<String>,
+    pub alternatives: Vec<AlternativeRule>,
+    /// The alternative the rule file takes.
+    pub taken: u32,
+    /// The alternative in force: `taken`, unless switched with [`Program::choose_reading`].
+    pub chosen: u32,
+    /// Why the rule file takes it.
+    pub reason: Option<String>,
+    pub span: Span,
+}
+
+/// One alternative of a [`ReadingRule`].
+#[derive(Debug, Clone)]
+pub struct AlternativeRule {
+    pub name: String,
+    pub label: Option<String>,
+    pub citation: Option<String>,
+}
+
+impl ReadingRule {
+    /// The alternative in force.
+    pub fn chosen(&self) -> &AlternativeRule {
+        &self.alternatives[self.chosen as usize]
+    }
 }
 
 /// How a slot gets its value.
@@ -77,6 +114,27 @@ pub struct Slot {
     /// of its outermost key: an input file may give its entries as records,
     /// `[department."Engen"]`, together with the other inputs per department.
     pub record: Option<String>,
+    /// For an input: where its figures plausibly lie (every entry of a table).
+    pub plausible: Option<PlausibleRange>,
+}
+
+/// Where an input's figures plausibly lie: `between 50 % and 110 %`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlausibleRange {
+    pub low: Option<Bound>,
+    pub high: Option<Bound>,
+    /// A figure outside is a warning, not an error.
+    pub warning: bool,
+    pub span: Span,
+    /// The range as written, for messages: `between 50 % and 110 %`.
+    pub shown: String,
+}
+
+/// A bound of a [`PlausibleRange`], in the input's unit (a percentage as a fraction).
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+pub enum Bound {
+    Number(Decimal),
+    Date(NaiveDate),
 }
 
 impl Slot {
@@ -93,12 +151,27 @@ pub struct CheckRule {
     pub citation: Option<String>,
     pub condition: Node,
     pub severity: Severity,
+    /// The message as written, figures in braces.
     pub message: String,
+    /// The message in pieces: text, and the figures to show (an index into `figures`).
+    pub pieces: Vec<MessagePiece>,
+    /// The figures a failure shows in its message, with their types.
+    pub figures: Vec<(Node, Type)>,
+    /// The slots the figures use (evaluated with the check, never a reason to run it).
+    pub figure_uses: Vec<SlotId>,
     pub uses: Vec<SlotId>,
     pub span: Span,
     /// True if the condition is a table of yes/no: it must hold for every
     /// entry, and a failure names the entries where it does not.
     pub per_entry: bool,
+}
+
+/// A piece of a check's message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessagePiece {
+    Text(String),
+    /// The figure at this index of [`CheckRule::figures`].
+    Figure(usize),
 }
 
 /// A named set of results, such as `tariff`.
@@ -121,6 +194,9 @@ pub struct ExampleRule {
     pub givens: Vec<(SlotId, Node)>,
     /// Conditions that must hold.
     pub expects: Vec<Node>,
+    /// For each expectation that compares two figures, the type of its sides (to show
+    /// them with their unit when it fails).
+    pub sides: Vec<Option<Type>>,
     pub plan: Plan,
     pub span: Span,
 }
@@ -135,6 +211,10 @@ pub struct Plan {
     /// Checks whose inputs are all part of this plan.
     pub checks: Vec<u32>,
 }
+
+/// The key that says how far a series is known: `{ 2022-09-09: 0.65 %, complete_until:
+/// 2022-10-27 }` in a rule file, `complete_until = 2022-10-27` in an input file's table.
+pub const COMPLETE_UNTIL: &str = "complete_until";
 
 /// A key of a table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -204,10 +284,74 @@ impl Program {
         self.parts.iter().find(|p| p.name == name)
     }
 
+    /// The reading with this name, if any.
+    pub fn reading(&self, name: &str) -> Option<&ReadingRule> {
+        self.readings.iter().find(|r| r.name == name)
+    }
+
+    /// Switches the reading `name` to its alternative `alternative`: the program
+    /// then evaluates as if the rule file took it. Returns what is wrong otherwise
+    /// (no such reading, no such alternative), with the closest names.
+    pub fn choose_reading(&mut self, name: &str, alternative: &str) -> Result<(), Diagnostic> {
+        let Some(reading) = self.readings.iter_mut().find(|r| r.name == name) else {
+            let known: Vec<&str> = self.readings.iter().map(|r| r.name.as_str()).collect();
+            let help = match crate::suggest::closest(name, known.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`? (`takst readings` lists them)"),
+                None if known.is_empty() => String::from("this agreement declares no readings"),
+                None => format!("its readings are: {}", known.join(", ")),
+            };
+            return Err(Diagnostic::error(
+                Code::UnknownReading,
+                format!("{} has no reading `{name}`", self.agreement.name),
+            )
+            .help(help));
+        };
+        let names: Vec<&str> = reading
+            .alternatives
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        let Some(index) = names.iter().position(|a| *a == alternative) else {
+            let help = match crate::suggest::closest(alternative, names.iter().copied()) {
+                Some(close) => format!("did you mean `{name}={close}`?"),
+                None => format!("its alternatives are: {}", names.join(", ")),
+            };
+            return Err(Diagnostic::error(
+                Code::UnknownReading,
+                format!("the reading `{name}` has no alternative `{alternative}`"),
+            )
+            .help(help));
+        };
+        reading.chosen = index as u32;
+        let formula = if reading.chosen == reading.taken {
+            format!("reading: {alternative}")
+        } else {
+            let taken = &reading.alternatives[reading.taken as usize].name;
+            format!("reading: {alternative} (switched; the rule file takes {taken})")
+        };
+        let slot = reading.slot;
+        if let Some(s) = self.slots.get_mut(slot as usize) {
+            if let SlotRule::Param(node) = &mut s.rule {
+                node.kind = NodeKind::Choice(index as u32);
+            }
+            s.formula = formula;
+        }
+        // A new identity: an evaluator that computed this program's constants
+        // before must compute them again.
+        self.id = next_id();
+        Ok(())
+    }
+
     /// Plans the evaluation of `targets`, treating `fixed` slots as given.
     pub fn plan(&self, targets: &[SlotId], fixed: &[SlotId]) -> Plan {
         plan(&self.slots, &self.checks, targets, fixed)
     }
+}
+
+/// A number no other program of this process has.
+pub(crate) fn next_id() -> u64 {
+    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Orders the slots `targets` need (depth-first, dependencies first), then adds
@@ -234,6 +378,7 @@ pub(crate) fn plan(
                 included[i] = true;
                 added = true;
                 walk(slots, &check.uses, fixed, &mut state, &mut order);
+                walk(slots, &check.figure_uses, fixed, &mut state, &mut order);
             }
         }
         if !added {

@@ -48,7 +48,9 @@ pub(crate) fn syntax_error(
     } else if found.starts_with('"') {
         "strings end with `\"` on the same line".to_string()
     } else {
-        format!("expected {expected} here; see docs/language.md for the form of each declaration")
+        format!(
+            "expected {expected} here; `takst explain` lists the parts of the language reference"
+        )
     };
     Diagnostic::error(Code::Syntax, title)
         .label(
@@ -74,13 +76,22 @@ fn describe(rule: Rule) -> &'static str {
         Rule::part => "`part`",
         Rule::example => "`example`",
         Rule::cite => "`cite`",
+        Rule::reading => "`reading`",
+        Rule::alternative => "an alternative reading (a name, [citation] \"label\")",
+        Rule::taken => "`taken NAME`",
         Rule::given => "`given`",
         Rule::expect => "`expect`",
         Rule::override_mark => "`override`",
         Rule::default => "`default`",
+        Rule::plausible | Rule::between | Rule::at_least | Rule::at_most => {
+            "a plausible range (`between 50 % and 110 %`, `at least 1`, `at most 25 %`)"
+        }
+        Rule::bound => "a number with its unit, or a date",
+        Rule::plausible_warning => "`else warning`",
         Rule::citation | Rule::citation_text => "a citation like [§5.6]",
         Rule::label | Rule::string | Rule::string_text => "a text in quotes",
         Rule::severity => "`error` or `warning`",
+        Rule::figure => "a formula",
         Rule::type_expr | Rule::scalar_type | Rule::basic_type | Rule::table_type => {
             "a type (money, kr/day, percent, number, integer, year, date, days, yes/no, text)"
         }

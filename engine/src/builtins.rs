@@ -186,7 +186,14 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
                 .iter()
                 .map(|(_, v)| v.as_number().unwrap_or_default())
                 .collect();
-            let parts = allocation::allocate(number(0), &weights, ALLOCATION_DECIMALS).map_err(|e| match e {
+            // A third argument rounds to that many decimals instead of the øre:
+            // `allocate(amount, weights, 0)` splits in whole kroner.
+            let decimals = if args.len() > 2 {
+                u32::try_from(whole(2)?.clamp(0, 20)).unwrap_or(ALLOCATION_DECIMALS)
+            } else {
+                ALLOCATION_DECIMALS
+            };
+            let parts = allocation::allocate(number(0), &weights, decimals).map_err(|e| match e {
                 AllocationError::NoWeight => fail(Code::EmptyShares, "every weight is zero: nothing to allocate by".into())
                     .help("at least one party must have a positive weight (revenue, bed days, budget …)"),
                 AllocationError::NegativeWeight(i) => fail(
@@ -265,17 +272,23 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
                     _ => None,
                 })
                 .collect();
+            // The third argument, yes: a signed ledger (a deficit the reserves cannot
+            // cover is carried, and netted by later surpluses).
+            let kind = match args.get(2) {
+                Some(Value::Bool(true)) => crate::reserves::Kind::Signed,
+                _ => crate::reserves::Kind::NonNegative,
+            };
             let overflow = |_| too_large("the reserve");
             if builtin == ReserveByOrigin {
-                let left =
-                    crate::reserves::remaining_by_origin(&results, whole(1)?).map_err(overflow)?;
+                let left = crate::reserves::remaining_by_origin(&results, whole(1)?, kind)
+                    .map_err(overflow)?;
                 let entries = left
                     .into_iter()
                     .map(|(year, amount)| (dsl::program::Key::Year(year), Value::Number(amount)))
                     .collect();
                 return Ok(Value::Table(Arc::new(Table { entries })));
             }
-            let rows = crate::reserves::ledger(&results, whole(1)?).map_err(overflow)?;
+            let rows = crate::reserves::ledger(&results, whole(1)?, kind).map_err(overflow)?;
             if builtin == ReserveDrawn {
                 let entries = rows
                     .iter()
@@ -345,6 +358,15 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             &table(2).unwrap_or_default(),
             node,
         )?,
+        Concat => Value::Text(
+            args.iter()
+                .map(|a| match a {
+                    Value::Text(t) => &**t,
+                    _ => "",
+                })
+                .collect::<String>()
+                .into(),
+        ),
         Date => {
             let (y, m, d) = (year(0)?, whole(1)?, whole(2)?);
             let made = u32::try_from(m)

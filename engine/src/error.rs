@@ -22,6 +22,8 @@ pub struct Failure {
     pub help: Option<String>,
     /// The slot being computed, once known.
     pub slot: Option<SlotId>,
+    /// The input the failure is about (the series read past its end), if one.
+    pub about: Option<SlotId>,
 }
 
 impl std::ops::Deref for EvalError {
@@ -46,6 +48,7 @@ impl EvalError {
             span,
             help: None,
             slot: None,
+            about: None,
         };
         EvalError(Box::new(failure))
     }
@@ -58,15 +61,19 @@ impl EvalError {
 
     /// A diagnostic with labels in the rule file and on the input fields involved.
     pub fn to_diagnostic(&self, program: &Program, inputs: &Inputs) -> Diagnostic {
+        // "the series is known up to …" names the series when it is an input.
+        let named = match self.about {
+            Some(about) => {
+                self.title
+                    .replacen("the series", &format!("`{}`", program.slot(about).name), 1)
+            }
+            None => self.title.clone(),
+        };
         let title = match self.slot {
             Some(slot) if self.code != Code::MissingInput => {
-                format!(
-                    "{} (while computing `{}`)",
-                    self.title,
-                    program.slot(slot).name
-                )
+                format!("{named} (while computing `{}`)", program.slot(slot).name)
             }
-            _ => self.title.clone(),
+            _ => named,
         };
         let mut d = Diagnostic::error(self.code, title);
         if let (Code::MissingInput, Some(file), Some(slot)) =

@@ -30,6 +30,23 @@ pub struct Finding {
     pub entries: Vec<dsl::program::Key>,
 }
 
+/// The figures a failed check names in its message (`"{overhead_rate} is above
+/// {overhead_cap}"`), computed from the values of the evaluation, in order; `None`
+/// for a figure that cannot be computed (its input is missing, say).
+pub fn message_figures(program: &Program, check: u32, values: &[Value]) -> Vec<Option<Value>> {
+    let Some(check) = program.checks.get(check as usize) else {
+        return Vec::new();
+    };
+    check
+        .figures
+        .iter()
+        .map(|(node, _)| match eval(node, values, None) {
+            Ok(Value::Unset | Value::Failed(_)) | Err(_) => None,
+            Ok(value) => Some(value),
+        })
+        .collect()
+}
+
 /// The values of every slot after evaluating a plan.
 #[derive(Debug, Clone)]
 pub struct Evaluation {

@@ -33,6 +33,8 @@ pub struct Failure {
     pub span: Span,
     /// The two sides of a comparison, as computed.
     pub found: Option<(Value, Value)>,
+    /// Their type, where the checker knows it (to show the unit).
+    pub ty: Option<dsl::types::Type>,
     pub message: String,
 }
 
@@ -62,11 +64,12 @@ pub fn run(program: &Program, example: &ExampleRule) -> Outcome {
                 outcome.failures.push(Failure {
                     span: check.span,
                     found: None,
+                    ty: None,
                     message: format!("check `{}` failed: {}", check.name, check.message),
                 });
             }
         }
-        for expect in &example.expects {
+        for (i, expect) in example.expects.iter().enumerate() {
             if eval(expect, &values, None)? == Value::Bool(true) {
                 continue;
             }
@@ -88,6 +91,7 @@ pub fn run(program: &Program, example: &ExampleRule) -> Outcome {
             outcome.failures.push(Failure {
                 span: expect.span,
                 found,
+                ty: example.sides.get(i).cloned().flatten(),
                 message,
             });
         }

@@ -223,6 +223,22 @@ fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, Ev
             };
             match s.on(d) {
                 Some(v) => v.clone(),
+                None if s.known_until().is_some_and(|until| d > until) => {
+                    let until = s.known_until().map(|u| u.to_string()).unwrap_or_default();
+                    let mut error = EvalError::new(
+                        Code::SeriesIncomplete,
+                        node.span,
+                        format!("the series is known up to {until} only; its value on {d} is not"),
+                    )
+                    .help(format!(
+                        "a rate may have changed after {until}: add the values from its source up to {d} \
+                         to the input file's table, and `complete_until = DATE` for the day up to which you checked"
+                    ));
+                    if let NodeKind::Slot(slot) = &series.kind {
+                        error.about = Some(*slot);
+                    }
+                    return Err(error);
+                }
                 None => {
                     let first = s.points.first().map(|(d, _)| d.to_string());
                     return Err(EvalError::new(
@@ -248,16 +264,23 @@ fn table_literal(
 ) -> Result<Value, EvalError> {
     let mut table = Vec::new();
     let mut points = Vec::new();
+    let mut complete_until = None;
     for (key, node) in entries {
         let value = eval(node, values, locals)?;
-        match key {
-            Key::Date(d) => points.push((*d, value)),
-            other => table.push((other.clone(), value)),
+        match (key, value) {
+            (Key::Date(d), value) => points.push((*d, value)),
+            (Key::Label(l), Value::Date(d)) if &**l == dsl::program::COMPLETE_UNTIL => {
+                complete_until = Some(d)
+            }
+            (other, value) => table.push((other.clone(), value)),
         }
     }
     if !points.is_empty() {
         points.sort_by_key(|(d, _)| *d);
-        return Ok(Value::Series(Arc::new(crate::value::Series { points })));
+        return Ok(Value::Series(Arc::new(crate::value::Series {
+            points,
+            complete_until,
+        })));
     }
     Ok(Value::Table(Arc::new(Table { entries: table })))
 }

@@ -39,7 +39,7 @@ mod trace;
 mod value;
 
 pub use error::EvalError;
-pub use eval::{evaluate, run, run_all, Evaluation, Evaluator, Finding};
+pub use eval::{evaluate, message_figures, run, run_all, Evaluation, Evaluator, Finding};
 pub use formula::show_key;
 pub use inputs::{example_of, Columns, Decimals, Inputs};
 pub use trace::{trace, Step, Trace};

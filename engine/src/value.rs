@@ -89,17 +89,33 @@ impl<'a> Lookup<'a> {
     }
 }
 
-/// Values that take effect on dates, sorted by date.
+/// Values that take effect on dates, sorted by date, and how far they are known.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Series {
     pub points: Vec<(NaiveDate, Value)>,
+    /// The last day the series is known to be complete (`complete_until`): no change
+    /// after the last point up to this day. `None`: complete up to its last point.
+    pub complete_until: Option<NaiveDate>,
 }
 
 impl Series {
-    /// The value in force on `date`: the latest point on or before it.
+    /// The value in force on `date`: the latest point on or before it — if the
+    /// series is known that far. Past that, a rate may have changed unseen, so
+    /// there is no value, never a stale one.
     pub fn on(&self, date: NaiveDate) -> Option<&Value> {
+        if self.known_until().is_some_and(|until| date > until) {
+            return None;
+        }
         let after = self.points.partition_point(|(d, _)| *d <= date);
         after.checked_sub(1).map(|i| &self.points[i].1)
+    }
+
+    /// The last day the series is known to hold: `complete_until` where it says so
+    /// (points after it are isolated values with unchecked gaps before them, and are
+    /// not used), else its last point.
+    pub fn known_until(&self) -> Option<NaiveDate> {
+        self.complete_until
+            .or_else(|| self.points.last().map(|(d, _)| *d))
     }
 }
 
@@ -123,14 +139,20 @@ mod tests {
 
     #[test]
     fn a_series_gives_the_latest_value_on_or_before_the_date() {
-        let s = Series {
+        let mut s = Series {
             points: vec![
                 (d(2020, 1, 1), Value::Number(Decimal::ONE)),
                 (d(2020, 5, 1), Value::Number(Decimal::TWO)),
             ],
+            complete_until: None,
         };
         assert_eq!(s.on(d(2019, 12, 31)), None);
         assert_eq!(s.on(d(2020, 4, 30)), Some(&Value::Number(Decimal::ONE)));
         assert_eq!(s.on(d(2020, 5, 1)), Some(&Value::Number(Decimal::TWO)));
+        // Past its last point a series is not known, unless it says how far it is.
+        assert_eq!(s.on(d(2020, 5, 2)), None);
+        s.complete_until = Some(d(2021, 12, 31));
+        assert_eq!(s.on(d(2021, 12, 31)), Some(&Value::Number(Decimal::TWO)));
+        assert_eq!(s.on(d(2022, 1, 1)), None);
     }
 }

@@ -217,3 +217,26 @@ fn a_failed_error_check_fails_the_example() {
     assert_eq!(outcome.failures.len(), 1);
     assert!(outcome.failures[0].message.contains("cap"));
 }
+
+#[test]
+fn concat_joins_texts_and_refuses_other_values() {
+    passes(
+        r#"agreement "t"
+        input service: text per offer
+        example "a pool named by service and side" {
+          given service = { "Engen": "§ 108" }
+          expect concat(service["Engen"], ", uden for rammeaftalen") == "§ 108, uden for rammeaftalen"
+          expect concat("a", "", "c") == "ac"
+        }"#,
+    );
+    for wrong in [r#"concat("a")"#, r#"concat("a", 1 kr)"#] {
+        let text = format!("agreement \"t\"\ndefine x = {wrong}\n");
+        let diagnostics = dsl::check("test.takst", &text, &NoBases).expect_err(wrong);
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| matches!(d.code, Code::WrongArguments | Code::WrongType)),
+            "{wrong}"
+        );
+    }
+}

@@ -7,7 +7,6 @@
 //! results are written only when every row is right: otherwise each wrong row is
 //! reported (every error of it, pointing at its cells) and nothing is written.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,13 +16,11 @@ use dsl::{Code, Diagnostic, Program};
 use engine::{Columns, Decimals, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
-use super::eval::{exact, find_part, json_typed, judge};
-use super::{keep_misspellings, load_program, Outcome};
+use super::eval::{exact, find_part, json_typed, judge, unit};
+use super::readings::{self, Choice};
+use super::{judge_unknown_fields, load_program, Outcome};
 use crate::render::{csv_separated, format_value, Locale, Table};
-use crate::{catalog, csv_reader, Format};
-
-/// The largest tariff file read: far beyond any region's (a few thousand offers).
-const MAX_BYTES: usize = 64 * 1024 * 1024;
+use crate::{catalog, csv_reader, files, Format};
 
 /// The most columns a tariff file may have: an agreement has a few dozen inputs.
 const MAX_COLUMNS: usize = 2_000;
@@ -31,25 +28,38 @@ const MAX_COLUMNS: usize = 2_000;
 /// How much of an offer's name is shown in a diagnostic.
 const NAME_SHOWN: usize = 60;
 
-/// One offer's results.
+/// One offer of the tariff file, evaluated.
 struct Row {
     name: String,
-    values: Vec<Value>,
+    /// The results, or none when the row's figures are wrong.
+    values: Option<Vec<Value>>,
+    /// The titles of the row's warnings and errors, for the output.
+    warnings: Vec<String>,
+    errors: Vec<String>,
 }
 
-/// Evaluates `part` for every row of the tariff file at `path`; prints the results
-/// or writes them to `out`.
-pub fn run(
-    agreement: &str,
-    part: &str,
-    path: &Path,
-    out: Option<&Path>,
-    format: Format,
-    locale: Locale,
-) -> Outcome {
-    let program = load_program(agreement)?;
-    let index = find_part(&program, part)?;
+/// How to run a batch.
+pub struct Options<'a> {
+    pub part: &'a str,
+    /// Write the results to this file (whole, or not at all) instead of printing them.
+    pub out: Option<&'a Path>,
+    pub format: Format,
+    pub locale: Locale,
+    /// Write the offers that are right even when others are not.
+    pub keep_going: bool,
+    pub choices: &'a [Choice],
+}
+
+/// Evaluates a part for every row of the tariff file at `path`; prints the results
+/// or writes them to a file.
+pub fn run(agreement: &str, path: &Path, options: &Options) -> Outcome {
+    let mut bundled = Vec::new();
+    let mut program = load_program(agreement, &mut bundled)?;
+    readings::choose(&mut program, options.choices)?;
+    let index = find_part(&program, options.part)?;
     let file = read(path).map_err(|d| vec![d])?;
+    let whole = options.out.map(|out| files::Whole::to(out, Some(path)));
+    let whole = whole.transpose().map_err(|d| vec![d])?;
     let records = csv_reader::read(&file).map_err(|d| vec![d])?;
     let Some(((header, _), rows)) = records.records.split_first() else {
         return Err(vec![Diagnostic::error(
@@ -74,7 +84,11 @@ pub fn run(
         )]);
     }
     let (columns, mut warnings) = Columns::read(&program, &file, header)?;
-    keep_misspellings(&mut warnings);
+    warnings.splice(0..0, bundled);
+    let errors = judge_unknown_fields(&mut warnings, &program);
+    if !errors.is_empty() {
+        return Err(errors.into_iter().chain(warnings).collect());
+    }
     let decimals = match records.separator {
         ';' => Decimals::Comma,
         _ => Decimals::Point,
@@ -91,24 +105,36 @@ pub fn run(
         base,
         decimals,
         width: header.len(),
+        locale: options.locale,
     };
     let mut evaluator = engine::Evaluator::default();
     let (mut results, mut errors) = (Vec::new(), Vec::new());
     let mut shared: Vec<(Diagnostic, Vec<String>)> = Vec::new();
     let mut by_title: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (cells, line) in rows {
-        let (row, result, row_errors, row_warnings) = batch.row(&mut evaluator, cells, *line);
-        results.extend(result);
+        let (label, mut result, mut row_errors, row_warnings) =
+            batch.row(&mut evaluator, cells, *line);
+        // Two offers of one name cannot be told apart in the results.
+        if let Some(d) = batch.same_name(cells, *line, &mut names) {
+            row_errors.push(d);
+        }
+        result.warnings = row_warnings.iter().map(|d| d.title.clone()).collect();
+        result.errors = row_errors.iter().map(|d| d.title.clone()).collect();
+        if !row_errors.is_empty() {
+            result.values = None;
+        }
+        results.push(result);
         for mut d in row_errors {
-            d.title = format!("{row}: {}", d.title);
+            d.title = format!("{label}: {}", d.title);
             errors.push(d);
         }
         for d in row_warnings {
             match by_title.get(&d.title) {
-                Some(&at) => shared[at].1.push(row.clone()),
+                Some(&at) => shared[at].1.push(label.clone()),
                 None => {
                     by_title.insert(d.title.clone(), shared.len());
-                    shared.push((d, vec![row.clone()]));
+                    shared.push((d, vec![label.clone()]));
                 }
             }
         }
@@ -130,16 +156,34 @@ pub fn run(
         }
         warnings.push(d);
     }
-    if !errors.is_empty() {
+    if !errors.is_empty() && !options.keep_going {
         errors.extend(warnings);
         return Err(errors);
     }
-    let text = render(&program, index, &results, format, locale, records.separator);
-    match out {
-        None => print!("{text}"),
-        Some(out) => write_whole(out, &text).map_err(|d| vec![d])?,
+    let text = render(&program, index, &results, options, records.separator);
+    match whole {
+        None => out!("{text}"),
+        Some(whole) => whole.write(&text).map_err(|d| vec![d])?,
     }
-    Ok(warnings)
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        // --keep-going: the good offers are written, the wrong ones reported, and
+        // the exit code still says not every offer is right.
+        let failed = results.iter().filter(|r| r.values.is_none()).count();
+        errors.push(
+            Diagnostic::error(
+                Code::BadInput,
+                format!(
+                    "{failed} of {} offers could not be computed; the others are written",
+                    results.len()
+                ),
+            )
+            .help("correct the lines named above; with --keep-going their rows carry the errors instead of figures"),
+        );
+        errors.extend(warnings);
+        Err(errors)
+    }
 }
 
 /// What every row of a tariff file is read and evaluated against.
@@ -153,9 +197,39 @@ struct Batch<'a> {
     decimals: Decimals,
     /// How many columns the header names.
     width: usize,
+    /// How figures in messages are written.
+    locale: Locale,
 }
 
 impl Batch<'_> {
+    /// The error for a row whose offer has the name of an earlier row's.
+    fn same_name(
+        &self,
+        cells: &[csv_reader::Field],
+        line: usize,
+        seen: &mut std::collections::HashMap<String, usize>,
+    ) -> Option<Diagnostic> {
+        let (text, span) = cells.get(self.columns.position("name")?)?;
+        let name = text.trim();
+        if name.is_empty() {
+            return None;
+        }
+        match seen.get(name) {
+            None => {
+                seen.insert(name.to_string(), line);
+                None
+            }
+            Some(first) => Some(
+                Diagnostic::error(
+                    Code::BadInput,
+                    format!("the offer is named as on line {first}"),
+                )
+                .label_in(self.file.clone(), span.clone(), "the same name again")
+                .help("give each offer a name of its own: the results are known by their names"),
+            ),
+        }
+    }
+
     /// One row: how it is named in messages, its results (none if its cells are
     /// wrong), its errors and its warnings.
     fn row(
@@ -163,7 +237,7 @@ impl Batch<'_> {
         evaluator: &mut engine::Evaluator,
         cells: &[csv_reader::Field],
         line: usize,
-    ) -> (String, Option<Row>, Vec<Diagnostic>, Vec<Diagnostic>) {
+    ) -> (String, Row, Vec<Diagnostic>, Vec<Diagnostic>) {
         let (program, rule) = (self.program, &self.program.parts[self.part]);
         let name = (self.columns.position("name"))
             .and_then(|i| cells.get(i))
@@ -192,26 +266,29 @@ impl Batch<'_> {
         let mut inputs = self.base.clone();
         let cells: Vec<(&str, std::ops::Range<usize>)> =
             cells.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
-        let read = inputs.read_row(program, self.columns, self.file, &cells, self.decimals);
-        if let Err(mut e) = read {
-            errors.append(&mut e);
+        match inputs.read_row(program, self.columns, self.file, &cells, self.decimals) {
+            Ok(mut implausible) => warnings.append(&mut implausible),
+            Err(mut e) => errors.append(&mut e),
         }
-        if !errors.is_empty() {
-            return (row, None, errors, warnings);
-        }
-        let outputs = |values: &[Value]| Row {
+        let outputs = |values: Option<&[Value]>| Row {
             name: name.clone(),
-            values: rule
-                .outputs
-                .iter()
-                .map(|&o| values[o as usize].clone())
-                .collect(),
+            values: values.map(|values| {
+                rule.outputs
+                    .iter()
+                    .map(|&o| values[o as usize].clone())
+                    .collect()
+            }),
+            warnings: Vec::new(),
+            errors: Vec::new(),
         };
+        if !errors.is_empty() {
+            return (row, outputs(None), errors, warnings);
+        }
         // The compiled plan on every row; a result that failed is evaluated again
         // with every check, for the report `takst eval` gives.
         let (evaluation, failed) = match evaluator.run(program, rule, &inputs) {
             Ok((values, findings)) if findings.is_empty() => {
-                return (row, Some(outputs(values)), errors, warnings);
+                return (row, outputs(Some(values)), errors, warnings);
             }
             Ok((values, findings)) => {
                 let values = values.to_vec();
@@ -220,79 +297,42 @@ impl Batch<'_> {
             Err(_) => engine::run_all(program, rule, &inputs),
         };
         let what = format!("{}, {row}", self.file.name);
-        errors = judge(program, &inputs, &evaluation, failed, &what, &mut warnings);
-        (row, Some(outputs(&evaluation.values)), errors, warnings)
+        errors = judge(
+            program,
+            &inputs,
+            &evaluation,
+            failed,
+            &what,
+            &mut warnings,
+            self.locale,
+        );
+        (row, outputs(Some(&evaluation.values)), errors, warnings)
     }
 }
 
 /// Reads the tariff file: UTF-8 text, as a spreadsheet saves it as "CSV UTF-8".
 fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(Code::BadInput, format!("cannot read {name}: {e}"))
-            .help("check the path; it is relative to the folder you run takst in")
+    let text = files::read_text(path, &files::TARIFF_FILE).map_err(|d| match d.code {
+        Code::NotText if d.title.contains("UTF-8") => {
+            d.help("in Excel, save it with 'Save as' → 'CSV UTF-8 (comma delimited)'")
+        }
+        _ => d,
     })?;
-    if bytes.len() > MAX_BYTES {
-        return Err(Diagnostic::error(
-            Code::FileTooLarge,
-            format!(
-                "{name} is {} bytes; a tariff file may be at most {MAX_BYTES}",
-                bytes.len()
-            ),
-        )
-        .help("split the file by operator or by municipality"));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
-            Code::NotText,
-            format!(
-                "{name} is not UTF-8 text (byte {} is not part of a character)",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .help("in Excel, save it with 'Save as' → 'CSV UTF-8 (comma delimited)'")
-    })?;
-    if text.contains('\0') {
-        return Err(
-            Diagnostic::error(Code::NotText, format!("{name} is not a text file"))
-                .help("a tariff file is CSV text: one offer per line, a header naming the inputs"),
-        );
-    }
     Ok(SourceFile {
-        name,
+        name: path.display().to_string(),
         text: Arc::from(text),
     })
 }
 
-/// Writes `text` to `path` whole or not at all: to a file beside it, then renamed.
-fn write_whole(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    let name = path.display().to_string();
-    let fail = |e: std::io::Error| {
-        Diagnostic::error(Code::BadInput, format!("cannot write {name}: {e}"))
-            .help("check that the folder exists and that you may write there")
-    };
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = std::path::PathBuf::from(partial);
-    let written = std::fs::File::create(&partial)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&partial, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&partial);
-        return Err(fail(e));
-    }
-    Ok(())
-}
-
 /// The results, one offer per row: CSV in the dialect of the tariff file (a file
 /// separated by semicolons gets semicolons and decimal commas back, as a Danish
-/// spreadsheet reads them), JSON, or a table.
+/// spreadsheet reads them), JSON, or a table. Each offer carries its warnings (and,
+/// with --keep-going, a wrong one its errors instead of figures).
 fn render(
     program: &Program,
     part: usize,
     rows: &[Row],
-    format: Format,
-    locale: Locale,
+    options: &Options,
     separator: char,
 ) -> String {
     let outputs: Vec<_> = program.parts[part]
@@ -300,17 +340,33 @@ fn render(
         .iter()
         .map(|&o| program.slot(o))
         .collect();
-    match format {
+    let notes = |list: &[String]| list.join(" | ");
+    match options.format {
         Format::Csv => {
-            let header: Vec<String> = std::iter::once(String::from("name"))
+            let mut header: Vec<String> = std::iter::once(String::from("name"))
                 .chain(outputs.iter().map(|s| s.name.clone()))
+                .chain(std::iter::once(String::from("warnings")))
                 .collect();
+            if options.keep_going {
+                header.push(String::from("errors"));
+            }
             let lines: Vec<Vec<String>> = rows
                 .iter()
                 .map(|row| {
-                    let cells = row.values.iter().zip(&outputs);
-                    let cells = cells.map(|(v, s)| cell(v, &s.ty, program, separator));
-                    std::iter::once(row.name.clone()).chain(cells).collect()
+                    let cells: Vec<String> = match &row.values {
+                        Some(values) => (values.iter().zip(&outputs))
+                            .map(|(v, s)| cell(v, &s.ty, program, separator))
+                            .collect(),
+                        None => vec![String::new(); outputs.len()],
+                    };
+                    let mut line: Vec<String> = std::iter::once(row.name.clone())
+                        .chain(cells)
+                        .chain(std::iter::once(notes(&row.warnings)))
+                        .collect();
+                    if options.keep_going {
+                        line.push(notes(&row.errors));
+                    }
+                    line
                 })
                 .collect();
             csv_separated(separator, &header, &lines)
@@ -319,15 +375,30 @@ fn render(
             let offers: Vec<Json> = rows
                 .iter()
                 .map(|row| {
-                    let values: Map<String, Json> = (outputs.iter().zip(&row.values))
-                        .map(|(s, v)| (s.name.clone(), json_typed(v, &s.ty, program)))
-                        .collect();
-                    json!({ "name": row.name, "values": values })
+                    let values = row.values.as_ref().map(|values| {
+                        (outputs.iter().zip(values))
+                            .map(|(s, v)| (s.name.clone(), json_typed(v, &s.ty, program)))
+                            .collect::<Map<String, Json>>()
+                    });
+                    let mut offer = json!({
+                        "name": row.name,
+                        "values": values,
+                        "warnings": row.warnings,
+                    });
+                    if !row.errors.is_empty() {
+                        offer["errors"] = json!(row.errors);
+                    }
+                    offer
                 })
+                .collect();
+            let units: Map<String, Json> = outputs
+                .iter()
+                .map(|s| (s.name.clone(), Json::String(unit(&s.ty))))
                 .collect();
             let doc = json!({
                 "agreement": program.agreement.name,
                 "part": program.parts[part].name,
+                "units": units,
                 "offers": offers,
             });
             format!(
@@ -342,8 +413,18 @@ fn render(
             let mut table = Table::new(&labels);
             table.left = vec![0];
             for row in rows {
-                let cells = row.values.iter().zip(&outputs);
-                let cells = cells.map(|(v, s)| format_value(v, &s.ty, program, locale));
+                let cells: Vec<String> = match &row.values {
+                    Some(values) => (values.iter().zip(&outputs))
+                        .map(|(v, s)| format_value(v, &s.ty, program, options.locale))
+                        .collect(),
+                    None => {
+                        let mut cells = vec![String::new(); outputs.len()];
+                        if let Some(first) = cells.first_mut() {
+                            *first = String::from("(not computed)");
+                        }
+                        cells
+                    }
+                };
                 table.row(std::iter::once(row.name.clone()).chain(cells).collect());
             }
             table.render()
@@ -354,6 +435,23 @@ fn render(
 /// A result in a CSV cell: an exact number (with a decimal comma in a file of
 /// semicolons), a choice by name, yes or no, a table as JSON.
 fn cell(value: &Value, ty: &Type, program: &Program, separator: char) -> String {
+    // A percentage is written in percent, as a tariff file gives it: 97, not 0.97.
+    let percent = matches!(
+        ty,
+        Type::Number {
+            kind: dsl::types::NumKind::Percent,
+            ..
+        }
+    );
+    let value = match value {
+        Value::Number(n) if percent => match n.checked_mul(rust_decimal::Decimal::ONE_HUNDRED) {
+            Some(p) => Value::Number(p),
+            // Beyond 28 digits in percent: written as the fraction it is, and said so.
+            None => return format!("{} (a fraction, not percent)", exact(value)),
+        },
+        other => other.clone(),
+    };
+    let value = &value;
     match (value, ty) {
         (Value::Number(n), _) if separator == ';' => n.normalize().to_string().replace('.', ","),
         (Value::Bool(b), _) => String::from(if *b { "yes" } else { "no" }),

@@ -4,10 +4,10 @@ use super::{load_program, Outcome};
 
 /// Checks every file; reports all errors of all files.
 pub fn run(files: &[String]) -> Outcome {
-    let mut errors = Vec::new();
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     for file in files {
-        match load_program(file) {
-            Ok(program) => println!(
+        match load_program(file, &mut warnings) {
+            Ok(program) => outln!(
                 "ok   {file}: {} — {} values, {} checks, {} parts, {} examples",
                 program.agreement.name,
                 program.slots.len(),
@@ -17,14 +17,15 @@ pub fn run(files: &[String]) -> Outcome {
             ),
             Err(diagnostics) => {
                 let count = diagnostics.iter().filter(|d| d.is_error()).count();
-                println!("FAIL {file}: {count} error(s)");
+                outln!("FAIL {file}: {count} error(s)");
                 errors.extend(diagnostics);
             }
         }
     }
     if errors.is_empty() {
-        Ok(Vec::new())
+        Ok(warnings)
     } else {
+        errors.append(&mut warnings);
         Err(errors)
     }
 }

@@ -7,8 +7,8 @@ use dsl::Diagnostic;
 use engine::Value;
 use serde_json::{json, Map, Value as Json};
 
-use super::eval::{evaluate, exact, json_value, Evaluated};
-use super::{load_program, Outcome};
+use super::eval::{evaluate, exact, find_part, json_value, Evaluated};
+use super::{distinct, load_program, readings, InputFile, Outcome};
 use crate::catalog;
 use crate::render::{csv, format_value, Table};
 use crate::{Format, Output};
@@ -16,7 +16,11 @@ use crate::{Format, Output};
 /// The agreements compared by default: every bundled one that no other extends.
 fn default_agreements() -> Vec<String> {
     let programs: Vec<(String, dsl::Program)> = catalog::bundled()
-        .filter_map(|(stem, ..)| load_program(stem).ok().map(|p| (stem.to_string(), p)))
+        .filter_map(|(stem, ..)| {
+            load_program(stem, &mut Vec::new())
+                .ok()
+                .map(|p| (stem.to_string(), p))
+        })
         .collect();
     programs
         .iter()
@@ -36,17 +40,71 @@ struct Row {
     cells: Vec<Option<(Value, Type)>>,
 }
 
-/// Compares `part` of several agreements on one input file.
+/// Compares `part` of several agreements on one input file. Every agreement is
+/// found and checked, and the input file read and evaluated under each, before
+/// anything is printed: a mistake is reported once, and no half a table.
 pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> Outcome {
     let names = if agreements.is_empty() {
         default_agreements()
     } else {
         agreements.to_vec()
     };
-    let mut results: Vec<(String, Result<Evaluated, Vec<Diagnostic>>)> = names
-        .iter()
-        .map(|a| (a.clone(), evaluate(a, part, path)))
-        .collect();
+    let choices = readings::applying(&names, &output.readings.choices)?;
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    let mut programs = Vec::new();
+    for (name, choices) in names.iter().zip(&choices) {
+        let program = load_program(name, &mut warnings).and_then(|mut program| {
+            readings::choose(&mut program, choices)?;
+            Ok(program)
+        });
+        match program {
+            Ok(program) => programs.push((name.clone(), program)),
+            Err(d) => errors.extend(d),
+        }
+    }
+    let input = InputFile::read(path).map_err(|d| errors.extend(d)).ok();
+    let Some(input) = input.filter(|_| errors.is_empty()) else {
+        errors.append(&mut warnings);
+        return Err(distinct(errors));
+    };
+    let mut results: Vec<(String, Result<Evaluated, Vec<Diagnostic>>)> = Vec::new();
+    for (name, program) in programs {
+        let result = match find_part(&program, part) {
+            Ok(index) => evaluate(program, index, &input, output.locale),
+            Err(lacking) => Err(lacking),
+        };
+        results.push((name, result));
+    }
+    let lacks_part = |e: &[Diagnostic]| e.iter().all(|d| d.code == dsl::Code::UnknownPart);
+    // One file serves every agreement compared: a field that only some of them read
+    // is expected here, not worth a note per agreement.
+    let read_elsewhere =
+        |d: &Diagnostic| d.code == dsl::Code::UnknownInput && d.level == dsl::Level::Note;
+    for (_, result) in &mut results {
+        match result {
+            Ok(e) => {
+                e.warnings.retain(|w| !read_elsewhere(w));
+                warnings.append(&mut e.warnings);
+            }
+            // An agreement without the rule says so; that is information, not a failure.
+            Err(e) if lacks_part(e) => {}
+            Err(e) => {
+                e.retain(|d| !read_elsewhere(d));
+                errors.append(e);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        errors.append(&mut warnings);
+        return Err(distinct(errors));
+    }
+    if results.iter().all(|(_, r)| r.is_err()) {
+        return Err(vec![dsl::Diagnostic::error(
+            dsl::Code::UnknownPart,
+            format!("none of the agreements compared has a part `{part}`"),
+        )
+        .help("`takst list --parts AGREEMENT` lists an agreement's parts")]);
+    }
     let mut rows: Vec<Row> = Vec::new();
     for (column, (_, result)) in results.iter().enumerate() {
         let Ok(e) = result else { continue };
@@ -110,7 +168,7 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
                 .collect();
             let doc = json!({ "input": path.display().to_string(), "part": part,
                 "agreements": agreements, "rows": json_rows });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Csv => {
             let rows = expand(rows);
@@ -131,11 +189,11 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
                     cells
                 })
                 .collect();
-            print!("{}", csv(&header, &csv_rows));
+            out!("{}", csv(&header, &csv_rows));
         }
         Format::Table => {
             let rows = expand(rows);
-            println!("Input  {}\nPart   {part}\n", path.display());
+            outln!("Input  {}\nPart   {part}\n", path.display());
             let mut header: Vec<&str> = vec![""];
             header.extend(titles.iter().map(String::as_str));
             header.push("difference");
@@ -160,43 +218,18 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
                 cells.push(diff);
                 table.row(cells);
             }
-            print!("{}", table.render());
-            println!("\n— : the agreement has no such figure. difference: largest minus smallest.");
+            out!("{}", table.render());
+            outln!("\n— : the agreement has no such figure. difference: largest minus smallest.");
         }
     }
-    let mut diagnostics = Vec::new();
-    let mut failed = false;
-    let mut evaluated = 0;
-    for (name, result) in results.iter_mut() {
-        match result {
-            Ok(e) => {
-                evaluated += 1;
-                diagnostics.append(&mut e.warnings);
-            }
-            // An agreement without the rule says so; that is information, not a failure.
-            Err(errors) if errors.iter().all(|d| d.code == dsl::Code::UnknownPart) => {
-                if output.format == Format::Table {
-                    println!("{name}: no part `{part}` in this agreement");
-                }
-            }
-            Err(errors) => {
-                failed = true;
-                diagnostics.append(errors);
+    if output.format == Format::Table {
+        for (name, result) in &results {
+            if result.is_err() {
+                outln!("{name}: no part `{part}` in this agreement");
             }
         }
     }
-    if evaluated == 0 && !failed {
-        return Err(vec![dsl::Diagnostic::error(
-            dsl::Code::UnknownPart,
-            format!("none of the agreements compared has a part `{part}`"),
-        )
-        .help("`takst list --parts AGREEMENT` lists an agreement's parts")]);
-    }
-    if failed {
-        Err(diagnostics)
-    } else {
-        Ok(diagnostics)
-    }
+    Ok(distinct(warnings))
 }
 
 /// Rows whose figures are tables become a heading and one row per key (all keys of

@@ -2,14 +2,14 @@
 
 use std::path::Path;
 
-use dsl::program::{PartRule, SlotId};
+use dsl::program::{MessagePiece, PartRule, SlotId};
 use dsl::types::Type;
 use dsl::{Code, Diagnostic, Level, Program};
 use engine::{Evaluation, Inputs, Value};
 use serde_json::{json, Map, Value as Json};
 
-use super::{load_inputs, load_program, Outcome};
-use crate::render::{csv, format_value, matrix, Table};
+use super::{load_inputs, load_program, readings, InputFile, Outcome};
+use crate::render::{csv, format_value, matrix, Locale, Table};
 use crate::{Format, Output};
 
 /// A part evaluated on an input file.
@@ -32,14 +32,24 @@ impl Evaluated {
     }
 }
 
-/// Evaluates `part` of `agreement` on the input file at `path`.
-pub fn evaluate(agreement: &str, part: &str, path: &Path) -> Result<Evaluated, Vec<Diagnostic>> {
-    let program = load_program(agreement)?;
-    let index = find_part(&program, part)?;
-    let (inputs, mut warnings) = load_inputs(&program, path)?;
+/// Evaluates the part numbered `index` of `program` on an input file.
+pub fn evaluate(
+    program: Program,
+    index: usize,
+    input: &InputFile,
+    locale: Locale,
+) -> Result<Evaluated, Vec<Diagnostic>> {
+    let (inputs, mut warnings) = load_inputs(&program, input)?;
     let (evaluation, failed) = engine::run_all(&program, &program.parts[index], &inputs);
-    let what = path.display().to_string();
-    let errors = judge(&program, &inputs, &evaluation, failed, &what, &mut warnings);
+    let errors = judge(
+        &program,
+        &inputs,
+        &evaluation,
+        failed,
+        &input.name,
+        &mut warnings,
+        locale,
+    );
     if !errors.is_empty() {
         return Err(errors.into_iter().chain(warnings).collect());
     }
@@ -82,6 +92,7 @@ pub fn judge(
     failed: Option<engine::EvalError>,
     what: &str,
     warnings: &mut Vec<Diagnostic>,
+    locale: Locale,
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for finding in &evaluation.findings {
@@ -113,10 +124,11 @@ pub fn judge(
             ),
             None => {
                 let entries: Vec<String> = finding.entries.iter().map(engine::show_key).collect();
+                let message = check_message(program, finding.check, &evaluation.values, locale);
                 let title = if entries.is_empty() {
-                    format!("{}{citation}", check.message)
+                    format!("{message}{citation}")
                 } else {
-                    format!("{}{citation} — for {}", check.message, entries.join(", "))
+                    format!("{message}{citation} — for {}", entries.join(", "))
                 };
                 match check.severity {
                     dsl::program::Severity::Error => Diagnostic::error(Code::CheckFailed, title),
@@ -150,16 +162,41 @@ pub fn judge(
     errors
 }
 
+/// A failed check's message with its figures filled in, each with its unit.
+pub fn check_message(program: &Program, check: u32, values: &[Value], locale: Locale) -> String {
+    let Some(rule) = program.checks.get(check as usize) else {
+        return String::new();
+    };
+    let figures = engine::message_figures(program, check, values);
+    rule.pieces
+        .iter()
+        .map(|piece| match piece {
+            MessagePiece::Text(t) => t.clone(),
+            MessagePiece::Figure(i) => match (figures.get(*i), rule.figures.get(*i)) {
+                (Some(Some(value)), Some((_, ty))) => format_value(value, ty, program, locale),
+                _ => String::from("(unknown)"),
+            },
+        })
+        .collect()
+}
+
 /// Prints one part's results.
 pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome {
-    let e = evaluate(agreement, part, path)?;
+    let mut bundled = Vec::new();
+    let mut program = load_program(agreement, &mut bundled)?;
+    readings::choose(&mut program, &output.readings.choices)?;
+    let index = find_part(&program, part)?;
+    let input = InputFile::read(path)?;
+    let mut e = evaluate(program, index, &input, output.locale)
+        .map_err(|e| [e, bundled.clone()].concat())?;
+    e.warnings.splice(0..0, bundled);
     match output.format {
         Format::Json => {
             let mut doc = header_json(&e, path);
             if output.explain {
                 doc["trace"] = trace_json(&e);
             }
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Csv => {
             let header: Vec<String> = ["name", "label", "value", "unit", "section"]
@@ -181,22 +218,26 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                     ]
                 })
                 .collect();
-            print!("{}", csv(&header, &rows));
+            out!("{}", csv(&header, &rows));
         }
         Format::Table => {
             let info = &e.program.agreement;
-            println!("Agreement  {}", info.name);
+            outln!("Agreement  {}", info.name);
             if let Some(source) = &info.source {
-                println!("Source     {source}");
+                outln!("Source     {source}");
             }
-            println!("Input      {}", path.display());
+            outln!("Input      {}", path.display());
             let part = e.part();
             let label = part
                 .label
                 .as_deref()
                 .map(|l| format!(" — {l}"))
                 .unwrap_or_default();
-            println!("Part       {}{label}\n", part.name);
+            outln!("Part       {}{label}", part.name);
+            for line in readings::in_force(&e.program, part) {
+                outln!("Reading    {line}");
+            }
+            outln!();
             let mut table = Table::new(&["", "value", "section"]);
             table.left = vec![2];
             // Tables of tables (per year per offer) are shown as grids after the rest.
@@ -231,9 +272,9 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                 }
             }
             if !table.rows.is_empty() {
-                print!("{}", table.render());
+                out!("{}", table.render());
             }
-            print!(
+            out!(
                 "{}",
                 grids
                     .strip_prefix('\n')
@@ -241,8 +282,8 @@ pub fn run(agreement: &str, part: &str, path: &Path, output: &Output) -> Outcome
                     .unwrap_or(&grids)
             );
             if output.explain {
-                println!("\nHow each figure was computed:\n");
-                print!("{}", explain_text(&e, output));
+                outln!("\nHow each figure was computed:\n");
+                out!("{}", explain_text(&e, output));
             }
         }
     }
@@ -388,6 +429,7 @@ fn header_json(e: &Evaluated, path: &Path) -> Json {
         },
         "input": path.display().to_string(),
         "part": e.part().name,
+        "readings": readings::in_force_json(&e.program, e.part()),
         "values": values,
         "results": results,
         "warnings": e.warnings.iter().map(|w| w.title.clone()).collect::<Vec<_>>(),

@@ -15,7 +15,7 @@ pub fn run(parts: Option<&str>) -> Outcome {
             table.left = vec![1, 2, 3];
             let mut errors = Vec::new();
             for (stem, ..) in catalog::bundled() {
-                match load_program(stem) {
+                match load_program(stem, &mut Vec::new()) {
                     Ok(p) => {
                         let valid = p
                             .agreement
@@ -33,7 +33,7 @@ pub fn run(parts: Option<&str>) -> Outcome {
                     Err(d) => errors.extend(d),
                 }
             }
-            print!("{}", table.render());
+            out!("{}", table.render());
             if errors.is_empty() {
                 Ok(Vec::new())
             } else {
@@ -44,8 +44,9 @@ pub fn run(parts: Option<&str>) -> Outcome {
 }
 
 fn list_parts(agreement: &str) -> Outcome {
-    let program = load_program(agreement)?;
-    println!("{}\n", program.agreement.name);
+    let mut warnings = Vec::new();
+    let program = load_program(agreement, &mut warnings)?;
+    outln!("{}\n", program.agreement.name);
     let mut table = Table::new(&["part", "section", "what", "inputs it needs"]);
     table.left = vec![1, 2, 3];
     for part in &program.parts {
@@ -64,6 +65,6 @@ fn list_parts(agreement: &str) -> Outcome {
             inputs.join(", "),
         ]);
     }
-    print!("{}", table.render());
-    Ok(Vec::new())
+    out!("{}", table.render());
+    Ok(warnings)
 }

@@ -6,9 +6,10 @@ use engine::{Inputs, Value};
 
 use super::{load_program, Outcome};
 use crate::catalog;
+use crate::render::{format_value, Locale};
 
 /// Runs the examples of each file (every bundled agreement if none are named).
-pub fn run(files: &[String]) -> Outcome {
+pub fn run(files: &[String], locale: Locale) -> Outcome {
     let files: Vec<String> = if files.is_empty() {
         catalog::bundled()
             .map(|(stem, ..)| stem.to_string())
@@ -17,18 +18,18 @@ pub fn run(files: &[String]) -> Outcome {
         files.to_vec()
     };
     let (mut passed, mut failed) = (0, 0);
-    let mut errors = Vec::new();
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     for file in &files {
-        let program = match load_program(file) {
+        let program = match load_program(file, &mut warnings) {
             Ok(p) => p,
             Err(diagnostics) => {
-                println!("FAIL {file}: does not check");
+                outln!("FAIL {file}: does not check");
                 failed += 1;
                 errors.extend(diagnostics);
                 continue;
             }
         };
-        println!("{} ({file})", program.agreement.name);
+        outln!("{} ({file})", program.agreement.name);
         for outcome in examples::run_all(&program) {
             let citation = outcome
                 .citation
@@ -37,36 +38,45 @@ pub fn run(files: &[String]) -> Outcome {
                 .unwrap_or_default();
             if outcome.passed() {
                 passed += 1;
-                println!("  ok    {}{citation}", outcome.title);
+                outln!("  ok    {}{citation}", outcome.title);
             } else {
                 failed += 1;
-                println!("  FAIL  {}{citation}", outcome.title);
-                errors.extend(explain_failure(&program, &outcome));
+                outln!("  FAIL  {}{citation}", outcome.title);
+                errors.extend(explain_failure(&program, &outcome, locale));
             }
         }
     }
-    println!("\n{passed} passed, {failed} failed");
-    use std::io::Write as _;
-    let _ = std::io::stdout().flush();
+    outln!("\n{passed} passed, {failed} failed");
     if failed == 0 {
-        Ok(Vec::new())
+        Ok(warnings)
     } else {
+        errors.append(&mut warnings);
         Err(errors)
     }
 }
 
-fn explain_failure(program: &dsl::Program, outcome: &ExampleOutcome) -> Vec<Diagnostic> {
+fn explain_failure(
+    program: &dsl::Program,
+    outcome: &ExampleOutcome,
+    locale: Locale,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some(error) = &outcome.error {
         out.push(error.to_diagnostic(program, &Inputs::new(program)));
     }
     for failure in &outcome.failures {
         let found = match &failure.found {
-            Some((a, b)) => format!(
-                "the left side is {}, the right side is {}",
-                show(a),
-                show(b)
-            ),
+            Some((a, b)) => {
+                let show = |v: &Value| match &failure.ty {
+                    Some(ty) => format_value(v, ty, program, locale),
+                    None => show(v),
+                };
+                format!(
+                    "the left side is {}, the right side is {}",
+                    show(a),
+                    show(b)
+                )
+            }
             None => failure.message.clone(),
         };
         out.push(

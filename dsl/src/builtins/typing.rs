@@ -139,7 +139,12 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
             })
         }
         Allocate => {
-            arity(2)?;
+            // (amount, weights) or (amount, weights, decimals)
+            match args.len() {
+                2 => {}
+                3 => whole(2)?,
+                _ => return Err(CallError::Arity),
+            }
             let amount = number(0)?.clone();
             let (key, value) = table(1)?;
             if !value.is_number() {
@@ -191,7 +196,19 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
         }
         ReserveBalance | ReserveByOrigin | ReserveUsed | ReserveDrawn | ReserveExpired
         | DeficitUncovered => {
-            arity(2)?;
+            // (results, life) or (results, life, carry_deficits): the third, a yes/no,
+            // chooses the signed ledger.
+            match args.get(2) {
+                None if args.len() == 2 => {}
+                Some(Type::Bool) if args.len() == 3 => {}
+                Some(_) if args.len() == 3 => {
+                    return Err(CallError::Argument(
+                        2,
+                        "yes or no: whether a deficit the reserves cannot cover is carried".into(),
+                    ))
+                }
+                _ => return Err(CallError::Arity),
+            }
             match table(0)? {
                 (KeyType::Year, value)
                     if value.dimension() == Some(crate::types::Dimension::MONEY) => {}
@@ -224,6 +241,15 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
                     1,
                     format!("a table like the first, {}", args[0]),
                 )),
+            }
+        }
+        Concat => {
+            if args.len() < 2 {
+                return Err(CallError::Arity);
+            }
+            match args.iter().position(|a| *a != Type::Text) {
+                Some(i) => Err(CallError::Argument(i, "a text".into())),
+                None => Ok(Type::Text),
             }
         }
         SumBy | OnePer => {

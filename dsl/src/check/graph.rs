@@ -18,6 +18,7 @@ pub(super) fn uses(decl: &ValueDecl, names: &HashMap<String, SlotId>) -> Vec<Slo
             .map(|d| names_used(d, names))
             .unwrap_or_default(),
         ValueDecl::Value(v) => names_used(&v.expr, names),
+        ValueDecl::Reading(_) => Vec::new(),
     }
 }
 

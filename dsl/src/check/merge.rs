@@ -16,6 +16,7 @@ use crate::span::{FileId, Sources};
 pub(super) enum ValueDecl<'a> {
     Input(&'a ast::Input),
     Value(&'a ast::Value),
+    Reading(&'a ast::Reading),
 }
 
 impl<'a> ValueDecl<'a> {
@@ -23,13 +24,15 @@ impl<'a> ValueDecl<'a> {
         match self {
             ValueDecl::Input(i) => &i.name,
             ValueDecl::Value(v) => &v.name,
+            ValueDecl::Reading(r) => &r.name,
         }
     }
 
-    fn meta(&self) -> &'a Meta {
+    pub(super) fn meta(&self) -> &'a Meta {
         match self {
             ValueDecl::Input(i) => &i.meta,
             ValueDecl::Value(v) => &v.meta,
+            ValueDecl::Reading(r) => &r.meta,
         }
     }
 }
@@ -37,6 +40,8 @@ impl<'a> ValueDecl<'a> {
 /// The declarations in force after every override.
 pub(super) struct Merged<'a> {
     pub values: Vec<ValueDecl<'a>>,
+    /// Each value a file overrides: the index of its slot and the base's declaration.
+    pub replaced: Vec<(usize, ValueDecl<'a>)>,
     pub checks: Vec<&'a ast::Check>,
     pub parts: Vec<&'a ast::Part>,
 }
@@ -55,6 +60,7 @@ pub(super) fn merge<'a>(
             let report = match declaration {
                 Declaration::Input(i) => values.add(*file, ValueDecl::Input(i), sources),
                 Declaration::Value(v) => values.add(*file, ValueDecl::Value(v), sources),
+                Declaration::Reading(r) => values.add(*file, ValueDecl::Reading(r), sources),
                 Declaration::Check(c) => checks.add(*file, Item::Check(c), sources),
                 Declaration::Part(p) => parts.add(*file, Item::Part(p), sources),
                 Declaration::Example(_) | Declaration::Cite(_) => None,
@@ -63,6 +69,7 @@ pub(super) fn merge<'a>(
         }
     }
     Merged {
+        replaced: values.replaced,
         values: values.items.into_iter().map(|(_, v)| v).collect(),
         checks: checks
             .items
@@ -124,6 +131,8 @@ struct Layer<T> {
     what: &'static str,
     items: Vec<(FileId, T)>,
     index: HashMap<String, usize>,
+    /// What overrides replaced: the index of the item and the replaced declaration.
+    replaced: Vec<(usize, T)>,
 }
 
 impl<'a, T: Declared<'a> + Copy> Layer<T> {
@@ -132,6 +141,7 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
             what,
             items: Vec::new(),
             index: HashMap::new(),
+            replaced: Vec::new(),
         }
     }
 
@@ -184,6 +194,7 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
                         .help(help),
                     )
                 } else {
+                    self.replaced.push((at, earlier));
                     self.items[at] = (file, item);
                     None
                 }

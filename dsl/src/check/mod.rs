@@ -13,6 +13,9 @@ mod graph;
 mod load;
 mod merge;
 mod operators;
+mod overrides;
+mod plausible;
+mod readings;
 mod typing;
 
 use std::collections::HashMap;
@@ -20,9 +23,10 @@ use std::collections::HashMap;
 pub use load::Loader;
 
 use crate::ast::{self, Declaration, ValueKind};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{
-    self, AgreementInfo, CheckRule, ExampleRule, PartRule, Program, Slot, SlotId, SlotRule,
+    self, AgreementInfo, CheckRule, ExampleRule, MessagePiece, PartRule, Program, Slot, SlotId,
+    SlotRule,
 };
 use crate::span::Sources;
 use crate::suggest;
@@ -33,6 +37,11 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
     let mut sources = Sources::default();
     let chain = load::chain(name, text, loader, &mut sources)?;
     let root = chain.last().map(|(id, _)| *id).unwrap_or_default();
+    if let Some((_, file)) = chain.last() {
+        if let Some(d) = load::missing_base(file, loader, &sources) {
+            return Err(vec![d]);
+        }
+    }
     let mut diagnostics = Vec::new();
 
     let merged = merge::merge(&chain, &sources, &mut diagnostics);
@@ -49,6 +58,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .iter()
         .map(|v| match v {
             merge::ValueDecl::Input(input) => Some(typer.declared_type(&input.ty)),
+            merge::ValueDecl::Reading(reading) => {
+                Some(readings::declared_type(reading, &mut typer))
+            }
             merge::ValueDecl::Value(_) => None,
         })
         .collect();
@@ -76,6 +88,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                     .map(|d| typer.expect_type(d, &types, &types[i]));
                 SlotRule::Input { default }
             }
+            merge::ValueDecl::Reading(reading) => {
+                SlotRule::Param(readings::taken(reading, &sources, typer.diagnostics()))
+            }
             merge::ValueDecl::Value(value) => {
                 let (node, ty) = typer.expr(&value.expr, &types);
                 types[i] = if in_cycle[i] { Type::Error } else { ty };
@@ -87,6 +102,8 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         };
         rules[i] = Some(rule);
     }
+
+    overrides::keep_units(&merged, &types, &sources, &mut typer);
 
     let slots: Vec<Slot> = merged
         .values
@@ -105,6 +122,9 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                     sources.slice(v.expr.span).to_string(),
                     None,
                 ),
+                merge::ValueDecl::Reading(r) => {
+                    (&r.meta, r.span, format!("reading: {}", r.taken.text), None)
+                }
             };
             Slot {
                 name: decl.name().text.clone(),
@@ -117,10 +137,31 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                 formula,
                 constant: false,
                 record,
+                plausible: None,
             }
         })
         .collect();
     let mut slots = slots;
+    for (i, (slot, decl)) in slots.iter_mut().zip(&merged.values).enumerate() {
+        let merge::ValueDecl::Input(input) = decl else {
+            continue;
+        };
+        // An override that states no range keeps the nearest base's: re-declaring an
+        // input to give it this agreement's label must not lose its plausible range.
+        let inherited = || {
+            merged
+                .replaced
+                .iter()
+                .rev()
+                .find_map(|(at, base)| match base {
+                    merge::ValueDecl::Input(b) if *at == i => b.plausible.as_ref(),
+                    _ => None,
+                })
+        };
+        if let Some(range) = input.plausible.as_ref().or_else(inherited) {
+            slot.plausible = plausible::range(range, &slot.ty, &sources, &mut typer);
+        }
+    }
     for cite in chain.iter().flat_map(|(_, f)| f.declarations.iter()) {
         if let Declaration::Cite(cite) = cite {
             if let Some(slot) = typer.slot_of(&cite.name) {
@@ -139,14 +180,19 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .checks
         .iter()
         .map(|c| {
-            let (condition, per_entry) = typer.condition(&c.condition, &slots_types(&slots));
+            let types = slots_types(&slots);
+            let (condition, per_entry) = typer.condition(&c.condition, &types);
+            let (pieces, figures, figure_uses) = message(&c.message, &types, &names, &mut typer);
             CheckRule {
                 per_entry,
                 name: c.name.text.clone(),
                 citation: c.meta.citation.clone(),
                 condition,
                 severity: c.severity,
-                message: c.message.clone(),
+                message: written(&c.message, &sources),
+                pieces,
+                figures,
+                figure_uses,
                 uses: graph::names_used(&c.condition, &names),
                 span: c.span,
             }
@@ -184,6 +230,16 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .map(|e| example(e, &slots, &checks, &names, &mut typer))
         .collect();
 
+    let readings = merged
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, v)| match v {
+            merge::ValueDecl::Reading(r) => Some(readings::rule(r, slot as SlotId)),
+            _ => None,
+        })
+        .collect();
+
     let choices = typer.into_choices();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
@@ -195,9 +251,8 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         .skip(1)
         .map(|(_, f)| f.header.name.clone())
         .collect();
-    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Ok(Program {
-        id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        id: program::next_id(),
         agreement: AgreementInfo {
             name: header.map(|h| h.name.clone()).unwrap_or_default(),
             source: header.and_then(|h| h.source.clone()),
@@ -211,7 +266,47 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         checks,
         parts,
         examples,
+        readings,
     })
+}
+
+/// A check's message typed: its pieces, its figures and the slots they use.
+fn message(
+    parts: &[ast::MessagePart],
+    types: &[Type],
+    names: &HashMap<String, SlotId>,
+    typer: &mut typing::Typer,
+) -> (Vec<MessagePiece>, Vec<(program::Node, Type)>, Vec<SlotId>) {
+    let mut pieces = Vec::new();
+    let mut figures = Vec::new();
+    let mut uses = Vec::new();
+    for part in parts {
+        match part {
+            ast::MessagePart::Text(t) => pieces.push(MessagePiece::Text(t.clone())),
+            ast::MessagePart::Figure(expr) => {
+                let (node, ty) = typer.expr(expr, types);
+                for u in graph::names_used(expr, names) {
+                    if !uses.contains(&u) {
+                        uses.push(u);
+                    }
+                }
+                pieces.push(MessagePiece::Figure(figures.len()));
+                figures.push((node, ty));
+            }
+        }
+    }
+    (pieces, figures, uses)
+}
+
+/// A check's message as written, figures in braces.
+fn written(parts: &[ast::MessagePart], sources: &Sources) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            ast::MessagePart::Text(t) => t.clone(),
+            ast::MessagePart::Figure(e) => format!("{{{}}}", sources.slice(e.span)),
+        })
+        .collect()
 }
 
 fn slots_types(slots: &[Slot]) -> Vec<Type> {
@@ -233,6 +328,24 @@ fn example(
     for (name, expr) in &e.givens {
         if let Some(slot) = typer.slot_of(name) {
             let node = typer.expect_type(expr, &types, &types[slot as usize]);
+            let range = slots[slot as usize].plausible.as_ref();
+            if let Some(range) = range.filter(|_| slots[slot as usize].is_input()) {
+                if plausible::given_outside(range, &node).is_some() {
+                    let d = Diagnostic::error(
+                        Code::Implausible,
+                        format!(
+                            "`{}` is given a figure outside its plausible range ({})",
+                            name.text, range.shown
+                        ),
+                    )
+                    .label(typer.sources(), expr.span, "outside the range")
+                    .label(typer.sources(), range.span, "the plausible range")
+                    .help(
+                        "give a figure inside the range, or widen the range if the figure is right",
+                    );
+                    typer.diagnostics().push(d);
+                }
+            }
             givens.push((slot, node));
         }
     }
@@ -240,6 +353,20 @@ fn example(
         .expects
         .iter()
         .map(|x| typer.expect_type(x, &types, &Type::Bool))
+        .collect();
+    let sides = e
+        .expects
+        .iter()
+        .map(|x| match &x.kind {
+            ast::ExprKind::Binary(op, left, _) if op.is_comparison() => {
+                // Typed once more only for its unit; its errors were reported above.
+                let before = typer.diagnostics().len();
+                let ty = typer.expr(left, &types).1;
+                typer.diagnostics().truncate(before);
+                Some(ty)
+            }
+            _ => None,
+        })
         .collect();
     let mut targets: Vec<SlotId> = Vec::new();
     for x in &e.expects {
@@ -252,6 +379,7 @@ fn example(
         citation: e.citation.clone(),
         givens,
         expects,
+        sides,
         plan,
         span: e.span,
     }

@@ -43,6 +43,10 @@ impl<'a> Typer<'a> {
         }
     }
 
+    pub(crate) fn sources(&self) -> &'a Sources {
+        self.sources
+    }
+
     pub(crate) fn diagnostics(&mut self) -> &mut Vec<Diagnostic> {
         self.diagnostics
     }
@@ -179,6 +183,26 @@ impl<'a> Typer<'a> {
                 format!("expected {expected}, found {found}"),
                 &format!("this is {found}"),
                 format!("write {expected} here"),
+            );
+        } else if percent_for_number(expected, &found) && !is_zero(&node) {
+            // `given planned_occupancy = 0.97`: a fraction where a percentage is meant.
+            let written = self.sources.slice(expr.span).trim().to_string();
+            let help = match written.parse::<Decimal>() {
+                Ok(n) => format!(
+                    "write the percentage with %: `{}` is {n} %, or did you mean `{} %`?",
+                    written,
+                    (n * Decimal::ONE_HUNDRED).normalize()
+                ),
+                Err(_) => {
+                    String::from("make it a percentage: multiply by 100 %, or write it with %")
+                }
+            };
+            self.error(
+                Code::UnitMismatch,
+                expr.span,
+                format!("expected {expected}, found {found}"),
+                &format!("this is {found}, not a percentage"),
+                help,
             );
         }
         node
@@ -414,8 +438,27 @@ impl<'a> Typer<'a> {
                 Type::Error,
             );
         }
+        let mut complete_until = None;
         for (key, key_span, value) in entries {
             let (v, vt) = self.expr(value, types);
+            // A series says how far it is known: `complete_until: 2022-10-27`.
+            if first_kind == Some(2) {
+                if let KeyLiteral::Text(t) = key {
+                    if t == crate::program::COMPLETE_UNTIL {
+                        if vt != Type::Date && vt != Type::Error {
+                            self.error(
+                                Code::WrongType,
+                                value.span,
+                                format!("`complete_until` is a date, not {vt}"),
+                                "expected a date",
+                                "write the last day the series is known to hold: `complete_until: 2022-12-31`".into(),
+                            );
+                        }
+                        complete_until = Some(v);
+                        continue;
+                    }
+                }
+            }
             value_type = match types::unify(&value_type, &vt) {
                 Some(t) => t,
                 None => self.error(
@@ -444,7 +487,12 @@ impl<'a> Typer<'a> {
         let (kind, ty) = match first_kind {
             // A table keyed by dates is a series: the value on a date is the latest entry.
             Some(2) => {
-                let nodes = dated.into_iter().map(|(d, v)| (Key::Date(d), v)).collect();
+                let mut nodes: Vec<(Key, Node)> =
+                    dated.into_iter().map(|(d, v)| (Key::Date(d), v)).collect();
+                if let Some(until) = complete_until {
+                    let key = Key::Label(Arc::from(crate::program::COMPLETE_UNTIL));
+                    nodes.push((key, until));
+                }
                 (NodeKind::Table(nodes), Type::Series(Box::new(value_type)))
             }
             Some(0) => (
@@ -538,7 +586,7 @@ impl<'a> Typer<'a> {
                 super::did_you_mean(
                     &function.text,
                     builtins::BUILTINS.iter().map(|(n, ..)| *n),
-                    "see the list of functions in docs/language.md",
+                    "`takst explain functions` lists the functions",
                 )
             };
             self.error(
@@ -635,6 +683,32 @@ fn fits(expected: &Type, found: &Type) -> bool {
         (Type::Series(a), Type::Series(b)) => fits(a, b),
         (a, b) => a == b,
     }
+}
+
+/// True where a percentage is expected and a plain number is given: the same
+/// dimension, but `0.97` is not `97 %`.
+fn percent_for_number(expected: &Type, found: &Type) -> bool {
+    use crate::types::NumKind;
+    match (expected, found) {
+        (Type::Table { value: a, .. }, Type::Table { value: b, .. })
+        | (Type::Series(a), Type::Series(b)) => percent_for_number(a, b),
+        (
+            Type::Number {
+                kind: NumKind::Percent,
+                ..
+            },
+            Type::Number {
+                kind: NumKind::Plain | NumKind::Integer,
+                ..
+            },
+        ) => true,
+        _ => false,
+    }
+}
+
+/// A literal 0, which reads the same as a number or a percentage.
+fn is_zero(node: &Node) -> bool {
+    matches!(node.kind, NodeKind::Number(n) if n.is_zero())
 }
 
 fn numeric(ty: &Type) -> bool {

@@ -10,11 +10,12 @@
 //! is a TOML table with dates as keys. Numbers, years and dates have one
 //! spelling each (`number.rs`).
 
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use dsl::program::{Key, Program, SlotId};
+use dsl::program::{Key, PlausibleRange, Program, SlotId};
 use dsl::span::SourceFile;
 use dsl::suggest::closest;
 use dsl::types::{KeyType, NumKind, Type};
@@ -25,8 +26,10 @@ use toml_edit::{ImDocument, Item, TableLike, Value as Toml};
 use crate::value::{Series, Table, Value};
 
 mod number;
+mod plausible;
 mod records;
 mod rows;
+mod slips;
 
 use number::{read_date, read_number, read_year, units_allowed, NotRead};
 
@@ -127,6 +130,9 @@ impl Inputs {
             Ok(doc) => doc,
             Err(e) => {
                 let range = e.span().unwrap_or(0..0);
+                if let Some(slip) = slips::diagnose(&file, range.start) {
+                    return Err(vec![slip]);
+                }
                 return Err(vec![Diagnostic::error(
                     Code::BadInput,
                     format!("{name} is not valid TOML"),
@@ -144,6 +150,8 @@ impl Inputs {
         let reader = Reader {
             file: &file,
             program,
+            plausible: Cell::new(None),
+            implausible: RefCell::new(Vec::new()),
         };
         for (key, item) in doc.as_table().iter() {
             let span = doc
@@ -182,6 +190,7 @@ impl Inputs {
             if self.given_in(slot, index) {
                 errors.push(reader.given_twice(key, slot, span.clone()));
             }
+            reader.plausible.set(program.slot(slot).plausible.as_ref());
             match reader.item(key, item, &program.slot(slot).ty) {
                 Ok(value) => {
                     let range = item.span().unwrap_or(span.clone());
@@ -202,6 +211,7 @@ impl Inputs {
                 Err(e) => errors.push(e),
             }
         }
+        warnings.append(&mut reader.implausible.borrow_mut());
         if errors.is_empty() {
             Ok(warnings)
         } else {
@@ -213,25 +223,27 @@ impl Inputs {
 struct Reader<'a> {
     file: &'a SourceFile,
     program: &'a Program,
+    /// The plausible range of the input being read, if it has one.
+    plausible: Cell<Option<&'a PlausibleRange>>,
+    /// Figures outside a range that is only a warning.
+    implausible: RefCell<Vec<Diagnostic>>,
 }
 
 impl Reader<'_> {
+    /// A field that is not an input of the agreement. Reported as a warning with
+    /// `Code::UnknownInput`; whether it is an error (nothing reads it: a misspelling,
+    /// a figure that silently counts for nothing) is the caller's decision, who knows
+    /// which other agreements the same file serves.
     fn unknown_field(&self, key: &str, span: Range<usize>) -> Option<Diagnostic> {
-        let inputs = self
-            .program
-            .slots
-            .iter()
-            .filter(|s| s.is_input())
-            .map(|s| s.name.as_str());
-        let close = closest(key, inputs)?;
-        Some(
-            Diagnostic::warning(
-                Code::UnknownInput,
-                format!("`{key}` is not an input of this agreement"),
+        (key != NAME_FIELD).then(|| {
+            unknown_input(
+                self.program,
+                self.file,
+                key,
+                span,
+                "not an input of this agreement",
             )
-            .label_in(self.file.clone(), span, "ignored")
-            .help(format!("did you mean `{close}`?")),
-        )
+        })
     }
 
     fn given_twice(&self, key: &str, slot: SlotId, range: Range<usize>) -> Diagnostic {
@@ -396,9 +408,24 @@ impl Reader<'_> {
 
     fn series(&self, name: &str, table: &dyn TableLike, ty: &Type) -> Result<Series, Diagnostic> {
         let mut points = Vec::new();
+        let mut complete_until = None;
         for (k, item) in table.iter() {
             let range = key_span(table, k);
             let field = format!("{name}.{k}");
+            if k.trim() == dsl::program::COMPLETE_UNTIL {
+                let plausible = self.plausible.take();
+                let read = item.as_value().map(|v| self.scalar(&field, v, &Type::Date));
+                self.plausible.set(plausible);
+                match read {
+                    Some(Ok(Value::Date(d))) => complete_until = Some(d),
+                    Some(Err(e)) => return Err(e),
+                    _ => {
+                        let what = "expected the date up to which the series is complete".into();
+                        return Err(self.bad(&field, range, &Type::Date, what));
+                    }
+                }
+                continue;
+            }
             let date = match read_date(k) {
                 Ok(date) => date,
                 Err(Some(date)) => {
@@ -416,10 +443,43 @@ impl Reader<'_> {
             points.push((date, value));
         }
         points.sort_by_key(|(d, _)| *d);
-        Ok(Series { points })
+        Ok(Series {
+            points,
+            complete_until,
+        })
     }
 
+    /// A single figure, tested against the plausible range of its input.
     fn scalar(&self, key: &str, value: &Toml, ty: &Type) -> Result<Value, Diagnostic> {
+        let read = self.figure(key, value, ty)?;
+        let Some(range) = self.plausible.get() else {
+            return Ok(read);
+        };
+        let at = value.span().unwrap_or(0..0);
+        let written = self.file.text.get(at.clone()).unwrap_or_default();
+        if !written.contains('%') {
+            if let Some(d) = plausible::fraction_for_percent(key, &read, ty, range) {
+                let d = d.label_in(self.file.clone(), at.clone(), "a fraction?");
+                self.implausible.borrow_mut().push(d);
+            }
+        }
+        match plausible::check(key, &read, ty, range) {
+            None => Ok(read),
+            Some(d) => {
+                let at = value.span().unwrap_or(0..0);
+                let d = d.label_in(self.file.clone(), at, "here");
+                let d = d.label(&self.program.sources, range.span, "the plausible range");
+                if d.is_error() {
+                    Err(d)
+                } else {
+                    self.implausible.borrow_mut().push(d);
+                    Ok(read)
+                }
+            }
+        }
+    }
+
+    fn figure(&self, key: &str, value: &Toml, ty: &Type) -> Result<Value, Diagnostic> {
         let range = value.span().unwrap_or(0..0);
         let raw = self.file.text.get(range.clone()).unwrap_or("").trim();
         let bad = |what: &str| self.bad(key, range.clone(), ty, what.to_string());
@@ -462,6 +522,60 @@ impl Reader<'_> {
             _ => Err(bad("this kind of value cannot be given here")),
         }
     }
+}
+
+/// The field (or column) that names an offer, a closure, a row, for people: read by
+/// no agreement, and never reported as unknown.
+pub const NAME_FIELD: &str = "name";
+
+/// The diagnostic for a field or column `name` that is not an input of `program`:
+/// a warning with the closest input as the help, if one is close.
+pub(crate) fn unknown_input(
+    program: &Program,
+    file: &SourceFile,
+    name: &str,
+    span: Range<usize>,
+    label: &str,
+) -> Diagnostic {
+    // `occupancy_histroy.2020`: the input is misspelt, the key is not.
+    let (stem, key) = match name.split_once('.') {
+        Some((stem, key)) => (stem, format!(".{key}")),
+        None => (name, String::new()),
+    };
+    let inputs = program.slots.iter().filter(|s| s.is_input());
+    // `centrale_puljer`: the input's Danish label, not its name.
+    let words: Vec<String> = stem.to_lowercase().split('_').map(str::to_string).collect();
+    let by_label = program
+        .slots
+        .iter()
+        .filter(|s| s.is_input())
+        .map(|s| {
+            let label = s.label.as_deref().unwrap_or_default().to_lowercase();
+            let hits = words
+                .iter()
+                .filter(|w| w.chars().count() > 4 && label.contains(w.as_str()));
+            (hits.count(), s)
+        })
+        .filter(|(hits, _)| *hits > 0)
+        .max_by_key(|(hits, _)| *hits)
+        .map(|(_, s)| s);
+    let help = match (closest(stem, inputs.map(|s| s.name.as_str())), by_label) {
+        (Some(close), _) => format!("did you mean `{close}{key}`?"),
+        (None, Some(slot)) => format!(
+            "did you mean `{}{key}` (\"{}\")? Fields are named by the agreement's input names",
+            slot.name,
+            slot.label.as_deref().unwrap_or_default()
+        ),
+        (None, None) => String::from(
+            "remove it, or correct its name: `takst list --parts AGREEMENT` lists the inputs of each part",
+        ),
+    };
+    Diagnostic::warning(
+        Code::UnknownInput,
+        format!("`{name}` is not an input of this agreement"),
+    )
+    .label_in(file.clone(), span, label)
+    .help(help)
 }
 
 /// A number read for an input of this kind: a percent is written in percent; a

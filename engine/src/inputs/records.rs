@@ -109,6 +109,8 @@ impl Reader<'_> {
                     continue;
                 };
                 let path = format!("{section}.{name}.{field}");
+                self.plausible
+                    .set(self.program.slot(slot).plausible.as_ref());
                 let parsed = match &**ty {
                     Type::Table { .. } | Type::Series(_) => self.item(&path, value, ty),
                     _ => match value.as_value() {

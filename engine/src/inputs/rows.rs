@@ -13,7 +13,6 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use dsl::program::{Key, Program, SlotId};
 use dsl::span::SourceFile;
-use dsl::suggest::closest;
 use dsl::types::{KeyType, Type};
 use dsl::{Code, Diagnostic};
 
@@ -132,24 +131,16 @@ impl Columns {
                         }
                     }
                 }
+                _ if name == super::NAME_FIELD => Column::Ignored,
                 _ => {
-                    // `occupancy_histroy.2020`: the input is misspelt, the key is not.
-                    let (stem, key) = match name.split_once('.') {
-                        Some((stem, key)) => (stem, format!(".{key}")),
-                        None => (name, String::new()),
-                    };
-                    let inputs = program.slots.iter().filter(|s| s.is_input());
-                    let close = closest(stem, inputs.map(|s| s.name.as_str()));
-                    if let Some(close) = close.map(|c| format!("{c}{key}")) {
-                        warnings.push(
-                            Diagnostic::warning(
-                                Code::UnknownInput,
-                                format!("`{name}` is not an input of this agreement"),
-                            )
-                            .label_in(file.clone(), span.clone(), "this column is ignored")
-                            .help(format!("did you mean `{close}`?")),
-                        );
-                    }
+                    let label = "not an input of this agreement";
+                    warnings.push(super::unknown_input(
+                        program,
+                        file,
+                        name,
+                        span.clone(),
+                        label,
+                    ));
                     Column::Ignored
                 }
             };
@@ -188,6 +179,10 @@ fn entry_key(ty: &Type, key: &str) -> Result<Key, String> {
         } if !matches!(**value, Type::Table { .. }) => date(key)
             .map(Key::Date)
             .ok_or(format!("`{key}` is not a date")),
+        // `discount_rate.complete_until`: how far the series is known.
+        Type::Series(_) if key == dsl::program::COMPLETE_UNTIL => {
+            Ok(Key::Label(Arc::from(dsl::program::COMPLETE_UNTIL)))
+        }
         Type::Series(_) => date(key)
             .map(Key::Date)
             .ok_or(format!("`{key}` is not a date")),
@@ -243,7 +238,8 @@ fn with_decimal_comma(text: &str) -> Option<String> {
 
 impl Inputs {
     /// Gives this row's cells (with where they are written in `file`) as inputs,
-    /// typed as `program` declares them; every error found, each pointing at its cell.
+    /// typed as `program` declares them. Returns the warnings (figures outside a
+    /// range that only warns), or every error found, each pointing at its cell.
     pub fn read_row(
         &mut self,
         program: &Program,
@@ -251,7 +247,7 @@ impl Inputs {
         file: &SourceFile,
         cells: &[(&str, Range<usize>)],
         decimals: Decimals,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let index = self.files.len();
         self.files.push(file.clone());
         let reader = Cells {
@@ -260,6 +256,7 @@ impl Inputs {
             decimals,
         };
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let mut gathered: Vec<Gathered> = Vec::new();
         for ((text, span), column) in cells.iter().zip(&columns.columns) {
             let text = text.trim();
@@ -272,9 +269,10 @@ impl Inputs {
                 Column::Ignored => continue,
             };
             let definition = program.slot(slot);
-            let ty = match &definition.ty {
-                Type::Table { value, .. } | Type::Series(value) => value,
-                ty => ty,
+            let ty = match (&definition.ty, key) {
+                (Type::Series(_), Some(Key::Label(_))) => &Type::Date,
+                (Type::Table { value, .. } | Type::Series(value), _) => value,
+                (ty, _) => ty,
             };
             let name = match key {
                 Some(key) => format!("{}.{}", definition.name, crate::formula::show_key(key)),
@@ -287,6 +285,23 @@ impl Inputs {
                     continue;
                 }
             };
+            // The range is of the series' values, not of the day it is known until.
+            let until =
+                matches!(key, Some(Key::Label(_))) && matches!(definition.ty, Type::Series(_));
+            let range = definition.plausible.as_ref().filter(|_| !until);
+            if let Some(r) = range.filter(|_| !text.contains('%')) {
+                if let Some(d) = super::plausible::fraction_for_percent(&name, &value, ty, r) {
+                    warnings.push(d.label_in(file.clone(), span.clone(), "a fraction?"));
+                }
+            }
+            if let Some(d) = range.and_then(|r| super::plausible::check(&name, &value, ty, r)) {
+                let d = d.label_in(file.clone(), span.clone(), "this cell");
+                if d.is_error() {
+                    errors.push(d);
+                    continue;
+                }
+                warnings.push(d);
+            }
             match key {
                 None => {
                     let origin = Origin {
@@ -318,6 +333,10 @@ impl Inputs {
             found.sort_by(|a, b| a.0.cmp(&b.0));
             let value = match program.slot(slot).ty {
                 Type::Series(_) => Value::Series(Arc::new(Series {
+                    complete_until: found.iter().find_map(|(k, v)| match (k, v) {
+                        (Key::Label(_), Value::Date(d)) => Some(*d),
+                        _ => None,
+                    }),
                     points: (found.into_iter())
                         .filter_map(|(k, v)| match k {
                             Key::Date(d) => Some((d, v)),
@@ -335,7 +354,7 @@ impl Inputs {
             self.give(slot, value, origin);
         }
         if errors.is_empty() {
-            Ok(())
+            Ok(warnings)
         } else {
             Err(errors)
         }
