@@ -1,5 +1,6 @@
-//! Hostile rule files: `takst check` must answer each with a diagnostic and a
-//! non-zero exit, quickly, and never panic or hang.
+//! Hostile rule files, tariff files and offers: `takst` must answer each with a
+//! diagnostic and a non-zero exit, quickly, and never panic, hang or report an
+//! internal error.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -15,6 +16,11 @@ fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
 
 /// Runs takst with `args` on a file of the bytes; it must neither hang nor panic.
 fn takst(args: &[&str], name: &str, bytes: &[u8]) -> std::process::Output {
+    takst_within(args, name, bytes, Duration::from_secs(5))
+}
+
+/// As [`takst`], within `limit`.
+fn takst_within(args: &[&str], name: &str, bytes: &[u8], limit: Duration) -> std::process::Output {
     let path = scratch(name, bytes);
     let started = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_takst"))
@@ -23,9 +29,14 @@ fn takst(args: &[&str], name: &str, bytes: &[u8]) -> std::process::Output {
         .arg(&path)
         .output()
         .expect("run takst");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("internal error"),
+        "{name}: an internal error: {stderr}"
+    );
     // A guard against hangs, not a performance claim.
     assert!(
-        started.elapsed() < Duration::from_secs(5),
+        started.elapsed() < limit,
         "{name} took {:?}",
         started.elapsed()
     );
@@ -173,4 +184,182 @@ fn hostile_tariff_files() {
     long_name.extend(std::iter::repeat_n(b'x', 5_000_000));
     long_name.extend(b"\",-1\n");
     assert_batch_refused("long-name.csv", &long_name, "takst::");
+}
+
+/// A tariff file of 8,000 rows, each with one wrong cell: every row is reported,
+/// in time linear in the file (a diagnostic once located its label by reading
+/// the file from its start: 8,000 such rows took 15 s, a 25 MB file hours).
+#[test]
+fn a_tariff_file_of_thousands_of_wrong_rows_is_reported_in_linear_time() {
+    let mut text = String::from("name,year,places,budget\n");
+    for i in 0..8_000 {
+        text.push_str(&format!("Offer {i},2022,x{i},14800000\n"));
+    }
+    let out = takst_within(
+        &["batch", "-a", "midtjylland"],
+        "wrong-rows.csv",
+        text.as_bytes(),
+        Duration::from_secs(30),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "nothing is printed");
+    assert_eq!(stderr.matches("takst::bad_input").count(), 8_000);
+    assert!(
+        stderr.contains("line 8001 (Offer 7999)"),
+        "the last row is reported"
+    );
+}
+
+/// Three lines that ran without end: every month of 10,000 years, for each of them.
+#[test]
+fn a_table_of_every_month_for_every_month_stops_with_a_diagnostic() {
+    let text = "agreement \"Months\"\n\
+        define m = months(0001-01-01, 9999-12-31) each months(0001-01-01, 9999-12-31)\n\
+        example \"e\" {\n  expect count(m) > 0\n}\n";
+    let out = takst_within(
+        &["test"],
+        "months.takst",
+        text.as_bytes(),
+        Duration::from_secs(30),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("takst::too_large"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "this formula builds or reads more than 10,000,000 table entries (while computing `m`)"
+        ),
+        "{stderr}"
+    );
+}
+
+/// Figures beyond exact arithmetic in a rule file are an overflow naming the
+/// figure, with exit 1 — never an internal error.
+#[test]
+fn figures_beyond_exact_arithmetic_are_an_overflow() {
+    for (name, formula) in [
+        ("share", "share({a: 79228162514264337593543950335 kr, b: 1 kr})[\"a\"] > 0"),
+        ("reserve", "reserve_balance({2019: 79228162514264337593543950335 kr, 2020: 79228162514264337593543950335 kr}, 5)[2020] > 0 kr"),
+        ("allocate", "allocate(79228162514264337593543950335 kr, {a: 1, b: 1})[\"a\"] > 0 kr"),
+        ("date", "2024-01-01 - (-9223372036854775808 days) > 2024-01-01"),
+    ] {
+        let text = format!(
+            "agreement \"Extreme\"\nexample \"{name}\" {{\n  expect {formula}\n}}\n"
+        );
+        let out = takst(&["test"], &format!("{name}.takst"), text.as_bytes());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("takst::overflow"), "{name}: {stderr}");
+    }
+}
+
+/// Numbers in an offer written otherwise than one way are refused, saying what
+/// was read and how to write it — never read as another figure.
+#[test]
+fn numbers_written_two_ways_are_refused() {
+    for (input, said) in [
+        (
+            "places = \"12+3\"",
+            "`12+3` is not a number: write one number, not a calculation",
+        ),
+        (
+            "budget = \"5 %\"",
+            "`5 %` is written as a percentage, but this input is an amount (kr)",
+        ),
+        (
+            "interest_rate = \"7 kr\"",
+            "`7 kr` is written as an amount (kr), but this input is a percentage",
+        ),
+        (
+            "[occupancy_history]\n\"02020\" = 100",
+            "the year is not written as takst reads it",
+        ),
+        (
+            "[occupancy_history]\n\"+2020\" = 100",
+            "write every year one way, `2020`",
+        ),
+    ] {
+        let text = format!("year = 2022\n{input}\n");
+        let path = scratch("offer.toml", text.as_bytes());
+        let out = Command::new(env!("CARGO_BIN_EXE_takst"))
+            .args(["--color", "never", "eval", "-a", "midtjylland"])
+            .arg(&path)
+            .output()
+            .expect("run takst");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{input}: {stderr}");
+        assert!(stderr.contains("takst::bad_input"), "{input}: {stderr}");
+        let flat = stderr
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(" │ ", " ");
+        assert!(
+            flat.contains(said),
+            "{input}: expected {said:?} in {stderr}"
+        );
+    }
+}
+
+/// A literal too precise to hold exactly was rounded silently
+/// (`1.00000000000000000000000000001 == 1` held); it is refused.
+#[test]
+fn a_literal_too_precise_to_hold_is_refused() {
+    for literal in [
+        "1.00000000000000000000000000001",
+        "0.000000000000000000000000000001",
+        "0.000000000000000000000000001 %",
+    ] {
+        let text = format!("agreement \"Precise\"\ndefine x = {literal}\n");
+        let (status, stderr) = check("precise.takst", text.as_bytes());
+        assert_eq!(status, 1, "{literal}: {stderr}");
+        let shown = literal.trim_end_matches(" %");
+        assert!(
+            stderr.contains(&format!("{shown} is too large or too precise")),
+            "{literal}: {stderr}"
+        );
+    }
+    let text = "agreement \"Precise\"\ndefine x = 79228162514264337593543950335 kr\ndefine y = 0.0000000000000000000000000001\n";
+    let (status, stderr) = check("largest.takst", text.as_bytes());
+    assert_eq!(status, 0, "{stderr}");
+}
+
+/// A label past column 65,535 made miette panic (a width out of range), and a long
+/// line was rendered again for every label on it: a wrong cell at the end of a
+/// 70,000-character row, and a header of 1,000 columns of one long name, are
+/// reported by their places.
+#[test]
+fn labels_on_very_long_lines_are_reported_by_their_places() {
+    let text = format!("name,places\n{},2O\nB,3\n", "x".repeat(70_000));
+    let out = takst(
+        &["batch", "-a", "midtjylland"],
+        "long-line.csv",
+        text.as_bytes(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let flat = stderr
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" │ ", " ");
+    assert!(
+        flat.contains("long-line.csv:2:70002; the line is too long to show)"),
+        "{stderr}"
+    );
+    assert!(
+        flat.contains("long-line.csv:1:1; a line beside it is too long to show)"),
+        "{stderr}"
+    );
+    let name = "x".repeat(500);
+    let header = vec![name.as_str(); 1_000].join(",");
+    let out = takst(
+        &["batch", "-a", "midtjylland"],
+        "long-header.csv",
+        format!("{header}\n1\n").as_bytes(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("is given twice").count(), 999, "{stderr}");
 }

@@ -10,6 +10,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::lines::{Indexed, Located};
 use crate::span::{SourceFile, Sources, Span};
 
 macro_rules! codes {
@@ -58,6 +59,7 @@ codes! {
     UnknownTopic => "unknown_topic",
     DivisionByZero => "division_by_zero",
     Overflow => "overflow",
+    TooLarge => "too_large",
     NoValueOnDate => "no_value_on_date",
     SeriesIncomplete => "series_incomplete",
     MissingKey => "missing_key",
@@ -169,32 +171,31 @@ impl Diagnostic {
         Some(format!("{}:{}:{}", label.source.name, line, column))
     }
 
-    /// A label on a line too long to show (a 5 MB cell) is replaced by its position in
-    /// the title: the snippet would be unreadable, and the renderer cannot draw it.
-    fn drop_labels_on_long_lines(&mut self) {
-        const LONGEST_LINE: usize = 1_000;
-        let long = |l: &Label| {
-            let text = l.source.text.as_ref();
-            let start = text
-                .get(..l.range.start)
-                .and_then(|t| t.rfind('\n'))
-                .map_or(0, |i| i + 1);
-            let end = text
-                .get(l.range.end..)
-                .and_then(|t| t.find('\n'))
-                .map_or(text.len(), |i| l.range.end + i);
-            end - start > LONGEST_LINE
-        };
-        if !self.labels.iter().any(long) {
+    /// A label on, or beside, a line too long to show (a 5 MB cell) is replaced by
+    /// its position in the title: the snippet would be unreadable, rendering it once
+    /// per label would take time in the square of the line, and the renderer cannot
+    /// draw a label past column 65,535 (miette panics). Lines are found in `indexed`.
+    fn drop_labels_on_long_lines(&mut self, indexed: &mut Indexed) {
+        let long: Vec<bool> = (self.labels.iter())
+            .map(|l| indexed.of(&l.source).long_line_near(l.range.clone()))
+            .collect();
+        if !long.contains(&true) {
             return;
         }
-        if let Some(position) = self.position() {
+        if let Some(first) = self.labels.first() {
+            let file = indexed.of(&first.source);
+            let (line, column) = file.line_and_column(first.range.start);
+            let which = match file.long_line(first.range.clone(), 0) {
+                true => "the line",
+                false => "a line beside it",
+            };
             self.title = format!(
-                "{} (at {position}; the line is too long to show)",
-                self.title
+                "{} (at {}:{line}:{column}; {which} is too long to show)",
+                self.title, first.source.name
             );
         }
-        self.labels.retain(|l| !long(l));
+        let mut long = long.into_iter();
+        self.labels.retain(|_| !long.next().unwrap_or(false));
     }
 
     /// Labels in other files than the primary one, as one note per file.
@@ -304,6 +305,9 @@ impl miette::SourceCode for SourceFile {
 }
 
 /// Renders diagnostics the way the CLI shows them (miette's graphical report).
+/// The lines of each file are indexed once for all the diagnostics (see
+/// `lines.rs`), so that rendering a diagnostic per row of a large file takes time
+/// linear in the file.
 pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
@@ -312,16 +316,59 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
+    let mut indexed = Indexed::default();
     for diagnostic in diagnostics {
         let mut parts = vec![diagnostic.clone()];
         parts.extend(diagnostic.foreign_labels());
         for part in &mut parts {
-            part.drop_labels_on_long_lines();
+            part.drop_labels_on_long_lines(&mut indexed);
         }
         for part in &parts {
+            let source = part.labels.first().map(|l| indexed.of(&l.source).clone());
+            let rendered = Rendered {
+                diagnostic: part,
+                source,
+            };
             // Rendering into a String cannot fail; a failure would only lose text.
-            let _ = handler.render_report(&mut out, part);
+            let _ = handler.render_report(&mut out, &rendered);
         }
     }
     out
+}
+
+/// A diagnostic as rendered: its primary file with the starts of its lines.
+#[derive(Debug)]
+struct Rendered<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Option<Located>,
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diagnostic.fmt(f)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        miette::Diagnostic::code(self.diagnostic)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        miette::Diagnostic::severity(self.diagnostic)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        miette::Diagnostic::help(self.diagnostic)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        miette::Diagnostic::labels(self.diagnostic)
+    }
 }

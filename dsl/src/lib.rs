@@ -29,6 +29,7 @@ pub mod builtins;
 mod check;
 pub mod diagnostic;
 pub mod limits;
+pub mod lines;
 pub mod needs;
 mod parser;
 pub mod program;

@@ -773,15 +773,28 @@ impl Lower<'_> {
             Some("days") | Some("day") => LiteralUnit::Days,
             _ => LiteralUnit::None,
         };
-        let value = Decimal::from_str(&digits).map_err(|_| {
+        let too_precise = || {
             self.bad_literal(
                 span,
                 format!("{digits} is too large or too precise"),
                 "numbers may have at most 28 significant digits",
             )
-        })?;
+        };
+        let value = Decimal::from_str(&digits).map_err(|_| too_precise())?;
+        // A number too precise to hold is rounded by `from_str` (1.00000000000000000000000000001
+        // would be 1): refused instead, as the help says.
+        let decimals = digits.split_once('.').map_or(0, |(_, f)| f.len());
+        if usize::try_from(value.scale()).ok() != Some(decimals) {
+            return Err(too_precise());
+        }
         let value = if unit == LiteralUnit::Percent {
-            value / Decimal::ONE_HUNDRED
+            // A percentage is held as a fraction: two more decimals, which must fit.
+            match value.checked_div(Decimal::ONE_HUNDRED) {
+                Some(fraction) if fraction.checked_mul(Decimal::ONE_HUNDRED) == Some(value) => {
+                    fraction
+                }
+                _ => return Err(too_precise()),
+            }
         } else {
             value
         };

@@ -1,4 +1,5 @@
-//! Whatever the text, checking it returns a program or diagnostics — never a panic.
+//! Whatever the text, checking it returns a program or diagnostics — never a
+//! panic — and the diagnostics render.
 
 use proptest::prelude::*;
 
@@ -91,6 +92,18 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "x[2020]",
         "{2020: 1 kr}",
         "{}",
+        "79228162514264337593543950335",
+        "792281625142643375935439503350",
+        "0.00000000000000000000000000001",
+        "9223372036854775808 days",
+        "-262144-01-01",
+        "9999-12-31",
+        "months(0001-01-01, 9999-12-31)",
+        "shift_years(",
+        "reserve_balance(",
+        "\r\n",
+        "\r",
+        "æ",
     ])
 }
 
@@ -100,7 +113,10 @@ proptest! {
     #[test]
     fn checking_any_text_does_not_panic(pieces in prop::collection::vec(piece(), 0..60)) {
         let text: String = pieces.concat();
-        let _ = dsl::check("random.takst", &text, &Bases);
+        if let Err(diagnostics) = dsl::check("random.takst", &text, &Bases) {
+            let shown = dsl::diagnostic::render(&diagnostics, false);
+            prop_assert!(shown.contains("takst::"));
+        }
     }
 
     #[test]

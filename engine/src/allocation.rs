@@ -49,28 +49,52 @@ pub fn allocate(
             .and_then(|x| x.checked_div(total))
             .ok_or(AllocationError::Overflow)?;
         let down = exact.round_dp_with_strategy(decimals, RoundingStrategy::ToZero);
-        remainders.push(exact - down);
+        remainders.push(exact.checked_sub(down).ok_or(AllocationError::Overflow)?);
         parts.push(down);
     }
     let unit = Decimal::new(1, decimals);
-    let given: Decimal = parts.iter().sum();
-    let mut left = ((magnitude - given) / unit).round();
+    let given = sum(&parts)?;
+    // Near 28 digits a share cannot be held exactly and may come out rounded up:
+    // then the parts would not add up to the whole, and nothing is allocated.
+    let mut left = magnitude
+        .checked_sub(given)
+        .and_then(|l| l.checked_div(unit))
+        .map(|l| l.round())
+        .filter(|l| !l.is_sign_negative() && *l <= Decimal::from(weights.len()))
+        .ok_or(AllocationError::Overflow)?;
     let mut order: Vec<usize> = (0..weights.len()).collect();
     // Largest remainder first; ties to the earlier party (the sort is stable).
     order.sort_by(|a, b| remainders[*b].cmp(&remainders[*a]));
-    for i in order.into_iter().cycle().take(weights.len() * 2) {
+    for i in order
+        .into_iter()
+        .cycle()
+        .take(weights.len().saturating_mul(2))
+    {
         if left <= Decimal::ZERO {
             break;
         }
         if !weights[i].is_zero() {
-            parts[i] += unit;
+            parts[i] = parts[i]
+                .checked_add(unit)
+                .ok_or(AllocationError::Overflow)?;
             left -= Decimal::ONE;
         }
+    }
+    if sum(&parts)? != magnitude {
+        return Err(AllocationError::Overflow);
     }
     if negative {
         parts.iter_mut().for_each(|p| *p = -*p);
     }
     Ok(parts)
+}
+
+/// The sum of the parts, or an overflow.
+fn sum(parts: &[Decimal]) -> Result<Decimal, AllocationError> {
+    parts
+        .iter()
+        .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
+        .ok_or(AllocationError::Overflow)
 }
 
 #[cfg(test)]
@@ -108,6 +132,26 @@ mod tests {
             Err(AllocationError::NoWeight)
         );
         assert_eq!(allocate(dec("1"), &[], 2), Err(AllocationError::NoWeight));
+    }
+
+    #[test]
+    fn amounts_too_large_to_share_exactly_are_an_overflow() {
+        // Each half, 39614081257132168796771975167.5, has one digit too many and
+        // would be rounded up: the parts would not add up to the whole.
+        assert_eq!(
+            allocate(Decimal::MAX, &[dec("1"), dec("1")], 2),
+            Err(AllocationError::Overflow)
+        );
+        assert_eq!(
+            allocate(Decimal::MAX, &[Decimal::MAX, Decimal::MAX], 2),
+            Err(AllocationError::Overflow)
+        );
+        // The largest amount that still splits into halves exactly.
+        let even = dec("79228162514264337593543950334");
+        assert_eq!(
+            allocate(even, &[dec("1"), dec("1")], 2),
+            Ok(vec![dec("39614081257132168796771975167"); 2])
+        );
     }
 
     #[test]

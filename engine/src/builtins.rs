@@ -9,6 +9,7 @@ use dsl::Code;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::allocation::{self, AllocationError};
+use crate::budget;
 use crate::calendar;
 use crate::error::EvalError;
 use crate::formula::{show_key, year_value};
@@ -50,6 +51,18 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
         Some(Value::Table(t)) => Some(t.clone()),
         _ => None,
     };
+    let too_large = |what: &str| {
+        fail(Code::Overflow, format!("{what} is too large to compute exactly"))
+        .help("check the figures it is computed from: an amount of more than 28 digits is not plausible")
+    };
+    // Every table given to a function is gone through once (`has` is counted where it is called).
+    if builtin != Has {
+        for arg in args {
+            if let Value::Table(t) = arg {
+                budget::spend(t.entries.len(), node)?;
+            }
+        }
+    }
     // A table of tables per year: each one separately.
     if names::lifts_over_tables(builtin) {
         if let Some(Value::Table(outer)) = args.first() {
@@ -93,9 +106,10 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
                 for v in &items {
                     sum = sum
                         .checked_add(v.as_number().unwrap_or_default())
-                        .ok_or_else(|| fail(Code::Overflow, "the sum is too large".into()))?;
+                        .ok_or_else(|| too_large("the sum of the average"))?;
                 }
-                Value::Number(sum / Decimal::from(items.len()))
+                let average = sum.checked_div(Decimal::from(items.len()));
+                Value::Number(average.ok_or_else(|| too_large("the average"))?)
             } else {
                 let mut best = items[0].clone();
                 for v in &items[1..] {
@@ -112,10 +126,18 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             }
         }
         Round | Floor | Ceil => {
-            let decimals = if args.len() > 1 {
-                u32::try_from(whole(1)?.clamp(0, 20)).unwrap_or(0)
-            } else {
-                0
+            let decimals = match args.len() > 1 {
+                true => whole(1)?,
+                false => 0,
+            };
+            // Rounding to tens is not rounding to units: a negative count of decimals
+            // is refused, never taken as 0. Past 28 decimals a number is exact already.
+            let Ok(decimals) = u32::try_from(decimals) else {
+                return Err(fail(
+                    Code::WrongArguments,
+                    format!("`{}` to {decimals} decimals", names::name(builtin)),
+                )
+                .help("give 0 or more decimals; to round to hundreds of kroner, write round(x / 100) × 100"));
             };
             let strategy = match builtin {
                 Floor => RoundingStrategy::ToNegativeInfinity,
@@ -131,28 +153,30 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             for (_, v) in &t.entries {
                 sum = sum
                     .checked_add(v.as_number().unwrap_or_default())
-                    .ok_or_else(|| fail(Code::Overflow, "the sum is too large".into()))?;
+                    .ok_or_else(|| too_large("the sum"))?;
             }
             Value::Number(sum)
         }
         Count => Value::Number(Decimal::from(table(0).map_or(0, |t| t.entries.len()))),
         Share => {
             let t = table(0).unwrap_or_default();
-            let total: Decimal = t.entries.iter().filter_map(|(_, v)| v.as_number()).sum();
+            let mut total = Decimal::ZERO;
+            for n in t.entries.iter().filter_map(|(_, v)| v.as_number()) {
+                total = total
+                    .checked_add(n)
+                    .ok_or_else(|| too_large("the total of the shares"))?;
+            }
             if total.is_zero() {
                 return Err(fail(Code::EmptyShares, "the shares add up to zero".into())
                     .help("a share of a total of 0 is undefined; check the figures shared by"));
             }
-            let entries = t
-                .entries
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        Value::Number(v.as_number().unwrap_or_default() / total),
-                    )
-                })
-                .collect();
+            let mut entries = Vec::with_capacity(t.entries.len());
+            for (k, v) in &t.entries {
+                let share = v.as_number().unwrap_or_default().checked_div(total);
+                let share =
+                    share.ok_or_else(|| too_large(&format!("the share of {}", show_key(k))))?;
+                entries.push((k.clone(), Value::Number(share)));
+            }
             Value::Table(Arc::new(Table { entries }))
         }
         Allocate => {
@@ -190,7 +214,10 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
         Has => {
             let t = table(0).unwrap_or_default();
             let key = match &args[1] {
-                Value::Number(n) => i64::try_from(*n).ok().map(dsl::program::Key::Year),
+                // A year is whole: `has(h, 2020.5)` is no, not a look at 2020.
+                Value::Number(n) if n.fract().is_zero() => {
+                    i64::try_from(*n).ok().map(dsl::program::Key::Year)
+                }
                 Value::Text(s) => Some(dsl::program::Key::Label(s.clone())),
                 Value::Date(d) => Some(dsl::program::Key::Date(*d)),
                 _ => None,
@@ -199,6 +226,9 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
         }
         Months => {
             let (from, to) = (date(0), date(1));
+            let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+            let count = (months(to) - months(from) + 1).max(0);
+            budget::table(usize::try_from(count).unwrap_or(usize::MAX), node)?;
             let mut entries = Vec::new();
             let mut month = calendar::start_of_month(from);
             while month <= to {
@@ -248,15 +278,17 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
                 Some(Value::Bool(true)) => crate::reserves::Kind::Signed,
                 _ => crate::reserves::Kind::NonNegative,
             };
+            let overflow = |_| too_large("the reserve");
             if builtin == ReserveByOrigin {
-                let left = crate::reserves::remaining_by_origin(&results, whole(1)?, kind);
+                let left = crate::reserves::remaining_by_origin(&results, whole(1)?, kind)
+                    .map_err(overflow)?;
                 let entries = left
                     .into_iter()
                     .map(|(year, amount)| (dsl::program::Key::Year(year), Value::Number(amount)))
                     .collect();
                 return Ok(Value::Table(Arc::new(Table { entries })));
             }
-            let rows = crate::reserves::ledger(&results, whole(1)?, kind);
+            let rows = crate::reserves::ledger(&results, whole(1)?, kind).map_err(overflow)?;
             if builtin == ReserveDrawn {
                 let entries = rows
                     .iter()
@@ -290,11 +322,24 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             Value::Table(Arc::new(Table { entries }))
         }
         Merge => {
-            let mut entries = table(0).unwrap_or_default().entries.clone();
-            for (key, value) in &table(1).unwrap_or_default().entries {
-                match entries.iter_mut().find(|(k, _)| k == key) {
-                    Some(entry) => entry.1 = value.clone(),
-                    None => entries.push((key.clone(), value.clone())),
+            let (first, second) = (table(0).unwrap_or_default(), table(1).unwrap_or_default());
+            budget::table(
+                first.entries.len().saturating_add(second.entries.len()),
+                node,
+            )?;
+            // An entry of the second replaces the first's of its key, in its place;
+            // one the first has not is added at the end.
+            let in_first = first.lookup();
+            let mut entries = first.entries.clone();
+            let mut added: std::collections::HashMap<&dsl::program::Key, usize> =
+                std::collections::HashMap::new();
+            for (key, value) in &second.entries {
+                match in_first.position(key).or_else(|| added.get(key).copied()) {
+                    Some(at) => entries[at].1 = value.clone(),
+                    None => {
+                        added.insert(key, entries.len());
+                        entries.push((key.clone(), value.clone()));
+                    }
                 }
             }
             Value::Table(Arc::new(Table { entries }))

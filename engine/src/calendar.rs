@@ -11,9 +11,10 @@ pub fn days_in_year(year: i32) -> u32 {
     }
 }
 
-/// True for leap years in the Gregorian calendar.
+/// True for leap years in the Gregorian calendar — for any year, also one past the
+/// dates a `NaiveDate` holds (asking it for 29 February said no to 300,000, a leap year).
 pub fn is_leap_year(year: i32) -> bool {
-    NaiveDate::from_ymd_opt(year, 2, 29).is_some()
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
 /// The first day of the date's month.
@@ -21,18 +22,20 @@ pub fn start_of_month(date: NaiveDate) -> NaiveDate {
     date.with_day(1).unwrap_or(date)
 }
 
-/// The last day of the date's month.
+/// The last day of the date's month (also of the calendar's last month, where the
+/// first of the next month does not exist).
 pub fn end_of_month(date: NaiveDate) -> NaiveDate {
-    let first = start_of_month(date);
-    first
-        .checked_add_months(Months::new(1))
-        .and_then(|next| next.pred_opt())
-        .unwrap_or(date)
+    date.with_day(days_in_month(date)).unwrap_or(date)
 }
 
 /// The number of days in the date's month.
 pub fn days_in_month(date: NaiveDate) -> u32 {
-    end_of_month(date).day()
+    match date.month() {
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(date.year()) => 29,
+        2 => 28,
+        _ => 31,
+    }
 }
 
 /// The same day `n` months later (or earlier); the month's last day if it is shorter.
@@ -60,6 +63,16 @@ mod tests {
         assert_eq!(days_in_year(2100), 365);
         assert_eq!(days_in_year(2000), 366);
         assert_eq!(days_in_year(2023), 365);
+    }
+
+    #[test]
+    fn leap_years_beyond_the_calendar() {
+        assert!(is_leap_year(300_000) && is_leap_year(-400) && is_leap_year(i32::MIN));
+        assert!(!is_leap_year(300_100) && !is_leap_year(i32::MAX));
+        assert_eq!(days_in_year(300_000), 366);
+        let last = NaiveDate::MAX;
+        assert_eq!(end_of_month(d(last.year(), 12, 1)), last);
+        assert_eq!(days_in_month(last), 31);
     }
 
     #[test]

@@ -112,6 +112,7 @@ pub(crate) fn constants(program: &Program, plan: &Plan, values: &mut Vec<Value>)
         values.clear();
         values.resize(program.slots.len(), Value::Unset);
     }
+    crate::budget::start();
     for &slot in &plan.order {
         if program.slots[slot as usize].constant && matches!(values[slot as usize], Value::Unset) {
             compute(program, slot, values);

@@ -162,6 +162,7 @@ pub(crate) fn general_step(program: &Program, slot: SlotId, inputs: &Inputs, val
 /// Slots already set are kept: that is how inputs and givens enter. A slot
 /// that fails holds [`Value::Failed`]; a check that cannot be evaluated is reported.
 pub fn evaluate(program: &Program, plan: &Plan, values: &mut [Value]) -> Vec<Finding> {
+    crate::budget::start();
     for &slot in &plan.order {
         if matches!(values[slot as usize], Value::Unset) {
             compute(program, slot, values);

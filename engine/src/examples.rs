@@ -53,6 +53,7 @@ pub fn run(program: &Program, example: &ExampleRule) -> Outcome {
         error: None,
     };
     let mut values = vec![Value::Unset; program.slots.len()];
+    crate::budget::start();
     let result = (|| -> Result<(), EvalError> {
         for (slot, node) in &example.givens {
             values[*slot as usize] = eval(node, &values, None)?;

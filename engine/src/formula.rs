@@ -9,6 +9,7 @@ use dsl::Code;
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
+use crate::budget;
 use crate::builtins;
 use crate::error::EvalError;
 use crate::fast::{decimal, truth};
@@ -117,13 +118,14 @@ fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, Ev
         },
         NodeKind::Unary(op, inner) => match (op, eval(inner, values, locals)?) {
             (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
-            (UnaryOp::Negate, v) => negate(&v),
+            (UnaryOp::Negate, v) => negate(&v, node)?,
             _ => Value::Unset,
         },
         NodeKind::Binary(BinaryOp::Where, table, condition) => {
             let Value::Table(t) = eval(table, values, locals)? else {
                 return Ok(Value::Unset);
             };
+            budget::table(t.entries.len(), node)?;
             let mut kept = Vec::new();
             for (key, value) in &t.entries {
                 let key_value = key_to_value(key);
@@ -137,6 +139,7 @@ fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, Ev
             let Value::Table(t) = eval(table, values, locals)? else {
                 return Ok(Value::Unset);
             };
+            budget::table(t.entries.len(), node)?;
             let mut entries = Vec::with_capacity(t.entries.len());
             for (key, value) in &t.entries {
                 let key_value = key_to_value(key);
@@ -158,6 +161,12 @@ fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, Ev
                 evaluated.push(eval(arg, values, locals)?);
             }
             let args = evaluated;
+            // `has` looks through its table; inside `each` or `where`, once per entry.
+            if let (dsl::builtins::Builtin::Has, Some(_), Some(Value::Table(t))) =
+                (builtin, locals, args.first())
+            {
+                budget::spend(t.entries.len(), node)?;
+            }
             builtins::call(*builtin, &args, node)?
         }
         NodeKind::Index(table, key) => {
@@ -166,6 +175,11 @@ fn eval_other(node: &Node, values: &[Value], locals: Locals) -> Result<Value, Ev
             let Value::Table(t) = t else {
                 return Ok(Value::Unset);
             };
+            // A lookup goes through the table; inside `each` or `where`, once per
+            // entry. (Outside them, a formula makes a bounded number of lookups.)
+            if locals.is_some() {
+                budget::spend(t.entries.len(), node)?;
+            }
             let key = value_to_key(&k)
                 .ok_or_else(|| EvalError::new(Code::MissingKey, key.span, "not a valid key"))?;
             match t.get(&key) {
@@ -298,18 +312,19 @@ pub fn show_key(key: &Key) -> String {
 }
 
 /// The negation of a number, or of every number of a table.
-fn negate(value: &Value) -> Value {
-    match value {
+fn negate(value: &Value, node: &Node) -> Result<Value, EvalError> {
+    Ok(match value {
         Value::Number(n) => Value::Number(-*n),
-        Value::Table(t) => Value::Table(Arc::new(Table {
-            entries: t
-                .entries
-                .iter()
-                .map(|(k, v)| (k.clone(), negate(v)))
-                .collect(),
-        })),
+        Value::Table(t) => {
+            budget::table(t.entries.len(), node)?;
+            let mut entries = Vec::with_capacity(t.entries.len());
+            for (k, v) in &t.entries {
+                entries.push((k.clone(), negate(v, node)?));
+            }
+            Value::Table(Arc::new(Table { entries }))
+        }
         other => other.clone(),
-    }
+    })
 }
 
 pub(crate) fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
@@ -330,15 +345,17 @@ pub(crate) fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<
         (Value::Table(t), Value::Table(u)) if matches!(op, Add | Subtract) => {
             // Adding tables adds by key; a key missing on one side counts as 0
             // there (a municipality that bought places in one year only).
+            budget::table(t.entries.len().saturating_add(u.entries.len()), node)?;
             let zero = Value::Number(Decimal::ZERO);
+            let (in_t, in_u) = (t.lookup(), u.lookup());
             let mut entries = Vec::with_capacity(t.entries.len().max(u.entries.len()));
             for (key, x) in &t.entries {
                 entries.push((
                     key.clone(),
-                    binary(node, op, x, u.get(key).unwrap_or(&zero))?,
+                    binary(node, op, x, in_u.get(key).unwrap_or(&zero))?,
                 ));
             }
-            for (key, y) in u.entries.iter().filter(|(k, _)| t.get(k).is_none()) {
+            for (key, y) in u.entries.iter().filter(|(k, _)| in_t.get(k).is_none()) {
                 entries.push((key.clone(), binary(node, op, &zero, y)?));
             }
             Ok(Value::Table(Arc::new(Table { entries })))
@@ -349,6 +366,7 @@ pub(crate) fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<
         (Value::Table(t), s) | (s, Value::Table(t))
             if matches!(op, Add | Subtract | Multiply | Divide) =>
         {
+            budget::table(t.entries.len(), node)?;
             let table_left = matches!(a, Value::Table(_));
             let mut entries = Vec::with_capacity(t.entries.len());
             for (key, x) in &t.entries {
@@ -364,14 +382,23 @@ pub(crate) fn binary(node: &Node, op: BinaryOp, a: &Value, b: &Value) -> Result<
         (Value::Date(d), Value::Number(n)) | (Value::Number(n), Value::Date(d))
             if matches!(op, Add | Subtract) =>
         {
-            let days = i64::try_from(n.trunc()).map_err(|_| overflow(node))?;
-            let days = if op == Subtract { -days } else { days };
-            let moved = if days >= 0 {
-                d.checked_add_days(Days::new(days.unsigned_abs()))
-            } else {
-                d.checked_sub_days(Days::new(days.unsigned_abs()))
-            };
-            moved.map(Value::Date).ok_or_else(|| overflow(node))
+            let days = i64::try_from(n.trunc()).ok().and_then(|days| match op {
+                Subtract => days.checked_neg(),
+                _ => Some(days),
+            });
+            let moved = days.and_then(|days| match days >= 0 {
+                true => d.checked_add_days(Days::new(days.unsigned_abs())),
+                false => d.checked_sub_days(Days::new(days.unsigned_abs())),
+            });
+            moved.map(Value::Date).ok_or_else(|| {
+                let sign = if op == Subtract { "-" } else { "+" };
+                EvalError::new(
+                    Code::Overflow,
+                    node.span,
+                    format!("{d} {sign} {n} days is outside the calendar"),
+                )
+                .help("check the number of days: a date lies between the years -262143 and 262142")
+            })
         }
         (Value::Date(x), Value::Date(y)) if op == Subtract => {
             Ok(Value::Number(Decimal::from((*x - *y).num_days())))
@@ -390,9 +417,11 @@ pub(crate) fn entry_by_entry(
     node: &Node,
     mut combine: impl FnMut(&Value, &Value) -> Result<Value, EvalError>,
 ) -> Result<Value, EvalError> {
+    budget::table(t.entries.len().saturating_add(u.entries.len()), node)?;
+    let in_u = u.lookup();
     let mut entries = Vec::with_capacity(t.entries.len());
     for (key, x) in &t.entries {
-        let Some(y) = u.get(key) else {
+        let Some(y) = in_u.get(key) else {
             return Err(EvalError::new(
                 Code::MissingKey,
                 node.span,

@@ -7,6 +7,7 @@
 //! its group in a second table with the same keys (`department_offer`), so
 //! the rules say how to gather without any loop.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use dsl::ast::BinaryOp;
@@ -16,12 +17,13 @@ use dsl::Code;
 use rust_decimal::Decimal;
 
 use crate::allocation::{allocate, AllocationError};
+use crate::budget;
 use crate::error::EvalError;
 use crate::formula::{binary, entry_by_entry, show_key};
-use crate::value::{Table, Value};
+use crate::value::{Lookup, Table, Value};
 
 /// The group of `key` in `groups`, or an error naming the entry without one.
-fn group_of(groups: &Table, key: &Key, node: &Node) -> Result<Key, EvalError> {
+fn group_of(groups: &Lookup, key: &Key, node: &Node) -> Result<Key, EvalError> {
     match groups.get(key) {
         Some(Value::Text(name)) => Ok(Key::Label(name.clone())),
         _ => Err(EvalError::new(
@@ -36,12 +38,18 @@ fn group_of(groups: &Table, key: &Key, node: &Node) -> Result<Key, EvalError> {
 /// The entries of `values` added up by the group each belongs to, groups in
 /// the order they first appear. Tables (amounts per year) are added entry by entry.
 pub(crate) fn sum_by(values: &Table, groups: &Table, node: &Node) -> Result<Value, EvalError> {
+    budget::table(values.entries.len(), node)?;
+    let groups = groups.lookup();
     let mut out: Vec<(Key, Value)> = Vec::new();
+    let mut found: HashMap<Key, usize> = HashMap::new();
     for (key, value) in &values.entries {
-        let group = group_of(groups, key, node)?;
-        match out.iter_mut().find(|(k, _)| *k == group) {
-            Some((_, total)) => *total = binary(node, BinaryOp::Add, total, value)?,
-            None => out.push((group, value.clone())),
+        let group = group_of(&groups, key, node)?;
+        match found.get(&group) {
+            Some(&at) => out[at].1 = binary(node, BinaryOp::Add, &out[at].1, value)?,
+            None => {
+                found.insert(group.clone(), out.len());
+                out.push((group, value.clone()));
+            }
         }
     }
     Ok(Value::Table(Arc::new(Table { entries: out })))
@@ -50,10 +58,13 @@ pub(crate) fn sum_by(values: &Table, groups: &Table, node: &Node) -> Result<Valu
 /// The value the entries of each group share; an error naming two entries
 /// of a group that differ (an offer whose departments name two units).
 pub(crate) fn one_per(values: &Table, groups: &Table, node: &Node) -> Result<Value, EvalError> {
+    budget::table(values.entries.len(), node)?;
+    let groups = groups.lookup();
     let mut out: Vec<(Key, Value, &Key)> = Vec::new();
+    let mut found: HashMap<Key, usize> = HashMap::new();
     for (key, value) in &values.entries {
-        let group = group_of(groups, key, node)?;
-        match out.iter().find(|(k, ..)| *k == group) {
+        let group = group_of(&groups, key, node)?;
+        match found.get(&group).map(|&at| &out[at]) {
             Some((_, first, first_key)) if first != value => {
                 return Err(EvalError::new(
                     Code::GroupsDisagree,
@@ -73,7 +84,10 @@ pub(crate) fn one_per(values: &Table, groups: &Table, node: &Node) -> Result<Val
                 )));
             }
             Some(_) => {}
-            None => out.push((group, value.clone(), key)),
+            None => {
+                found.insert(group.clone(), out.len());
+                out.push((group, value.clone(), key));
+            }
         }
     }
     let entries = out.into_iter().map(|(k, v, _)| (k, v)).collect();
@@ -121,13 +135,20 @@ pub(crate) fn spread(
     weights: &Table,
     node: &Node,
 ) -> Result<Value, EvalError> {
+    budget::table(groups.entries.len(), node)?;
     // Per entry of `groups`: its part (a number), or its parts by year.
     let mut parts: Vec<Vec<(Option<Key>, Decimal)>> = vec![Vec::new(); groups.entries.len()];
+    // The entries of each group, in order.
+    let mut of_group: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (_, group)) in groups.entries.iter().enumerate() {
+        if let Value::Text(g) = group {
+            of_group.entry(g).or_default().push(i);
+        }
+    }
+    let weights = weights.lookup();
     for (group, amount) in &amounts.entries {
         let Key::Label(name) = group else { continue };
-        let members: Vec<usize> = (0..groups.entries.len())
-            .filter(|&i| matches!(&groups.entries[i].1, Value::Text(g) if g == name))
-            .collect();
+        let members: &[usize] = of_group.get(&**name).map_or(&[], Vec::as_slice);
         if members.is_empty() {
             return Err(EvalError::new(
                 Code::MissingKey,
@@ -139,18 +160,27 @@ pub(crate) fn spread(
             )
             .help("every group with an amount needs at least one entry that belongs to it"));
         }
-        let weight = |i: usize, year: Option<&Key>| -> Decimal {
-            let w = weights.get(&groups.entries[i].0);
-            match (w, year) {
-                (Some(Value::Number(n)), None) => *n,
-                (Some(Value::Table(t)), Some(y)) => {
-                    t.get(y).and_then(Value::as_number).unwrap_or_default()
-                }
+        // Each member's weight: a number, or its weights by year.
+        let member_weights: Vec<(Option<Decimal>, Option<Lookup>)> = members
+            .iter()
+            .map(|&i| match weights.get(&groups.entries[i].0) {
+                Some(Value::Number(n)) => (Some(*n), None),
+                Some(Value::Table(t)) => (None, Some(t.lookup())),
+                _ => (None, None),
+            })
+            .collect();
+        let weight = |m: usize, year: Option<&Key>| -> Decimal {
+            match (&member_weights[m], year) {
+                ((Some(n), _), None) => *n,
+                ((_, Some(by_year)), Some(y)) => by_year
+                    .get(y)
+                    .and_then(Value::as_number)
+                    .unwrap_or_default(),
                 _ => Decimal::ZERO,
             }
         };
         let mut split = |year: Option<&Key>, whole: Decimal| -> Result<(), EvalError> {
-            let ws: Vec<Decimal> = members.iter().map(|&i| weight(i, year)).collect();
+            let ws: Vec<Decimal> = (0..members.len()).map(|m| weight(m, year)).collect();
             let shares = if whole.is_zero() {
                 vec![Decimal::ZERO; ws.len()]
             } else {
@@ -165,6 +195,7 @@ pub(crate) fn spread(
         match amount {
             Value::Number(n) => split(None, *n)?,
             Value::Table(by_year) => {
+                budget::spend(by_year.entries.len().saturating_mul(members.len()), node)?;
                 for (year, v) in &by_year.entries {
                     split(Some(year), v.as_number().unwrap_or_default())?;
                 }

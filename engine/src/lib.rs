@@ -21,6 +21,7 @@
 //! ```
 
 pub mod allocation;
+pub mod budget;
 mod builtins;
 pub mod calendar;
 mod compile;

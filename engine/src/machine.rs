@@ -218,6 +218,7 @@ impl CompiledPlan {
             ..
         } = self;
         let r: &mut Registers = r;
+        crate::budget::start();
         for input in numbers.iter() {
             let given = match (inputs.value(input.slot), input.otherwise) {
                 (Some(Value::Number(n)), _) => *n,

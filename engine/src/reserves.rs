@@ -16,8 +16,15 @@
 //! Every year, closing = opening + added − used − expired, where in a signed ledger
 //! `added` is the whole surplus and `used` the whole deficit, and the balances may be
 //! negative.
+//!
+//! Every sum is checked: amounts too large to add exactly are an [`Overflow`],
+//! and a life so long that its last year is past the last year there is never expires.
 
 use rust_decimal::Decimal;
+
+/// The amounts are too large to add up exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow;
 
 /// What happens to a deficit the reserves cannot cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -52,15 +59,20 @@ pub fn remaining_by_origin(
     results: &[(i64, Decimal)],
     life: i64,
     kind: Kind,
-) -> Vec<(i64, Decimal)> {
+) -> Result<Vec<(i64, Decimal)>, Overflow> {
     let mut remaining = Vec::new();
-    run(results, life, kind, Some(&mut remaining));
-    remaining
+    run(results, life, kind, Some(&mut remaining))?;
+    Ok(remaining)
 }
 
 /// Runs the ledger over `(year, result within the threshold)`, in any order.
-pub fn ledger(results: &[(i64, Decimal)], life: i64, kind: Kind) -> Vec<Year> {
+pub fn ledger(results: &[(i64, Decimal)], life: i64, kind: Kind) -> Result<Vec<Year>, Overflow> {
     run(results, life, kind, None)
+}
+
+/// `a + b`, or [`Overflow`].
+fn add(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_add(b).ok_or(Overflow)
 }
 
 fn run(
@@ -68,7 +80,10 @@ fn run(
     life: i64,
     kind: Kind,
     remaining: Option<&mut Vec<(i64, Decimal)>>,
-) -> Vec<Year> {
+) -> Result<Vec<Year>, Overflow> {
+    // The last year a layer of `origin` may be used in; saturating, so that a life
+    // past the end of time never expires (a wrapped sum would expire it at once).
+    let last = |origin: i64| origin.saturating_add(life);
     let mut years: Vec<(i64, Decimal)> = results.to_vec();
     years.sort_by_key(|(y, _)| *y);
     let mut layers: std::collections::VecDeque<(i64, Decimal)> = Default::default();
@@ -83,10 +98,10 @@ fn run(
         // Layers whose last year lies in a gap before this year have expired already.
         while layers
             .front()
-            .is_some_and(|(origin, _)| origin + life < year)
+            .is_some_and(|(origin, _)| last(*origin) < year)
         {
             if let Some((_, amount)) = layers.pop_front() {
-                row.expired += amount;
+                row.expired = add(row.expired, amount)?;
             }
         }
         if result > Decimal::ZERO {
@@ -111,7 +126,7 @@ fn run(
                 row.drawn.push((front.0, take));
                 front.1 -= take;
                 need -= take;
-                row.used += take;
+                row.used = add(row.used, take)?;
                 if front.1.is_zero() {
                     layers.pop_front();
                 }
@@ -119,26 +134,29 @@ fn run(
             match kind {
                 Kind::NonNegative => row.uncovered = need,
                 Kind::Signed => {
-                    carried += need;
-                    row.used += need;
+                    carried = add(carried, need)?;
+                    row.used = add(row.used, need)?;
                 }
             }
         }
         while layers
             .front()
-            .is_some_and(|(origin, _)| origin + life <= year)
+            .is_some_and(|(origin, _)| last(*origin) <= year)
         {
             if let Some((_, amount)) = layers.pop_front() {
-                row.expired += amount;
+                row.expired = add(row.expired, amount)?;
             }
         }
-        row.closing = layers.iter().map(|(_, a)| *a).sum::<Decimal>() - carried;
+        let reserves = layers
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, (_, a)| add(sum, *a))?;
+        row.closing = reserves.checked_sub(carried).ok_or(Overflow)?;
         out.push(row);
     }
     if let Some(remaining) = remaining {
         remaining.extend(layers);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -157,14 +175,14 @@ mod tests {
         // −4 % one year, +4 % the next: by bilag 14's accumulated result, nothing is
         // left to set aside, so nothing can expire into a tariff five years on.
         let results = [(2019, d(-400)), (2020, d(400)), (2021, d(0)), (2025, d(0))];
-        let rows = ledger(&results, 5, Kind::Signed);
+        let rows = ledger(&results, 5, Kind::Signed).unwrap();
         assert_eq!(rows[0].closing, d(-400));
         assert_eq!(rows[0].used, d(400));
         assert_eq!(rows[0].uncovered, d(0));
         assert_eq!(rows[1].closing, d(0));
         assert!(rows.iter().all(|r| r.expired.is_zero()));
         // The non-negative ledger keeps the 2020 surplus as a reserve, and it expires.
-        let rows = ledger(&results, 5, NON_NEGATIVE);
+        let rows = ledger(&results, 5, NON_NEGATIVE).unwrap();
         assert_eq!(rows[0].uncovered, d(400));
         assert_eq!(rows[1].closing, d(400));
         assert_eq!(rows[3].expired, d(400));
@@ -176,7 +194,8 @@ mod tests {
             &[(2019, d(100)), (2020, d(-300)), (2021, d(250))],
             5,
             Kind::Signed,
-        );
+        )
+        .unwrap();
         assert_eq!(rows[1].drawn, vec![(2019, d(100))]);
         assert_eq!(rows[1].used, d(300));
         assert_eq!(rows[1].closing, d(-200));
@@ -186,7 +205,8 @@ mod tests {
             &[(2019, d(100)), (2020, d(-300)), (2021, d(250))],
             5,
             Kind::Signed,
-        );
+        )
+        .unwrap();
         assert_eq!(left, vec![(2021, d(50))]);
     }
 
@@ -196,7 +216,8 @@ mod tests {
             &[(2010, d(-100)), (2020, d(0)), (2030, d(30))],
             5,
             Kind::Signed,
-        );
+        )
+        .unwrap();
         assert_eq!(rows[1].closing, d(-100));
         assert_eq!(rows[2].closing, d(-70));
         assert!(rows.iter().all(|r| r.expired.is_zero()));
@@ -208,7 +229,8 @@ mod tests {
             &[(2019, d(100)), (2020, d(50)), (2021, d(-120))],
             5,
             NON_NEGATIVE,
-        );
+        )
+        .unwrap();
         assert_eq!(rows[2].used, d(120));
         assert_eq!(rows[2].closing, d(30)); // 2019's 100 gone, 20 of 2020's used
         assert_eq!(rows[2].uncovered, d(0));
@@ -221,7 +243,8 @@ mod tests {
             &[(2019, d(100)), (2020, d(50)), (2021, d(-120))],
             5,
             NON_NEGATIVE,
-        );
+        )
+        .unwrap();
         assert_eq!(left, vec![(2020, d(30))]);
     }
 
@@ -231,10 +254,35 @@ mod tests {
             &[(2015, d(100)), (2016, d(0)), (2020, d(0)), (2021, d(-10))],
             5,
             NON_NEGATIVE,
-        );
+        )
+        .unwrap();
         assert_eq!(rows[2].expired, d(100)); // the end of 2020 is 2015's last year
         assert_eq!(rows[3].used, d(0));
         assert_eq!(rows[3].uncovered, d(10));
+    }
+
+    #[test]
+    fn a_life_past_the_end_of_time_never_expires() {
+        let rows = ledger(&[(2019, d(100)), (2020, d(0))], i64::MAX, NON_NEGATIVE).unwrap();
+        assert_eq!(rows[1].closing, d(100));
+        assert_eq!(rows[1].expired, d(0));
+    }
+
+    #[test]
+    fn amounts_too_large_to_add_are_an_overflow() {
+        let max = Decimal::MAX;
+        for kind in [Kind::NonNegative, Kind::Signed] {
+            assert_eq!(ledger(&[(2019, max), (2020, max)], 5, kind), Err(Overflow));
+            assert_eq!(
+                remaining_by_origin(&[(2019, max), (2020, max)], 5, kind),
+                Err(Overflow)
+            );
+        }
+        // A carried deficit and a reserve too large to net.
+        assert_eq!(
+            ledger(&[(2019, -max), (2020, -max)], 5, Kind::Signed),
+            Err(Overflow)
+        );
     }
 
     proptest! {
@@ -251,7 +299,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, r)| (2010 + i as i64 + i as i64 / 2, d(*r)))
                 .collect();
-            let rows = ledger(&input, life, kind);
+            let rows = ledger(&input, life, kind).unwrap();
             let mut opening = Decimal::ZERO;
             let mut expired_so_far = Decimal::ZERO;
             for (row, (_, result)) in rows.iter().zip(&input) {
@@ -296,7 +344,7 @@ mod tests {
                 prop_assert!(drawn <= usable);
             }
             // What is left by year of origin adds up to the positive part of the balance.
-            let left: Decimal = remaining_by_origin(&input, life, kind).iter().map(|(_, a)| *a).sum();
+            let left: Decimal = remaining_by_origin(&input, life, kind).unwrap().iter().map(|(_, a)| *a).sum();
             prop_assert_eq!(left, opening.max(Decimal::ZERO));
         }
     }

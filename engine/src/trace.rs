@@ -5,6 +5,9 @@
 //! evaluation itself records nothing, so it costs nothing unless asked for.
 //! Rendering it (table, tree, JSON) is the CLI's job.
 
+use std::sync::Arc;
+
+use dsl::lines::Located;
 use dsl::program::{Plan, Program, SlotId, SlotRule};
 
 use crate::eval::Evaluation;
@@ -34,6 +37,8 @@ pub struct Trace {
 
 /// Builds the trace of an evaluation.
 pub fn trace(program: &Program, plan: &Plan, evaluation: &Evaluation, inputs: &Inputs) -> Trace {
+    // The lines of each input file, indexed once: an input's line is then a binary search.
+    let mut indexed: Vec<Located> = Vec::new();
     let steps = plan
         .order
         .iter()
@@ -47,13 +52,15 @@ pub fn trace(program: &Program, plan: &Plan, evaluation: &Evaluation, inputs: &I
             let origin = if s.is_input() {
                 Some(match inputs.origin(slot) {
                     Some((file, range, _)) => {
-                        let line = file
-                            .text
-                            .get(..range.start)
-                            .unwrap_or("")
-                            .matches('\n')
-                            .count()
-                            + 1;
+                        let same = |l: &Located| Arc::ptr_eq(&l.file.text, &file.text);
+                        let at = match indexed.iter().position(same) {
+                            Some(at) => at,
+                            None => {
+                                indexed.push(Located::new(file.clone()));
+                                indexed.len() - 1
+                            }
+                        };
+                        let (line, _) = indexed[at].line_and_column(range.start);
                         format!("{}:{line}", file.name)
                     }
                     None if inputs.value(slot).is_some() => String::from("given"),

@@ -3,6 +3,7 @@
 //! Types were checked before evaluation, so a value does not carry its unit:
 //! a [`Value::Number`] is an exact decimal whose unit the program knows.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -44,6 +45,47 @@ impl Table {
     /// The value at `key`, if any.
     pub fn get(&self, key: &Key) -> Option<&Value> {
         self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// For looking up many keys: a large table is indexed by key first, so that
+    /// combining two tables takes time linear in their entries, not in the
+    /// product of their counts. The first entry of a key is found, as by [`Table::get`].
+    pub(crate) fn lookup(&self) -> Lookup<'_> {
+        let index = (self.entries.len() > Lookup::INDEXED).then(|| {
+            let mut index = HashMap::with_capacity(self.entries.len());
+            for (at, (key, _)) in self.entries.iter().enumerate() {
+                index.entry(key).or_insert(at);
+            }
+            index
+        });
+        Lookup { table: self, index }
+    }
+}
+
+/// A table ready for many lookups (see [`Table::lookup`]).
+pub(crate) struct Lookup<'a> {
+    table: &'a Table,
+    index: Option<HashMap<&'a Key, usize>>,
+}
+
+impl<'a> Lookup<'a> {
+    /// Tables of more entries than this are indexed; smaller ones are searched.
+    const INDEXED: usize = 16;
+
+    /// The value at `key`, if any.
+    pub(crate) fn get(&self, key: &Key) -> Option<&'a Value> {
+        match &self.index {
+            Some(index) => index.get(key).map(|&at| &self.table.entries[at].1),
+            None => self.table.get(key),
+        }
+    }
+
+    /// The position of the first entry at `key`, if any.
+    pub(crate) fn position(&self, key: &Key) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.table.entries.iter().position(|(k, _)| k == key),
+        }
     }
 }
 

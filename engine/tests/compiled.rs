@@ -1,6 +1,7 @@
 //! A part's compiled plan gives what the general path gives: every value, every
-//! check, every error — on the agreements and example offers, and on generated
-//! formulas whose figures divide by zero, overflow or miss a table entry.
+//! check, every error — on the agreements and example offers, on generated
+//! formulas whose figures divide by zero, overflow or miss a table entry, and on
+//! figures near the extremes: huge, tiny, negative, zero places, dates far out.
 
 use std::path::{Path, PathBuf};
 
@@ -238,5 +239,72 @@ proptest! {
         inputs.read(&program, "i.toml", &input).expect("inputs");
         let part = program.part("p").expect("part");
         same(&program, part, &inputs, &format!("{formula} on {input}"));
+    }
+}
+
+/// Figures near the edges: zero, tiny, huge (28 digits, the most an input may
+/// have), negative, and whole numbers at the ends of 32 and 64 bits.
+fn extreme() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "0",
+            "1",
+            "-1",
+            "0.0000000000000000000000000001",
+            "-0.0000000000000000000000000001",
+            "9999999999999999999999999999",
+            "-9999999999999999999999999999",
+            "499999999999999999999999999.5",
+            "2147483647",
+            "-2147483648",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "100000000",
+        ])
+        .prop_map(String::from),
+        any::<i64>().prop_map(|n| n.to_string()),
+        (any::<i64>(), 0u32..28)
+            .prop_map(|(n, scale)| rust_decimal::Decimal::new(n, scale).to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn figures_near_the_extremes_give_the_same_figures_compiled(
+        first in number(),
+        rest in prop::collection::vec((op(), number()), 0..4),
+        x in extreme(),
+        n in extreme(),
+        h2020 in extreme(),
+        year in prop_oneof![Just(1i64), Just(9999), Just(-262_143), Just(262_142), Just(300_000), -5i64..5, 2019i64..2023],
+        flag in any::<bool>(),
+    ) {
+        let formula: String = std::iter::once(first.to_string())
+            .chain(rest.iter().map(|(o, t)| format!("{o}{t}")))
+            .collect();
+        let text = format!(
+            "agreement \"a\"\ninput x: money\ninput n: number\ninput year: year\n\
+             input h: money per year\ninput r: series of percent\n\
+             input g: one of a, b, c\ninput flag: yes/no default no\n\
+             input maybe: money default (if n > 0 then x / n else 0 kr)\n\
+             define y = {formula}\n\
+             define days_of = (date(2024, 1, 1) + n * 1 days) - date(2024, 1, 1)\n\
+             check positive: y > 0 kr else warning \"not positive\"\n\
+             check per_place: n == 0 or x / n < 1000000 kr else warning \"large\"\n\
+             part p: y\npart q: days_of\n"
+        );
+        let Ok(program) = dsl::check("a.takst", &text, &NoBases) else { return Ok(()) };
+        let input = format!(
+            "x = \"{x}\"\nn = \"{n}\"\nyear = {year}\ng = \"b\"\nflag = {flag}\n\
+             [h]\n2020 = \"{h2020}\"\n2021 = \"{x}\"\n[r]\n2020-01-01 = 0.5\n"
+        );
+        let mut inputs = Inputs::new(&program);
+        inputs.read(&program, "i.toml", &input).expect("inputs");
+        for part in ["p", "q"] {
+            let part = program.part(part).expect("part");
+            same(&program, part, &inputs, &format!("{formula} on {input}"));
+        }
     }
 }

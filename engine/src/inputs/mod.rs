@@ -7,11 +7,11 @@
 //!
 //! Conventions: a `percent` is written in percent (`overhead_rate = 5.5` or
 //! `"5.5 %"`); a table per year is a TOML table with years as keys; a series
-//! is a TOML table with dates as keys.
+//! is a TOML table with dates as keys. Numbers, years and dates have one
+//! spelling each (`number.rs`).
 
 use std::cell::{Cell, RefCell};
 use std::ops::Range;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -25,10 +25,13 @@ use toml_edit::{ImDocument, Item, TableLike, Value as Toml};
 
 use crate::value::{Series, Table, Value};
 
+mod number;
 mod plausible;
 mod records;
 mod rows;
 mod slips;
+
+use number::{read_date, read_number, read_year, units_allowed, NotRead};
 
 pub use rows::{Columns, Decimals};
 
@@ -265,6 +268,40 @@ impl Reader<'_> {
         ))
     }
 
+    /// A number input whose text is not read: what was read, and how to write it.
+    fn not_a_number(
+        &self,
+        key: &str,
+        range: Range<usize>,
+        ty: &Type,
+        text: &str,
+        e: &NotRead,
+    ) -> Diagnostic {
+        let leaf = key.rsplit('.').next().unwrap_or(key);
+        let help = match e {
+            NotRead::Malformed { meant: Some(m), .. } => format!("write it as `{leaf} = {m}`"),
+            NotRead::Malformed { meant: None, .. } => format!(
+                "write one number: digits, `-` in front of a negative one, `.` before the decimals, digits grouped by three with `_` or a space if at all, {}: {}",
+                units_allowed(ty),
+                example_of(key, ty, self.program)
+            ),
+            NotRead::Unit { .. } => format!(
+                "write {ty} {}: {}",
+                units_allowed(ty),
+                example_of(key, ty, self.program)
+            ),
+            NotRead::TooPrecise => String::from(
+                "takst computes exactly with at most 28 digits; round the figure",
+            ),
+        };
+        Diagnostic::error(
+            Code::BadInput,
+            format!("`{key}` in {}: {}", self.file.name, e.what(text, ty)),
+        )
+        .label_in(self.file.clone(), range, format!("expected {ty}"))
+        .help(help)
+    }
+
     fn item(&self, key: &str, item: &Item, ty: &Type) -> Result<Value, Diagnostic> {
         let range = item.span().unwrap_or(0..0);
         match ty {
@@ -292,6 +329,24 @@ impl Reader<'_> {
         }
     }
 
+    /// A key of a table or series written otherwise than the one way it is read.
+    fn misspelt_key(
+        &self,
+        field: &str,
+        range: Range<usize>,
+        what: &str,
+        meant: String,
+    ) -> Diagnostic {
+        Diagnostic::error(
+            Code::BadInput,
+            format!("`{field}` in {}: the {what} is not written as takst reads it", self.file.name),
+        )
+        .label_in(self.file.clone(), range, format!("write `{meant}`"))
+        .help(format!(
+            "write every {what} one way, `{meant}`, so that none can be given twice under two spellings"
+        ))
+    }
+
     fn table(
         &self,
         name: &str,
@@ -304,9 +359,12 @@ impl Reader<'_> {
             let range = key_span(table, k);
             let field = format!("{name}.{k}");
             let key = match key_type {
-                KeyType::Year => match k.trim().parse::<i64>() {
+                KeyType::Year => match read_year(k) {
                     Ok(year) => Key::Year(year),
-                    Err(_) => {
+                    Err(Some(year)) => {
+                        return Err(self.misspelt_key(&field, range, "year", year.to_string()))
+                    }
+                    Err(None) => {
                         let leaf = name.rsplit('.').next().unwrap_or(name);
                         return Err(Diagnostic::error(
                             Code::BadInput,
@@ -319,9 +377,12 @@ impl Reader<'_> {
                     }
                 },
                 KeyType::Label => Key::Label(Arc::from(k)),
-                KeyType::Date => match NaiveDate::parse_from_str(k.trim(), "%Y-%m-%d") {
+                KeyType::Date => match read_date(k) {
                     Ok(date) => Key::Date(date),
-                    Err(_) => {
+                    Err(Some(date)) => {
+                        return Err(self.misspelt_key(&field, range, "date", date.to_string()))
+                    }
+                    Err(None) => {
                         let what = "the key is not a date".to_string();
                         return Err(self.bad(&field, range, &Type::Date, what));
                     }
@@ -365,8 +426,15 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            let Ok(date) = NaiveDate::parse_from_str(k.trim(), "%Y-%m-%d") else {
-                return Err(self.bad(&field, range, &Type::Date, "the key is not a date".into()));
+            let date = match read_date(k) {
+                Ok(date) => date,
+                Err(Some(date)) => {
+                    return Err(self.misspelt_key(&field, range, "date", date.to_string()))
+                }
+                Err(None) => {
+                    let what = "the key is not a date".into();
+                    return Err(self.bad(&field, range, &Type::Date, what));
+                }
             };
             let value = match item.as_value() {
                 Some(v) => self.scalar(&field, v, ty)?,
@@ -422,7 +490,8 @@ impl Reader<'_> {
                     Toml::String(s) => s.value().as_str(),
                     _ => return Err(bad("this is not a number")),
                 };
-                let number = parse_number(text).ok_or_else(|| bad("this is not a number"))?;
+                let number = read_number(text, ty)
+                    .map_err(|e| self.not_a_number(key, range.clone(), ty, text, &e))?;
                 of_kind(number, *kind).map_err(bad)
             }
             Type::Date => {
@@ -513,7 +582,10 @@ pub(crate) fn unknown_input(
 /// whole number or a year must be whole.
 fn of_kind(number: Decimal, kind: NumKind) -> Result<Value, &'static str> {
     match kind {
-        NumKind::Percent => Ok(Value::Number(number / Decimal::ONE_HUNDRED)),
+        NumKind::Percent => number
+            .checked_div(Decimal::ONE_HUNDRED)
+            .map(Value::Number)
+            .ok_or("this percentage is too large"),
         NumKind::Integer | NumKind::Year if !number.fract().is_zero() => {
             Err("this must be a whole number")
         }
@@ -546,24 +618,6 @@ fn choice(program: &Program, c: u32, wanted: &str) -> Result<Value, String> {
             ))
         }
     }
-}
-
-/// Parses `1234567.89`, `1_234_567.89`, `"1 234 567,89 kr"`-style text is not accepted:
-/// only `.` is a decimal point; spaces and `_` group digits; a unit may follow.
-fn parse_number(text: &str) -> Option<Decimal> {
-    let trimmed = text.trim();
-    let without_unit = ["kr.", "kr", "%", "pp", "days", "dage"]
-        .iter()
-        .find_map(|u| trimmed.strip_suffix(u))
-        .unwrap_or(trimmed);
-    let digits: String = without_unit
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '+'))
-        .collect();
-    if digits.is_empty() || digits.contains(['e', 'E', 'i', 'n']) {
-        return None;
-    }
-    Decimal::from_str(&digits).ok()
 }
 
 /// Where the key `key` of `table` is written.
@@ -629,23 +683,5 @@ pub fn example_of(key: &str, ty: &Type, program: &Program) -> String {
         }
         Type::Series(value) => format!("[{leaf}] then lines like `2020-05-01 = {}`", scalar(value)),
         t => format!("{leaf} = {}", scalar(t)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_read_from_text() {
-        assert_eq!(parse_number("1_234.50"), Decimal::from_str("1234.50").ok());
-        assert_eq!(parse_number("98.5 %"), Decimal::from_str("98.5").ok());
-        assert_eq!(
-            parse_number("95 000 000 kr"),
-            Decimal::from_str("95000000").ok()
-        );
-        assert_eq!(parse_number("nan"), None);
-        assert_eq!(parse_number("1e3"), None);
-        assert_eq!(parse_number(""), None);
     }
 }

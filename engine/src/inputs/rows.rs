@@ -15,9 +15,9 @@ use dsl::program::{Key, Program, SlotId};
 use dsl::span::SourceFile;
 use dsl::types::{KeyType, Type};
 use dsl::{Code, Diagnostic};
-use rust_decimal::Decimal;
 
-use super::{choice, example_of, of_kind, parse_number, yes_or_no, Inputs, Origin};
+use super::number::{read_number, read_year, units_allowed, NotRead};
+use super::{choice, example_of, of_kind, yes_or_no, Inputs, Origin};
 use crate::value::{Series, Table, Value};
 
 /// How numbers are written in the cells.
@@ -66,6 +66,8 @@ impl Columns {
                 .help(help)
         };
         let mut seen = std::collections::HashSet::new();
+        // The column of each entry: `rate.2024-05-01` and `rate.01-05-2024` are one.
+        let mut entries: std::collections::HashMap<(SlotId, Key), &str> = Default::default();
         for (name, span) in header {
             let name = name.trim();
             if !seen.insert(name) {
@@ -100,7 +102,24 @@ impl Columns {
                     let slot = input(table).unwrap_or_default();
                     let ty = &program.slot(slot).ty;
                     match entry_key(ty, key.trim()) {
-                        Ok(key) => Column::Entry(slot, key),
+                        Ok(key) => match entries.get(&(slot, key.clone())) {
+                            Some(first) => {
+                                errors.push(bad(
+                                    span,
+                                    format!(
+                                        "the columns `{first}` and `{name}` in {} are the same entry",
+                                        file.name
+                                    ),
+                                    "given again here",
+                                    format!("give each entry in one column; remove `{name}` or `{first}`"),
+                                ));
+                                Column::Ignored
+                            }
+                            None => {
+                                entries.insert((slot, key.clone()), name);
+                                Column::Entry(slot, key)
+                            }
+                        },
                         Err(what) => {
                             errors.push(bad(
                                 span,
@@ -147,10 +166,13 @@ fn entry_key(ty: &Type, key: &str) -> Result<Key, String> {
         Type::Table {
             key: KeyType::Year,
             value,
-        } if !matches!(**value, Type::Table { .. }) => key
-            .parse::<i64>()
-            .map(Key::Year)
-            .map_err(|_| format!("`{key}` is not a year")),
+        } if !matches!(**value, Type::Table { .. }) => match read_year(key) {
+            Ok(year) => Ok(Key::Year(year)),
+            Err(Some(year)) => Err(format!(
+                "the year `{key}` is written `{year}`, one spelling per year"
+            )),
+            Err(None) => Err(format!("`{key}` is not a year")),
+        },
         Type::Table {
             key: KeyType::Date,
             value,
@@ -386,8 +408,31 @@ impl Cells<'_> {
                     Decimals::Point => Some(text.to_string()),
                     Decimals::Comma => with_decimal_comma(text),
                 };
-                let number: Option<Decimal> = written.as_deref().and_then(parse_number);
-                let number = number.ok_or_else(|| bad(format!("`{text}` is not a number")))?;
+                let number = match written.as_deref().map(|w| read_number(w, ty)) {
+                    Some(Ok(number)) => number,
+                    Some(Err(e @ (NotRead::Unit { .. } | NotRead::TooPrecise))) => {
+                        let mut d = bad(e.what(text, ty));
+                        d.help = Some(match e {
+                            NotRead::TooPrecise => String::from(
+                                "takst computes exactly with at most 28 digits; round the figure",
+                            ),
+                            _ => format!("write {ty} {}", units_allowed(ty)),
+                        });
+                        return Err(d);
+                    }
+                    // What is said of points, commas and grouping is said of a
+                    // file of points; the help says how a file of commas writes them.
+                    Some(Err(NotRead::Malformed { why, .. }))
+                        if self.decimals == Decimals::Point
+                            || !(why.contains('.') || why.contains(',') || why.contains('_')) =>
+                    {
+                        return Err(bad(format!("`{text}` is not a number: {why}")))
+                    }
+                    Some(Err(NotRead::Malformed { .. })) => {
+                        return Err(bad(format!("`{text}` is not a number")))
+                    }
+                    None => return Err(bad(format!("`{text}` is not a number"))),
+                };
                 of_kind(number, *kind).map_err(|what| bad(what.to_string()))
             }
             Type::Date => date(text)

@@ -1,0 +1,425 @@
+//! How a number, a year and a date are written in an input file: one spelling
+//! each, read strictly, so that a mistyped figure is an error and never another
+//! figure.
+//!
+//! A number is digits, with `-` in front of a negative one and `.` before its
+//! decimals (a file of semicolons writes a decimal comma, see `rows.rs`). Its
+//! digits may be grouped by three with `_`, a space or a no-break space — the same
+//! one throughout — since none of them can be taken for a decimal point: `1_234`,
+//! `1 234 567.89`. Nothing else is read: no `+` (`12+3` is not 15, nor 123), no
+//! leading zero, no exponent, no group of two or four digits (`1_0000` is a typo of
+//! something). A unit may follow, if it is the input's: `%`, `pct` or `pp` for a
+//! percentage, `kr` or `kr.` for an amount, `kr/day` for an amount per day,
+//! `days` for a number of days — `budget = "5 %"` is an error, not 5 kr.
+//!
+//! A year, as the key of a table, is written with four digits (`2020`, never
+//! `02020` or `+2020`), and a date as `2020-05-01`: one key per year and date.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use dsl::types::{Dimension, NumKind, Type};
+use rust_decimal::Decimal;
+
+/// The most significant digits a number may have: what takst computes exactly.
+const MAX_DIGITS: usize = 28;
+
+/// Why a text is not a number of the input's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NotRead {
+    /// Not written as a number is; why, and the number meant where that is clear.
+    Malformed { why: String, meant: Option<String> },
+    /// A unit of another type: the unit, and what it measures ("a percentage").
+    Unit {
+        unit: String,
+        measures: &'static str,
+    },
+    /// More digits than takst computes exactly.
+    TooPrecise,
+}
+
+impl NotRead {
+    /// What is wrong, for a message about `text`.
+    pub(crate) fn what(&self, text: &str, ty: &Type) -> String {
+        match self {
+            NotRead::Malformed { why, .. } => format!("`{text}` is not a number: {why}"),
+            NotRead::Unit { measures, .. } => {
+                format!("`{text}` is written as {measures}, but this input is {ty}")
+            }
+            NotRead::TooPrecise => format!(
+                "`{text}` has more than {MAX_DIGITS} digits, more than takst computes exactly"
+            ),
+        }
+    }
+}
+
+/// How a number of this type is written: "without a unit, or with `kr` or `kr.`".
+pub(crate) fn units_allowed(ty: &Type) -> String {
+    let units: Vec<String> = units_of(ty).iter().map(|u| format!("`{u}`")).collect();
+    match units.as_slice() {
+        [] => String::from("without a unit"),
+        [one] => format!("without a unit, or with {one}"),
+        [most @ .., last] => format!("without a unit, or with {} or {last}", most.join(", ")),
+    }
+}
+
+/// The units a number of this type may be written with, in lower case.
+fn units_of(ty: &Type) -> &'static [&'static str] {
+    const PER_DAY: Dimension = Dimension { money: 1, days: -1 };
+    match ty {
+        Type::Number {
+            kind: NumKind::Percent,
+            dim: Dimension::NONE,
+        } => &["%", "pct", "pp"],
+        Type::Number { dim, .. } if *dim == Dimension::MONEY => &["kr", "kr."],
+        Type::Number { dim, .. } if *dim == PER_DAY => &["kr/day", "kr/dag", "kr./dag"],
+        Type::Number { dim, .. } if *dim == Dimension::DAYS => &["days", "day", "dage", "dag"],
+        _ => &[],
+    }
+}
+
+/// What a unit measures, if it is one of takst's.
+fn measured_by(unit: &str) -> Option<&'static str> {
+    Some(match unit {
+        "%" | "pct" | "pp" => "a percentage",
+        "kr" | "kr." => "an amount (kr)",
+        "kr/day" | "kr/dag" | "kr./dag" => "an amount per day",
+        "days" | "day" | "dage" | "dag" => "a number of days",
+        _ => return None,
+    })
+}
+
+/// The characters that may group digits by three.
+fn is_grouping(c: char) -> bool {
+    matches!(c, '_' | ' ' | '\u{a0}' | '\u{202f}')
+}
+
+/// Reads `text` as a number of type `ty` (a percentage is returned as written:
+/// `5.5 %` is 5.5).
+pub(crate) fn read_number(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
+    let text = text.trim();
+    let malformed = |why: &str, meant: Option<String>| NotRead::Malformed {
+        why: why.to_string(),
+        meant,
+    };
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    if let Some(after) = rest.strip_prefix('+') {
+        let meant = read_number(after, ty).ok().map(|n| format!("{sign}{n}"));
+        return Err(malformed("write it without `+`", meant));
+    }
+    // The whole part: digits, grouped by three or not at all.
+    let grouped = || {
+        malformed(
+            "digits are grouped by three (`1_234_567`), or not at all",
+            Some(format!("{sign}{}", plain(rest))),
+        )
+    };
+    let mut digits = String::new();
+    let mut separator: Option<char> = None;
+    let mut group = 0;
+    let mut end = 0;
+    for (at, c) in rest.char_indices() {
+        if c.is_ascii_digit() {
+            if at != end {
+                break;
+            }
+            digits.push(c);
+            group += 1;
+            end = at + 1;
+            continue;
+        }
+        let next = rest[at + c.len_utf8()..].chars().next();
+        if !is_grouping(c)
+            || digits.is_empty()
+            || at != end
+            || !next.is_some_and(|d| d.is_ascii_digit())
+        {
+            break;
+        }
+        // A separator between digits: three digits, then no digit, must follow it;
+        // before it, three digits (one to three before the first).
+        let ahead: Vec<char> = rest[at + c.len_utf8()..].chars().take(4).collect();
+        let three = ahead.iter().take(3).filter(|d| d.is_ascii_digit()).count() == 3;
+        let fourth = ahead.get(3).is_some_and(char::is_ascii_digit);
+        let before = match separator {
+            None => group <= 3,
+            Some(s) => s == c && group == 3,
+        };
+        if !three || fourth || !before {
+            return Err(grouped());
+        }
+        separator = Some(c);
+        group = 0;
+        end = at + c.len_utf8();
+    }
+    if separator.is_some() && group != 3 {
+        return Err(grouped());
+    }
+    let mut after = &rest[end..];
+    // The decimals.
+    let mut decimals = String::new();
+    if let Some(fraction) = after.strip_prefix('.') {
+        let count = fraction.chars().take_while(char::is_ascii_digit).count();
+        decimals.push_str(&fraction[..count]);
+        after = &fraction[count..];
+        if count == 0 {
+            let meant = (!digits.is_empty()).then(|| format!("{sign}{digits}"));
+            return Err(malformed("a `.` is followed by the decimals", meant));
+        }
+    }
+    if digits.is_empty() {
+        let meant = (!decimals.is_empty()).then(|| format!("{sign}0.{decimals}"));
+        let why = match (decimals.is_empty(), text.is_empty()) {
+            (false, _) => "write a 0 before the `.`",
+            (true, true) => "the field is empty",
+            (true, false) => "it does not start with a digit",
+        };
+        return Err(malformed(why, meant));
+    }
+    if digits.len() > 1 && digits.starts_with('0') {
+        let trimmed = digits.trim_start_matches('0');
+        let whole = if trimmed.is_empty() { "0" } else { trimmed };
+        let meant = match decimals.is_empty() {
+            true => format!("{sign}{whole}"),
+            false => format!("{sign}{whole}.{decimals}"),
+        };
+        return Err(malformed("write it without leading zeros", Some(meant)));
+    }
+    // The unit, if any.
+    let written = after.trim_start();
+    let unit = written.to_lowercase();
+    if !unit.is_empty() && !units_of(ty).contains(&unit.as_str()) {
+        if let Some(measures) = measured_by(&unit) {
+            return Err(NotRead::Unit { unit, measures });
+        }
+        let exponent = unit.starts_with('e')
+            && unit[1..].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
+        let why = match unit.chars().next() {
+            Some(',') => "a `,` is not read; write `.` before the decimals, and group digits by three with `_` or a space",
+            Some('e') if exponent => "write the number out in full, without an exponent",
+            Some('+' | '-' | '*' | '/' | '×' | '(' | ')') => "write one number, not a calculation",
+            Some('.') => "write one `.`, before the decimals; group digits by three with `_` or a space",
+            Some('x' | 'o' | 'b') if digits == "0" => "write the number in decimal digits",
+            Some(c) if is_grouping(c) || c.is_ascii_digit() => {
+                "digits are grouped by three (`1_234_567`), or not at all"
+            }
+            _ => {
+                let number = &text[..text.len() - after.len()];
+                let why = format!(
+                    "`{written}` after `{number}` is not read; this input is written {}",
+                    units_allowed(ty)
+                );
+                return Err(malformed(&why, None));
+            }
+        };
+        return Err(malformed(why, None));
+    }
+    if digits.trim_start_matches('0').len() + decimals.len() > MAX_DIGITS {
+        return Err(NotRead::TooPrecise);
+    }
+    let written = match decimals.is_empty() {
+        true => format!("{sign}{digits}"),
+        false => format!("{sign}{digits}.{decimals}"),
+    };
+    Decimal::from_str(&written).map_err(|_| NotRead::TooPrecise)
+}
+
+/// The digits and decimal point of `text`, without grouping characters.
+fn plain(text: &str) -> String {
+    text.chars()
+        .take_while(|c| c.is_ascii_digit() || is_grouping(*c) || *c == '.')
+        .filter(|c| !is_grouping(*c))
+        .collect()
+}
+
+/// The year a table's key is, written with four digits; or the year meant, if
+/// it is written otherwise (`02020`, `+2020`, ` 2020`), or none if it is no year.
+pub(crate) fn read_year(key: &str) -> Result<i64, Option<i64>> {
+    let canonical =
+        key.len() == 4 && key.bytes().all(|b| b.is_ascii_digit()) && !key.starts_with('0');
+    let year = key.trim().trim_start_matches('+').parse::<i64>().ok();
+    match (canonical, year) {
+        (true, Some(year)) => Ok(year),
+        (_, Some(year)) if (1000..=9999).contains(&year) => Err(Some(year)),
+        _ => Err(None),
+    }
+}
+
+/// The date a key is, written `2020-05-01`; or the date meant, if it is written
+/// otherwise (`2020-5-1`), or none if it is no date.
+pub(crate) fn read_date(key: &str) -> Result<NaiveDate, Option<NaiveDate>> {
+    match NaiveDate::parse_from_str(key.trim(), "%Y-%m-%d") {
+        Ok(date) if date.format("%Y-%m-%d").to_string() == key => Ok(date),
+        Ok(date) => Err(Some(date)),
+        Err(_) => Err(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn read(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
+        read_number(text, ty)
+    }
+
+    #[test]
+    fn one_spelling_of_a_number() {
+        let number = &Type::NUMBER;
+        assert_eq!(read("24", number), Ok(n("24")));
+        assert_eq!(read("-0.5", number), Ok(n("-0.5")));
+        assert_eq!(read("0", number), Ok(n("0")));
+        assert_eq!(read("1_234_567.89", &Type::MONEY), Ok(n("1234567.89")));
+        assert_eq!(read("1 234 567", &Type::MONEY), Ok(n("1234567")));
+        assert_eq!(read("1\u{a0}234 kr", &Type::MONEY), Ok(n("1234")));
+        assert_eq!(read(" 95 000 000 kr ", &Type::MONEY), Ok(n("95000000")));
+        assert_eq!(read("1234567", &Type::MONEY), Ok(n("1234567")));
+        assert_eq!(read("98.5 %", &Type::PERCENT), Ok(n("98.5")));
+        assert_eq!(read("98.5%", &Type::PERCENT), Ok(n("98.5")));
+        assert_eq!(read("7 pct", &Type::PERCENT), Ok(n("7")));
+        assert_eq!(read("12 Kr.", &Type::MONEY), Ok(n("12")));
+        assert_eq!(read("365 dage", &Type::DAYS), Ok(n("365")));
+    }
+
+    fn malformed(text: &str, ty: &Type) -> (&'static str, Option<String>) {
+        match read(text, ty) {
+            Err(NotRead::Malformed { why, meant }) => (why.leak(), meant),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused_saying_what_was_meant_where_that_is_clear() {
+        let number = &Type::NUMBER;
+        assert_eq!(
+            malformed("12+3", number).0,
+            "write one number, not a calculation"
+        );
+        assert_eq!(
+            malformed("+2020", number),
+            ("write it without `+`", Some("2020".into()))
+        );
+        assert_eq!(
+            malformed("02020", number),
+            ("write it without leading zeros", Some("2020".into()))
+        );
+        assert_eq!(malformed("1_0000", number).1, Some("10000".into()));
+        assert_eq!(malformed("12_34", number).1, Some("1234".into()));
+        assert_eq!(
+            malformed("1_234 567", number).0,
+            "digits are grouped by three (`1_234_567`), or not at all"
+        );
+        assert_eq!(
+            malformed("12 3", number).0,
+            "digits are grouped by three (`1_234_567`), or not at all"
+        );
+        assert_eq!(
+            malformed(".5", number),
+            ("write a 0 before the `.`", Some("0.5".into()))
+        );
+        assert_eq!(malformed("5.", number).1, Some("5".into()));
+        assert_eq!(
+            malformed("1e3", number).0,
+            "write the number out in full, without an exponent"
+        );
+        assert_eq!(
+            malformed("0x1F", number).0,
+            "write the number in decimal digits"
+        );
+        assert_eq!(
+            malformed("1,5", number).0.split(';').next(),
+            Some("a `,` is not read")
+        );
+        assert_eq!(
+            malformed("1.2.3", number).0.split(',').next(),
+            Some("write one `.`")
+        );
+        assert_eq!(malformed("nan", number).0, "it does not start with a digit");
+        assert_eq!(malformed("", number).0, "the field is empty");
+        assert_eq!(malformed("--5", number).0, "it does not start with a digit");
+        assert_eq!(
+            malformed("5 EUR", &Type::MONEY).0,
+            "`EUR` after `5` is not read; this input is written without a unit, or with `kr` or `kr.`"
+        );
+        assert_eq!(
+            malformed("2O", &Type::NUMBER).0,
+            "`O` after `2` is not read; this input is written without a unit"
+        );
+    }
+
+    #[test]
+    fn a_unit_must_be_the_inputs() {
+        assert_eq!(
+            read("5 %", &Type::MONEY),
+            Err(NotRead::Unit {
+                unit: "%".into(),
+                measures: "a percentage"
+            })
+        );
+        assert_eq!(
+            read("7 kr", &Type::PERCENT),
+            Err(NotRead::Unit {
+                unit: "kr".into(),
+                measures: "an amount (kr)"
+            })
+        );
+        assert!(matches!(
+            read("5 kr", &Type::NUMBER),
+            Err(NotRead::Unit { .. })
+        ));
+        assert!(matches!(
+            read("5 days", &Type::MONEY),
+            Err(NotRead::Unit { .. })
+        ));
+    }
+
+    #[test]
+    fn the_units_of_a_type_are_named() {
+        assert_eq!(units_allowed(&Type::NUMBER), "without a unit");
+        assert_eq!(
+            units_allowed(&Type::MONEY),
+            "without a unit, or with `kr` or `kr.`"
+        );
+        assert_eq!(
+            units_allowed(&Type::PERCENT),
+            "without a unit, or with `%`, `pct` or `pp`"
+        );
+    }
+
+    #[test]
+    fn more_than_28_digits_are_refused() {
+        assert_eq!(
+            read("79228162514264337593543950335", &Type::NUMBER),
+            Err(NotRead::TooPrecise)
+        );
+        assert_eq!(
+            read("7922816251426433759354395033", &Type::NUMBER),
+            Ok(n("7922816251426433759354395033"))
+        );
+        assert_eq!(
+            read("0.00000000000000000000000000001", &Type::NUMBER),
+            Err(NotRead::TooPrecise)
+        );
+    }
+
+    #[test]
+    fn years_and_dates_have_one_spelling() {
+        assert_eq!(read_year("2020"), Ok(2020));
+        assert_eq!(read_year("02020"), Err(Some(2020)));
+        assert_eq!(read_year("+2020"), Err(Some(2020)));
+        assert_eq!(read_year(" 2020"), Err(Some(2020)));
+        assert_eq!(read_year("20"), Err(None));
+        assert_eq!(read_year("x"), Err(None));
+        let day = NaiveDate::from_ymd_opt(2020, 5, 1).unwrap();
+        assert_eq!(read_date("2020-05-01"), Ok(day));
+        assert_eq!(read_date("2020-5-1"), Err(Some(day)));
+        assert_eq!(read_date("2020-02-30"), Err(None));
+    }
+}
