@@ -431,6 +431,19 @@ pub(crate) fn entry_by_entry(
         };
         entries.push((key.clone(), combine(x, y)?));
     }
+    // An entry only on the right would be dropped without a word: the tables must
+    // have the same keys both ways.
+    if u.entries.len() != entries.len() {
+        let in_t = t.lookup();
+        if let Some((key, _)) = u.entries.iter().find(|(k, _)| in_t.get(k).is_none()) {
+            return Err(EvalError::new(
+                Code::MissingKey,
+                node.span,
+                format!("the left-hand table has no entry for {}", show_key(key)),
+            )
+            .help("tables combined entry by entry need the same keys"));
+        }
+    }
     Ok(Value::Table(Arc::new(Table { entries })))
 }
 

@@ -240,3 +240,22 @@ fn concat_joins_texts_and_refuses_other_values() {
         );
     }
 }
+
+#[test]
+fn tables_multiplied_need_the_same_keys_both_ways() {
+    // An entry only in the right-hand table was dropped without a word.
+    let title = fails_with(
+        r#"agreement "T"
+input rates: percent per offer
+input bases: money per offer
+define parts = bases × rates
+example "a rate for an offer without a base" {
+  given bases = { "A": 100 kr }
+  given rates = { "A": 5 %, "B": 5 % }
+  expect parts["A"] == 5 kr
+}
+"#,
+        Code::MissingKey,
+    );
+    assert_eq!(title, "the left-hand table has no entry for \"B\"");
+}
