@@ -118,7 +118,7 @@ pub(super) fn chain(
     let mut next: Option<(String, String)> = Some((name.to_string(), text.to_string()));
     while let Some((name, text)) = next.take() {
         let id = sources.add(name.clone(), text);
-        let file = parser::parse(sources, id).map_err(|d| vec![d])?;
+        let file = parser::parse(sources, id)?;
         if let Some((base, span)) = &file.header.extends {
             let (base_name, bytes) = loader.load(base, &name).map_err(|why| {
                 let known = loader.known();
