@@ -69,6 +69,7 @@ codes! {
     CheckFailed => "check_failed",
     ExampleFailed => "example_failed",
     OneReading => "one_reading",
+    NameAsKey => "name_as_key",
     UnknownReading => "unknown_reading",
 }
 

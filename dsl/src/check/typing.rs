@@ -505,6 +505,20 @@ impl<'a> Typer<'a> {
                     "use one kind of key in a table".into(),
                 );
             }
+            // `{ name: budget }`: a bare word that is also a declared name reads as the
+            // text "budget", not budget's value — say so rather than key by the text.
+            if let KeyLiteral::Text(t) = key {
+                let bare = !self.sources.slice(*key_span).trim_start().starts_with('"');
+                if bare && self.names.contains_key(t) {
+                    self.error(
+                        Code::NameAsKey,
+                        *key_span,
+                        format!("the key `{t}` is the text \"{t}\", not the value of `{t}`"),
+                        "a key is written, never computed",
+                        format!("write the key in quotes, `\"{t}\": …`, if the text is meant; to key a table by a value, build it with `merge` or `each`"),
+                    );
+                }
+            }
             match key {
                 KeyLiteral::Integer(n) => out.push((Key::Year(*n), v)),
                 KeyLiteral::Text(t) => out.push((Key::Label(Arc::from(t.as_str())), v)),
