@@ -146,6 +146,9 @@ pub enum Severity {
 pub struct Check {
     pub name: Name,
     pub meta: Meta,
+    /// `for notice, bill`: the parts the check belongs to (every part that computes
+    /// what it uses, if none are named).
+    pub parts: Vec<Name>,
     pub condition: Expr,
     pub severity: Severity,
     pub message: Vec<MessagePart>,

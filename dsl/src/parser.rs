@@ -436,6 +436,10 @@ impl Lower<'_> {
         let mut inner = parts(pair);
         let (meta, name) = self.opening(&mut inner);
         let name = name.ok_or_else(|| self.missing_name(span))?;
+        let mut parts = Vec::new();
+        if let Some(list) = inner.next_if(|p| p.as_rule() == Rule::check_parts) {
+            parts = list.into_inner().map(|p| self.name(p)).collect();
+        }
         let (Some(condition), Some(severity), Some(message)) =
             (inner.next(), inner.next(), inner.next())
         else {
@@ -449,6 +453,7 @@ impl Lower<'_> {
         Ok(Check {
             name,
             meta,
+            parts,
             condition: self.expr(condition)?,
             severity,
             message: self.message(message)?,

@@ -157,6 +157,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::citation | Rule::citation_text => "a citation like [§5.6]",
         Rule::label | Rule::string | Rule::string_text => "a text in quotes",
         Rule::severity => "`error` or `warning`",
+        Rule::check_parts => "`for PART, PART` (the parts a check belongs to)",
         Rule::figure => "a formula",
         Rule::type_expr | Rule::scalar_type | Rule::basic_type | Rule::table_type => {
             "a type (money, kr/day, percent, number, integer, year, date, days, yes/no, text)"

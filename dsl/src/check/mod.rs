@@ -186,6 +186,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
             let (condition, per_entry) = typer.condition(&c.condition, &types);
             let (pieces, figures, figure_uses) = message(&c.message, &types, &names, &mut typer);
             CheckRule {
+                parts: c.parts.iter().map(|p| p.text.clone()).collect(),
                 per_entry,
                 name: c.name.text.clone(),
                 citation: c.meta.citation.clone(),
@@ -214,12 +215,37 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                 name: p.name.text.clone(),
                 label: p.meta.label.clone(),
                 citation: p.meta.citation.clone(),
-                plan: program::plan(&slots, &checks, &outputs, &[]),
+                plan: program::plan(&slots, &checks, &outputs, &[], Some(&p.name.text)),
                 outputs,
                 span: p.span,
             }
         })
         .collect();
+
+    // A check's parts must be parts of the agreement.
+    let part_names: Vec<&str> = merged.parts.iter().map(|p| p.name.text.as_str()).collect();
+    for c in &merged.checks {
+        for named in &c.parts {
+            if !part_names.contains(&named.text.as_str()) {
+                let help = did_you_mean(
+                    &named.text,
+                    part_names.iter().copied(),
+                    &format!("its parts are: {}", part_names.join(", ")),
+                );
+                typer.diagnostics().push(
+                    Diagnostic::error(
+                        Code::UnknownPart,
+                        format!(
+                            "the check `{}` belongs to a part `{}` the agreement does not have",
+                            c.name.text, named.text
+                        ),
+                    )
+                    .label(&sources, named.span, "no such part")
+                    .help(help),
+                );
+            }
+        }
+    }
 
     let examples = chain
         .iter()
@@ -375,7 +401,7 @@ fn example(
         targets.extend(graph::names_used(x, names));
     }
     let fixed: Vec<SlotId> = givens.iter().map(|(s, _)| *s).collect();
-    let plan = program::plan(slots, checks, &targets, &fixed);
+    let plan = program::plan(slots, checks, &targets, &fixed, None);
     ExampleRule {
         title: e.title.clone(),
         citation: e.citation.clone(),
