@@ -157,7 +157,7 @@ enum Command {
         /// The offer: a TOML file of inputs.
         offer: PathBuf,
         /// Agreements to compare, separated by commas: bundled names (as `takst list` shows
-        /// them) or paths of rule files, e.g. `--agreements midtjylland,my-region.takst`
+        /// them) or paths of rule files, e.g. `--agreements NAME,my-region.takst`
         /// (default: every bundled regional agreement). To add a rule file to the bundled
         /// set, put it in agreements/ and build takst again (`cargo install --path .`).
         #[arg(long, value_delimiter = ',')]
