@@ -59,6 +59,18 @@ pub enum Declaration {
     Cite(Cite),
     /// `reading name [§] "label": a … b … taken a`: an ambiguous passage as a switch.
     Reading(Reading),
+    /// `drop check name "why"`: a base's rule this agreement does not have.
+    Drop(Drop),
+}
+
+/// `drop check overhead_within_cap "the agreement sets no cap"`.
+#[derive(Debug, Clone)]
+pub struct Drop {
+    /// `input`, `param`, `define`, `reading`, `check` or `part`.
+    pub kind: String,
+    pub name: Name,
+    pub reason: Option<String>,
+    pub span: Span,
 }
 
 /// `reading notice [§] "label": one_month [§] "…" current_month [§] "…" taken one_month "why"`.

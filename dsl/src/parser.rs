@@ -73,8 +73,8 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<File, Vec<Diagnostic>> {
 const MAX_SYNTAX_ERRORS: usize = 20;
 
 /// The words a declaration starts with, at the start of a line.
-const DECLARATION_STARTS: [&str; 9] = [
-    "input", "param", "define", "reading", "check", "part", "example", "cite", "override",
+const DECLARATION_STARTS: [&str; 10] = [
+    "input", "param", "define", "reading", "check", "part", "example", "cite", "override", "drop",
 ];
 
 /// The text of the declaration in which a syntax error at `at` lies: from the start of
@@ -188,6 +188,27 @@ impl Lower<'_> {
                 Rule::part => Declaration::Part(self.part(pair)),
                 Rule::example => Declaration::Example(self.example(pair)?),
                 Rule::reading => Declaration::Reading(self.reading(pair)?),
+                Rule::drop => {
+                    let span = self.span(&pair);
+                    let mut kind = String::new();
+                    let mut name = None;
+                    let mut reason = None;
+                    for p in pair.into_inner() {
+                        match p.as_rule() {
+                            Rule::drop_kind => kind = p.as_str().to_string(),
+                            Rule::name => name = Some(self.name(p)),
+                            Rule::string => reason = Some(string_text(p)),
+                            _ => {}
+                        }
+                    }
+                    let name = name.ok_or_else(|| self.missing_name(span))?;
+                    Declaration::Drop(Drop {
+                        kind,
+                        name,
+                        reason,
+                        span,
+                    })
+                }
                 Rule::cite => {
                     let span = self.span(&pair);
                     let mut inner = parts(pair);

@@ -142,6 +142,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::part => "`part`",
         Rule::example => "`example`",
         Rule::cite => "`cite`",
+        Rule::drop => "`drop`",
+        Rule::drop_kind => "what to drop (input, param, define, reading, check or part)",
         Rule::reading => "`reading`",
         Rule::alternative => "an alternative reading (a name, [citation] \"label\")",
         Rule::taken => "`taken NAME`",

@@ -55,6 +55,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
     let mut typer = typing::Typer::new(&sources, &names, &mut diagnostics);
     // The nearest period of validity: the file's own, else its nearest base's.
     typer.set_period(chain.iter().rev().find_map(|(_, f)| f.header.valid));
+    typer.set_dropped(merged.dropped.clone());
     let declared: Vec<Option<Type>> = merged
         .values
         .iter()

@@ -30,6 +30,8 @@ pub(crate) struct Typer<'a> {
     locals: Vec<(Type, Type)>,
     /// The agreement's period of validity: `valid_from` and `valid_to` in formulas.
     period: (NaiveDate, NaiveDate),
+    /// The base's rules this agreement drops: a use of one is explained as such.
+    dropped: Vec<String>,
 }
 
 impl<'a> Typer<'a> {
@@ -45,7 +47,13 @@ impl<'a> Typer<'a> {
             choices: Vec::new(),
             locals: Vec::new(),
             period: (NaiveDate::MIN, NaiveDate::MAX),
+            dropped: Vec::new(),
         }
+    }
+
+    /// The names of the base's rules the agreement drops.
+    pub(crate) fn set_dropped(&mut self, dropped: Vec<String>) {
+        self.dropped = dropped;
     }
 
     /// Sets the agreement's period of validity, read as `valid_from` and `valid_to`.
@@ -137,7 +145,12 @@ impl<'a> Typer<'a> {
             return Some(slot);
         }
         let variant_of = self.choices.iter().any(|c| c.contains(&name.text));
-        let help = if variant_of {
+        let help = if self.dropped.contains(&name.text) {
+            format!(
+                "this agreement drops `{0}` (`drop … {0}`); drop or override what uses it too, or keep it",
+                name.text
+            )
+        } else if variant_of {
             format!(
                 "`{0}` is one of the choices of an input; test it with `is`: `… is {0}`",
                 name.text
@@ -153,7 +166,11 @@ impl<'a> Typer<'a> {
             Code::UnknownName,
             name.span,
             format!("unknown name `{}`", name.text),
-            "not declared in this agreement or its bases",
+            if self.dropped.contains(&name.text) {
+                "dropped by the agreement that extends this one"
+            } else {
+                "not declared in this agreement or its bases"
+            },
             help,
         );
         None
