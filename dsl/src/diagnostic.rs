@@ -70,6 +70,7 @@ codes! {
     ExampleFailed => "example_failed",
     OneReading => "one_reading",
     NameAsKey => "name_as_key",
+    BaseCitation => "base_citation",
     UnknownReading => "unknown_reading",
 }
 

@@ -116,6 +116,8 @@ pub struct Slot {
     pub record: Option<String>,
     /// For an input: where its figures plausibly lie (every entry of a table).
     pub plausible: Option<PlausibleRange>,
+    /// True if the citation is a base's that this agreement does not re-cite.
+    pub base_citation: bool,
 }
 
 /// Where an input's figures plausibly lie: `between 50 % and 110 %`.
