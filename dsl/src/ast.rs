@@ -236,10 +236,9 @@ pub struct Expr {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LiteralUnit {
     None,
-    Kroner,
-    KronerPerDay,
     Percent,
-    Days,
+    /// `kr`, `kr/day`, `hours/week`, …: a quantity of this dimension.
+    Quantity(crate::types::Dimension),
 }
 
 /// A key of a table literal.

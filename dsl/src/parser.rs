@@ -874,11 +874,11 @@ impl Lower<'_> {
             .map(|n| n.as_str().replace('_', ""))
             .unwrap_or_default();
         let unit = match inner.next().map(|u| u.as_str()) {
-            Some("kr") => LiteralUnit::Kroner,
-            Some("kr/day") => LiteralUnit::KronerPerDay,
             Some("%") | Some("pp") => LiteralUnit::Percent,
-            Some("days") | Some("day") => LiteralUnit::Days,
-            _ => LiteralUnit::None,
+            Some(word) => crate::units::dimension(word)
+                .map(LiteralUnit::Quantity)
+                .unwrap_or(LiteralUnit::None),
+            None => LiteralUnit::None,
         };
         let too_precise = || {
             self.bad_literal(
