@@ -242,6 +242,10 @@ fn one(
                     .then(|| moves(&program, reading, alternative, &used_by, inputs, locale))
             })
             .collect();
+        // With --part, only the readings that part rests on.
+        if part.is_some() && used_by.is_empty() {
+            continue;
+        }
         report.push((reading, used_by, moves));
     }
     match format {
