@@ -3,6 +3,7 @@
 mod batch;
 mod check;
 mod compare;
+pub mod comparison;
 mod eval;
 mod explain;
 mod export;
