@@ -1,0 +1,777 @@
+//! The report of one offer under several agreements: the overview, the make-up of
+//! the tariff as stacked bars, the figures side by side (each with its explanation
+//! one click away), the warnings and rules not met, the readings and what each
+//! alternative would change, and the whole explanation.
+
+use std::path::Path;
+
+use dsl::program::SlotId;
+use dsl::Diagnostic;
+use engine::Value;
+use rust_decimal::Decimal;
+use serde_json::{json, Value as Json};
+
+use super::super::comparison::{self, Comparison, Outcome};
+use super::super::eval::{trace_json, Evaluated};
+use super::super::readings::{self, Alternatives};
+use super::makeup::{self, Makeup};
+use super::words::Words;
+use super::{chart, contents, findings, footer, header, section, undrawn, Made, Options};
+use crate::render::charts::{self, css_colour, Bar};
+use crate::render::html::{escape, table, th, Page};
+use crate::render::{format_value, Locale};
+
+/// A term of the make-up under every agreement: its slot and amount in each.
+struct TermRow {
+    name: String,
+    label: String,
+    slots: Vec<Option<SlotId>>,
+    amounts: Vec<Option<Decimal>>,
+}
+
+/// One agreement's make-up of the offer: the terms and their amounts (None where
+/// they do not add up to the whole).
+struct Composition {
+    makeup: Makeup,
+    amounts: Option<Vec<Decimal>>,
+}
+
+/// Makes the report of the offer at `path`.
+pub fn report(path: &Path, options: &Options, words: &Words) -> Result<Made, Vec<Diagnostic>> {
+    let comparison::OfferCompared {
+        comparison,
+        evaluated,
+        warnings,
+    } = comparison::of_offer(
+        path,
+        options.agreements,
+        options.part,
+        options.choices,
+        options.locale,
+    )?;
+    let compositions: Vec<Option<Composition>> = evaluated
+        .iter()
+        .map(|e| {
+            let e = e.as_ref()?;
+            let makeup = makeup::of_part(&e.program, e.part())?;
+            let amounts = makeup::amounts(&makeup, &e.evaluation.values);
+            Some(Composition { makeup, amounts })
+        })
+        .collect();
+    let whole = compositions
+        .iter()
+        .flatten()
+        .map(|c| (c.makeup.whole, c))
+        .next()
+        .and_then(|(whole, _)| {
+            let e = evaluated.iter().flatten().next()?;
+            Some(e.program.slot(whole).name.clone())
+        });
+    let headline = super::headline(&comparison, options.figure, whole.as_deref())?;
+    let report = Report {
+        comparison: &comparison,
+        evaluated: &evaluated,
+        compositions: &compositions,
+        headline,
+        locale: options.locale,
+        words,
+    };
+    let mut drawn = None;
+    if options.format == super::ReportFormat::Html {
+        drawn = Some(report.page(&warnings)?);
+    }
+    let text = super::written(
+        options.format,
+        || report.json(),
+        || drawn.unwrap_or_default(),
+    );
+    Ok(Made {
+        text,
+        warnings,
+        errors: Vec::new(),
+    })
+}
+
+struct Report<'a> {
+    comparison: &'a Comparison,
+    evaluated: &'a [Option<Evaluated>],
+    compositions: &'a [Option<Composition>],
+    headline: usize,
+    locale: Locale,
+    words: &'a Words,
+}
+
+impl Report<'_> {
+    fn page(&self, warnings: &[Diagnostic]) -> Result<String, Vec<Diagnostic>> {
+        let w = self.words;
+        let mut page = Page::new(w.lang, w.title_offer);
+        let headline = &self.comparison.figures[self.headline];
+        page.push(&header(
+            self.comparison,
+            w.title_offer,
+            w.lead_offer,
+            &[(w.figure, super::figure_named(headline))],
+            w,
+        ));
+        page.push(&contents(&[
+            ("summary", w.summary),
+            ("makeup", w.makeup),
+            ("figures", w.side_by_side),
+            ("findings", w.findings),
+            ("readings", w.readings),
+            ("explanations", w.explanations),
+        ]));
+        page.push(&self.summary());
+        page.push(&self.makeup()?);
+        page.push(&self.side_by_side());
+        page.push(&self.findings(warnings));
+        page.push(&self.readings());
+        page.push(&self.explanations());
+        page.push(&footer(w));
+        Ok(page.finish())
+    }
+
+    /// The evaluations, with the index of each agreement.
+    fn each(&self) -> impl Iterator<Item = (usize, &Evaluated)> {
+        self.evaluated
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((i, e.as_ref()?)))
+    }
+
+    /// A value shown with its unit, as the agreement's program writes it.
+    fn shown(&self, e: &Evaluated, value: &Value, ty: &dsl::types::Type) -> String {
+        format_value(value, ty, &e.program, self.locale)
+    }
+
+    /// The headline figure under each agreement, as cards: the lowest and highest marked.
+    fn summary(&self) -> String {
+        let w = self.words;
+        let offer = &self.comparison.offers[0];
+        let figure = &self.comparison.figures[self.headline];
+        let numbers: Vec<Option<Decimal>> = (0..self.comparison.agreements.len())
+            .map(|a| self.comparison.value(offer, self.headline, a)?.as_number())
+            .collect();
+        let lowest = numbers.iter().flatten().min().copied();
+        let highest = numbers.iter().flatten().max().copied();
+        let mut out = super::section("summary", w.summary, "");
+        out.push_str("<div class=\"cards\">\n");
+        for (a, agreement) in self.comparison.agreements.iter().enumerate() {
+            let Some(e) = self.evaluated[a].as_ref() else {
+                out.push_str(&format!(
+                    "<div class=\"card\"><div class=\"name\">{}</div><div class=\"muted\">{}</div></div>\n",
+                    escape(agreement.name()),
+                    w.no_part
+                ));
+                continue;
+            };
+            let value = self.comparison.value(offer, self.headline, a);
+            let shown = value.map_or_else(|| String::from("—"), |v| self.shown(e, v, &figure.ty));
+            let n = numbers[a];
+            let (class, note) = match (n, lowest, highest) {
+                (Some(n), Some(low), Some(high)) if low != high && n == low => {
+                    (" lowest", w.lowest.to_string())
+                }
+                (Some(n), Some(low), Some(high)) if low != high => {
+                    let above = self.shown(e, &Value::Number(n - low), &figure.ty);
+                    let class = if n == high { " highest" } else { "" };
+                    (class, format!("+{above} {}", w.above_lowest))
+                }
+                _ => ("", String::new()),
+            };
+            let slot = figure.at[a].map(|at| e.program.slot(e.part().outputs[at]));
+            let own = slot.and_then(|s| s.label.clone()).unwrap_or_default();
+            let citation = slot.and_then(|s| s.citation.clone()).unwrap_or_default();
+            out.push_str(&format!(
+                "<div class=\"card{class}\"><div class=\"name\">{}</div><div class=\"figure\">{}</div>\
+                 <div class=\"muted\">{}</div><span class=\"cite\">{} [{}]</span></div>\n",
+                escape(agreement.name()),
+                escape(&shown),
+                escape(&note),
+                escape(&own),
+                escape(&citation)
+            ));
+        }
+        out.push_str("</div>\n</section>\n");
+        out
+    }
+
+    /// The terms of every agreement's make-up, by name, in order of first appearance,
+    /// with each agreement's slot and amount (where its terms add up to its whole).
+    fn terms(&self) -> Vec<TermRow> {
+        let mut rows: Vec<TermRow> = Vec::new();
+        let agreements = self.evaluated.len();
+        for (a, composition) in self.compositions.iter().enumerate() {
+            let (Some(c), Some(e)) = (composition, &self.evaluated[a]) else {
+                continue;
+            };
+            for (i, term) in c.makeup.terms.iter().enumerate() {
+                let slot = e.program.slot(term.slot);
+                let at = match rows.iter().position(|r| r.name == slot.name) {
+                    Some(at) => at,
+                    None => {
+                        rows.push(TermRow {
+                            name: slot.name.clone(),
+                            label: slot.label.clone().unwrap_or_else(|| slot.name.clone()),
+                            slots: vec![None; agreements],
+                            amounts: vec![None; agreements],
+                        });
+                        rows.len() - 1
+                    }
+                };
+                let row = &mut rows[at];
+                // Where the agreements label a term differently, its name is shown.
+                if slot.label.as_deref().unwrap_or(&slot.name) != row.label {
+                    row.label = slot.name.clone();
+                }
+                row.slots[a] = Some(term.slot);
+                row.amounts[a] = c.amounts.as_ref().map(|amounts| amounts[i]);
+            }
+        }
+        rows
+    }
+
+    /// The make-up as stacked bars with the amounts in a table (their shares of the
+    /// whole, each agreement's own label), then the difference to the agreement with
+    /// the lowest whole split the same way: which element makes the difference.
+    fn makeup(&self) -> Result<String, Vec<Diagnostic>> {
+        let w = self.words;
+        let mut out = section("makeup", w.makeup, w.makeup_lead);
+        let terms = self.terms();
+        // The agreements whose terms add up to their whole, with that whole.
+        let drawn: Vec<(usize, &Evaluated, &Composition)> = self
+            .each()
+            .filter_map(|(a, e)| {
+                let c = self.compositions[a].as_ref()?;
+                c.amounts.as_ref()?;
+                Some((a, e, c))
+            })
+            .collect();
+        for (a, composition) in self.compositions.iter().enumerate() {
+            if composition.as_ref().is_some_and(|c| c.amounts.is_none()) {
+                let name = self.comparison.agreements[a].name();
+                out.push_str(&format!(
+                    "<p><strong>{}</strong>: {}</p>\n",
+                    escape(name),
+                    escape(w.makeup_missing)
+                ));
+            }
+        }
+        if drawn.is_empty() {
+            if terms.is_empty() {
+                out.push_str(&format!("<p>{}</p>\n", escape(w.makeup_missing)));
+            }
+            out.push_str("</section>\n");
+            return Ok(out);
+        }
+        let bars: Vec<Bar> = drawn
+            .iter()
+            .map(|&(a, e, c)| Bar {
+                name: self.comparison.agreements[a].name().to_string(),
+                segments: (terms.iter().enumerate())
+                    .filter_map(|(series, t)| Some((series, to_pixels(t.amounts[a]?))))
+                    .filter(|(_, x)| *x != 0.0)
+                    .collect(),
+                note: self.shown(
+                    e,
+                    e.value(c.makeup.whole),
+                    &e.program.slot(c.makeup.whole).ty,
+                ),
+            })
+            .collect();
+        let axis = super::axis_amount(self.locale, w);
+        let svg = charts::stacked_bars(&bars, &axis).map_err(|why| undrawn(w.makeup, why))?;
+        let (_, first, composition) = drawn[0];
+        let whole = first.program.slot(composition.makeup.whole);
+        out.push_str(&chart(&svg, whole.label.as_deref().unwrap_or(&whole.name)));
+        out.push_str(&self.makeup_table(&terms, &drawn));
+        // The difference to the lowest whole, element by element: exact, since each
+        // agreement's terms add up to its whole.
+        let lowest = drawn
+            .iter()
+            .min_by_key(|(_, e, c)| e.value(c.makeup.whole).as_number())
+            .map(|&(a, ..)| a);
+        if let (Some(lowest), true) = (lowest, drawn.len() >= 2) {
+            let reference = self.comparison.agreements[lowest].name();
+            out.push_str(&format!(
+                "<h3>{} {}</h3>\n",
+                escape(w.difference_to),
+                escape(reference)
+            ));
+            let bars: Vec<Bar> = drawn
+                .iter()
+                .filter(|(a, ..)| *a != lowest)
+                .map(|&(a, e, c)| {
+                    let difference = |t: &TermRow| {
+                        let mine = t.amounts[a].unwrap_or_default();
+                        mine.checked_sub(t.amounts[lowest].unwrap_or_default())
+                    };
+                    let whole = e.value(c.makeup.whole).as_number().unwrap_or_default();
+                    let base = (self.evaluated[lowest].as_ref())
+                        .zip(self.compositions[lowest].as_ref())
+                        .and_then(|(e, c)| e.value(c.makeup.whole).as_number())
+                        .unwrap_or_default();
+                    let ty = &e.program.slot(c.makeup.whole).ty;
+                    let total = whole.checked_sub(base).unwrap_or_default();
+                    Bar {
+                        name: self.comparison.agreements[a].name().to_string(),
+                        segments: (terms.iter().enumerate())
+                            .filter_map(|(series, t)| Some((series, difference(t)?)))
+                            .filter(|(_, d)| !d.is_zero())
+                            .map(|(series, d)| (series, to_pixels(d)))
+                            .collect(),
+                        note: format!("+{}", self.shown(e, &Value::Number(total), ty)),
+                    }
+                })
+                .collect();
+            let svg = charts::stacked_bars(&bars, &axis).map_err(|why| undrawn(w.makeup, why))?;
+            out.push_str(&chart(&svg, w.difference_lead));
+        }
+        out.push_str("</section>\n");
+        Ok(out)
+    }
+
+    /// The legend of the make-up: a row per term with its colour, its amount and share
+    /// of the whole under each agreement, and each agreement's own label for it.
+    fn makeup_table(
+        &self,
+        terms: &[TermRow],
+        drawn: &[(usize, &Evaluated, &Composition)],
+    ) -> String {
+        let w = self.words;
+        let mut header = vec![th(w.component)];
+        for &(a, ..) in drawn {
+            let name = self.comparison.agreements[a].name();
+            header.push(format!("<th class=\"n\">{}</th>", escape(name)));
+        }
+        let mut rows = Vec::new();
+        for (series, t) in terms.iter().enumerate() {
+            // A term that is nothing under every agreement is no part of the make-up here.
+            if t.amounts.iter().flatten().all(Decimal::is_zero) {
+                continue;
+            }
+            let mut row = format!(
+                "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>",
+                css_colour(series),
+                escape(&t.label)
+            );
+            for &(a, e, c) in drawn {
+                let (Some(slot), Some(amount)) = (t.slots[a], t.amounts[a]) else {
+                    row.push_str(&format!(
+                        "<td class=\"none\" title=\"{}\">—</td>",
+                        escape(w.no_figure)
+                    ));
+                    continue;
+                };
+                let whole = e.value(c.makeup.whole).as_number().unwrap_or_default();
+                let share = amount
+                    .checked_div(whole)
+                    .filter(|_| !whole.is_zero())
+                    .map(|s| {
+                        let percent = self.locale.number(s * Decimal::ONE_HUNDRED, 1);
+                        format!(" <span class=\"muted\">({percent} %)</span>")
+                    })
+                    .unwrap_or_default();
+                let definition = e.program.slot(slot);
+                let own = definition.label.as_deref().unwrap_or(&definition.name);
+                row.push_str(&format!(
+                    "<td class=\"n\">{}{share}<span class=\"cite\">{}</span></td>",
+                    escape(&self.shown(e, &Value::Number(amount), &definition.ty)),
+                    escape(own)
+                ));
+            }
+            row.push_str("</tr>");
+            rows.push(row);
+        }
+        table(" id=\"makeup-table\"", &header, &rows)
+    }
+
+    /// Every figure under every agreement, with its section and its explanation.
+    fn side_by_side(&self) -> String {
+        let w = self.words;
+        let offer = &self.comparison.offers[0];
+        let traces: Vec<Option<engine::Trace>> = self
+            .evaluated
+            .iter()
+            .map(|e| {
+                e.as_ref()
+                    .map(|e| engine::trace(&e.program, &e.part().plan, &e.evaluation, &e.inputs))
+            })
+            .collect();
+        let mut out = section("figures", w.side_by_side, w.side_by_side_lead);
+        let mut header = vec![th("")];
+        for agreement in &self.comparison.agreements {
+            header.push(format!("<th class=\"n\">{}</th>", escape(agreement.name())));
+        }
+        header.push(format!("<th class=\"n\">{}</th>", escape(w.difference)));
+        let mut rows = Vec::new();
+        for (f, figure) in self.comparison.figures.iter().enumerate() {
+            let difference = self.comparison.difference(offer, f);
+            let differs = difference.is_some_and(|d| !d.is_zero());
+            let class = if differs { " class=\"differs\"" } else { "" };
+            let mut row = format!(
+                "<tr{class}><td>{}<span class=\"cite\"><code>{}</code></span></td>",
+                escape(&figure.label),
+                escape(&figure.name)
+            );
+            for (a, trace) in traces.iter().enumerate() {
+                let e = self.evaluated[a].as_ref();
+                let (Some(e), Some(trace), Some(at)) = (e, trace, figure.at[a]) else {
+                    row.push_str(&format!(
+                        "<td class=\"none\" title=\"{}\">—</td>",
+                        escape(w.no_figure)
+                    ));
+                    continue;
+                };
+                let slot = e.part().outputs[at];
+                let definition = e.program.slot(slot);
+                let shown = self.shown(e, e.value(slot), &definition.ty);
+                let explanation = trace
+                    .steps
+                    .iter()
+                    .find(|s| s.slot == slot)
+                    .map(|step| self.explanation(e, step))
+                    .unwrap_or_default();
+                row.push_str(&format!(
+                    "<td class=\"n\" title=\"{}\"><details><summary>{}</summary>{explanation}</details><span class=\"cite\">{}</span></td>",
+                    escape(definition.label.as_deref().unwrap_or(&definition.name)),
+                    escape(&shown),
+                    escape(definition.citation.as_deref().unwrap_or(""))
+                ));
+            }
+            let shown_difference = difference
+                .and_then(|d| {
+                    let (_, e) = self.each().find(|(a, _)| figure.at[*a].is_some())?;
+                    Some(self.shown(e, &Value::Number(d), &figure.ty))
+                })
+                .unwrap_or_default();
+            row.push_str(&format!(
+                "<td class=\"n difference\">{}</td></tr>",
+                escape(&shown_difference)
+            ));
+            rows.push(row);
+        }
+        out.push_str(&table(" id=\"figures-table\"", &header, &rows));
+        out.push_str(&format!(
+            "<p class=\"muted\">— : {}. {}: {}</p>\n</section>\n",
+            escape(w.no_figure),
+            escape(w.difference),
+            if w.lang == "da" {
+                "største minus mindste"
+            } else {
+                "largest minus smallest"
+            }
+        ));
+        out
+    }
+
+    /// One step of the trace as a small block: label, section, formula, the figures used.
+    fn explanation(&self, e: &Evaluated, step: &engine::Step) -> String {
+        let w = self.words;
+        let slot = e.program.slot(step.slot);
+        let mut out = format!(
+            "<div class=\"explain\"><strong>{}</strong>",
+            escape(slot.label.as_deref().unwrap_or(&slot.name))
+        );
+        if let Some(c) = &slot.citation {
+            out.push_str(&format!(" <span class=\"muted\">[{}]</span>", escape(c)));
+        }
+        match &step.origin {
+            Some(origin) => out.push_str(&format!(
+                "<br>{} <code>{}</code>",
+                escape(w.read_from),
+                escape(origin)
+            )),
+            None => {
+                let formula = step
+                    .formula
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                out.push_str(&format!(
+                    "<br>{}: <code>{} = {}</code>",
+                    escape(w.formula),
+                    escape(&slot.name),
+                    escape(&formula)
+                ));
+                let used: Vec<String> = step
+                    .uses
+                    .iter()
+                    .map(|(u, v)| {
+                        let used = e.program.slot(*u);
+                        format!(
+                            "<code>{}</code> = {}",
+                            escape(&used.name),
+                            escape(&self.shown(e, v, &used.ty))
+                        )
+                    })
+                    .collect();
+                if !used.is_empty() {
+                    out.push_str(&format!("<br>{}: {}", escape(w.used), used.join("; ")));
+                }
+            }
+        }
+        out.push_str("</div>");
+        out
+    }
+
+    /// The warnings of each agreement, with their citations; those of none in particular last.
+    fn findings(&self, warnings: &[Diagnostic]) -> String {
+        let w = self.words;
+        let mut out = section("findings", w.findings, w.findings_lead);
+        let mut shown: Vec<&str> = Vec::new();
+        let offer = &self.comparison.offers[0];
+        for (agreement, outcome) in self.comparison.agreements.iter().zip(&offer.outcomes) {
+            let Outcome::Computed { warnings, .. } = outcome else {
+                continue;
+            };
+            out.push_str(&format!("<h3>{}</h3>\n", escape(agreement.name())));
+            if warnings.is_empty() {
+                out.push_str(&format!(
+                    "<p class=\"muted\">{}</p>\n",
+                    escape(w.no_findings)
+                ));
+                continue;
+            }
+            out.push_str(&findings(&warnings.iter().collect::<Vec<_>>()));
+            shown.extend(warnings.iter().map(|d| d.title.as_str()));
+        }
+        let general: Vec<&Diagnostic> = warnings
+            .iter()
+            .filter(|d| !shown.contains(&d.title.as_str()))
+            .collect();
+        if !general.is_empty() {
+            out.push_str(&format!("<h3>{}</h3>\n", escape(w.general)));
+            out.push_str(&findings(&general));
+        }
+        out.push_str("</section>\n");
+        out
+    }
+
+    /// Each agreement's readings that the part uses, and what each alternative would change.
+    fn readings(&self) -> String {
+        let w = self.words;
+        let mut out = section("readings", w.readings, w.readings_lead);
+        for (_, e) in self.each() {
+            out.push_str(&format!("<h3>{}</h3>\n", escape(&e.program.agreement.name)));
+            let alternatives = self.alternatives(e);
+            if alternatives.is_empty() {
+                out.push_str(&format!(
+                    "<p class=\"muted\">{}</p>\n",
+                    escape(w.no_readings)
+                ));
+            }
+            for a in &alternatives {
+                out.push_str(&reading_html(a, w, |m| changes_html(m, w)));
+            }
+        }
+        out.push_str("</section>\n");
+        out
+    }
+
+    fn alternatives<'e>(&self, e: &'e Evaluated) -> Vec<Alternatives<'e>> {
+        readings::alternatives(
+            &e.program,
+            Some(&e.inputs),
+            Some(&e.part().name),
+            self.locale,
+        )
+        .into_iter()
+        .filter(|a| !a.used_by.is_empty())
+        .collect()
+    }
+
+    /// The whole trace of each agreement, folded.
+    fn explanations(&self) -> String {
+        let w = self.words;
+        let mut out = section("explanations", w.explanations, w.explanations_lead);
+        for (_, e) in self.each() {
+            let trace = engine::trace(&e.program, &e.part().plan, &e.evaluation, &e.inputs);
+            let rows: Vec<String> = trace
+                .steps
+                .iter()
+                .map(|step| {
+                    let slot = e.program.slot(step.slot);
+                    format!(
+                        "<tr><td><code>{}</code><span class=\"cite\">{}</span></td><td class=\"n\">{}</td><td>{}</td></tr>",
+                        escape(&slot.name),
+                        escape(slot.citation.as_deref().unwrap_or("")),
+                        escape(&self.shown(e, &step.value, &slot.ty)),
+                        self.explanation(e, step)
+                    )
+                })
+                .collect();
+            out.push_str(&format!(
+                "<details><summary>{}</summary>\n",
+                escape(&e.program.agreement.name)
+            ));
+            out.push_str(&table(
+                "",
+                &[
+                    th(w.figure),
+                    format!("<th class=\"n\">{}</th>", escape(w.value)),
+                    th(w.formula),
+                ],
+                &rows,
+            ));
+            out.push_str("</details>\n");
+        }
+        out.push_str("</section>\n");
+        out
+    }
+
+    /// The report as JSON: the comparison's schema, with the make-up, the
+    /// explanations and the readings added.
+    fn json(&self) -> Json {
+        let mut doc = comparison::json(self.comparison);
+        doc["headline"] = json!(self.comparison.figures[self.headline].name);
+        let makeups: Vec<Json> = self
+            .compositions
+            .iter()
+            .zip(self.evaluated)
+            .map(|(c, e)| {
+                let (c, e) = (c.as_ref()?, e.as_ref()?);
+                let terms: Vec<Json> = c
+                    .makeup
+                    .terms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let slot = e.program.slot(t.slot);
+                        json!({
+                            "name": slot.name,
+                            "label": slot.label,
+                            "citation": slot.citation,
+                            "subtracted": t.subtracted,
+                            "amount": c.amounts.as_ref().map(|a| a[i].normalize().to_string()),
+                        })
+                    })
+                    .collect();
+                Some(json!({
+                    "whole": e.program.slot(c.makeup.whole).name,
+                    "adds_up": c.amounts.is_some(),
+                    "terms": terms,
+                }))
+            })
+            .map(|m| m.unwrap_or(Json::Null))
+            .collect();
+        let explanations: Vec<Json> = self
+            .evaluated
+            .iter()
+            .map(|e| e.as_ref().map_or(Json::Null, trace_json))
+            .collect();
+        doc["offers"][0]["makeup"] = json!(makeups);
+        doc["offers"][0]["explanations"] = json!(explanations);
+        let readings: Vec<Json> = self
+            .each()
+            .map(|(_, e)| {
+                let list: Vec<Json> = self
+                    .alternatives(e)
+                    .iter()
+                    .map(|a| readings::reading_json(a.reading, &a.used_by, &a.moves))
+                    .collect();
+                json!({ "agreement": e.program.agreement.name, "readings": list })
+            })
+            .collect();
+        doc["readings"] = json!(readings);
+        doc
+    }
+}
+
+/// A reading: its passage, its alternatives (the one in force marked, the one the
+/// rule file takes with its reason), and what each other alternative changes.
+pub fn reading_html(
+    a: &Alternatives,
+    w: &Words,
+    changes: impl Fn(&readings::Moves) -> String,
+) -> String {
+    let r = a.reading;
+    let mut out = format!(
+        "<div class=\"reading\"><h4><code>{}</code> {}</h4>",
+        escape(&r.name),
+        escape(r.label.as_deref().unwrap_or(""))
+    );
+    if let Some(c) = &r.citation {
+        out.push_str(&format!("<span class=\"cite\">{}</span>", escape(c)));
+    }
+    out.push_str("<ul>");
+    for (i, alternative) in r.alternatives.iter().enumerate() {
+        let in_force = i as u32 == r.chosen;
+        let mark = if in_force { "▸ " } else { "" };
+        let class = if in_force { " class=\"in-force\"" } else { "" };
+        let mut line = format!(
+            "<li{class}>{mark}<code>{}</code> {}",
+            escape(&alternative.name),
+            escape(alternative.label.as_deref().unwrap_or(""))
+        );
+        if let Some(c) = &alternative.citation {
+            line.push_str(&format!(" <span class=\"muted\">[{}]</span>", escape(c)));
+        }
+        if i as u32 == r.taken {
+            let why = r
+                .reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            let said = if r.taken == r.chosen {
+                format!("{}{why}", w.taken)
+            } else {
+                format!("{} {}", w.switched, alternative.name)
+            };
+            line.push_str(&format!(
+                "<br><span class=\"reason\">{}</span>",
+                escape(&said)
+            ));
+        }
+        if let Some(Some(m)) = a.moves.get(i) {
+            line.push_str(&changes(m));
+        }
+        line.push_str("</li>");
+        out.push_str(&line);
+    }
+    out.push_str("</ul></div>\n");
+    out
+}
+
+/// What one alternative changes on the offer, as a table (or a sentence if nothing).
+fn changes_html(m: &readings::Moves, w: &Words) -> String {
+    if m.changes.is_empty() {
+        let said = if m.not_evaluated.is_empty() {
+            w.changes_nothing
+        } else {
+            w.not_evaluated
+        };
+        return format!("<br><span class=\"muted\">→ {}</span>", escape(said));
+    }
+    let header = [
+        th(w.figure),
+        format!("<th class=\"n\">{}</th>", escape(w.now)),
+        format!("<th class=\"n\">{}</th>", escape(w.with_reading)),
+        format!("<th class=\"n\">{}</th>", escape(w.difference)),
+    ];
+    let rows: Vec<String> = m
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "<tr class=\"differs\"><td>{}<span class=\"cite\"><code>{}</code></span></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n difference\">{}</td></tr>",
+                escape(&c.label),
+                escape(&c.figure),
+                escape(&c.taken),
+                escape(&c.alternative),
+                escape(&c.difference)
+            )
+        })
+        .collect();
+    format!(
+        "<br>{}:{}",
+        escape(w.would_change),
+        table("", &header, &rows)
+    )
+}
+
+/// An amount as a length on a chart.
+fn to_pixels(amount: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    amount.to_f64().unwrap_or(0.0)
+}
