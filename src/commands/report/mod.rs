@@ -6,7 +6,10 @@
 //! agreement is an error, as in `compare` and `batch` (`--keep-going` writes a
 //! tariff file's report with such offers marked, and still exits 1).
 
+mod alternatives;
+mod composition;
 mod file;
+mod file_readings;
 mod makeup;
 mod offer;
 mod tariff_file;

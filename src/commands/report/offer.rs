@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use dsl::program::SlotId;
 use dsl::Diagnostic;
 use engine::Value;
 use rust_decimal::Decimal;
@@ -14,27 +13,13 @@ use serde_json::{json, Value as Json};
 use super::super::comparison::{self, Comparison, Outcome};
 use super::super::eval::{trace_json, Evaluated};
 use super::super::readings::{self, Alternatives};
-use super::makeup::{self, Makeup};
+use super::alternatives::reading_html;
+use super::composition::Composition;
+use super::makeup;
 use super::words::Words;
-use super::{chart, contents, findings, footer, header, section, undrawn, Made, Options};
-use crate::render::charts::{self, css_colour, Bar};
+use super::{contents, findings, footer, header, section, Made, Options};
 use crate::render::html::{escape, table, th, Page};
 use crate::render::{format_value, Locale};
-
-/// A term of the make-up under every agreement: its slot and amount in each.
-struct TermRow {
-    name: String,
-    label: String,
-    slots: Vec<Option<SlotId>>,
-    amounts: Vec<Option<Decimal>>,
-}
-
-/// One agreement's make-up of the offer: the terms and their amounts (None where
-/// they do not add up to the whole).
-struct Composition {
-    makeup: Makeup,
-    amounts: Option<Vec<Decimal>>,
-}
 
 /// Makes the report of the offer at `path`.
 pub fn report(path: &Path, options: &Options, words: &Words) -> Result<Made, Vec<Diagnostic>> {
@@ -92,13 +77,14 @@ pub fn report(path: &Path, options: &Options, words: &Words) -> Result<Made, Vec
     })
 }
 
-struct Report<'a> {
-    comparison: &'a Comparison,
-    evaluated: &'a [Option<Evaluated>],
-    compositions: &'a [Option<Composition>],
-    headline: usize,
-    locale: Locale,
-    words: &'a Words,
+/// What the page of one offer is made from.
+pub struct Report<'a> {
+    pub comparison: &'a Comparison,
+    pub evaluated: &'a [Option<Evaluated>],
+    pub compositions: &'a [Option<Composition>],
+    pub headline: usize,
+    pub locale: Locale,
+    pub words: &'a Words,
 }
 
 impl Report<'_> {
@@ -132,7 +118,7 @@ impl Report<'_> {
     }
 
     /// The evaluations, with the index of each agreement.
-    fn each(&self) -> impl Iterator<Item = (usize, &Evaluated)> {
+    pub fn each(&self) -> impl Iterator<Item = (usize, &Evaluated)> {
         self.evaluated
             .iter()
             .enumerate()
@@ -140,7 +126,7 @@ impl Report<'_> {
     }
 
     /// A value shown with its unit, as the agreement's program writes it.
-    fn shown(&self, e: &Evaluated, value: &Value, ty: &dsl::types::Type) -> String {
+    pub fn shown(&self, e: &Evaluated, value: &Value, ty: &dsl::types::Type) -> String {
         format_value(value, ty, &e.program, self.locale)
     }
 
@@ -194,196 +180,6 @@ impl Report<'_> {
         }
         out.push_str("</div>\n</section>\n");
         out
-    }
-
-    /// The terms of every agreement's make-up, by name, in order of first appearance,
-    /// with each agreement's slot and amount (where its terms add up to its whole).
-    fn terms(&self) -> Vec<TermRow> {
-        let mut rows: Vec<TermRow> = Vec::new();
-        let agreements = self.evaluated.len();
-        for (a, composition) in self.compositions.iter().enumerate() {
-            let (Some(c), Some(e)) = (composition, &self.evaluated[a]) else {
-                continue;
-            };
-            for (i, term) in c.makeup.terms.iter().enumerate() {
-                let slot = e.program.slot(term.slot);
-                let at = match rows.iter().position(|r| r.name == slot.name) {
-                    Some(at) => at,
-                    None => {
-                        rows.push(TermRow {
-                            name: slot.name.clone(),
-                            label: slot.label.clone().unwrap_or_else(|| slot.name.clone()),
-                            slots: vec![None; agreements],
-                            amounts: vec![None; agreements],
-                        });
-                        rows.len() - 1
-                    }
-                };
-                let row = &mut rows[at];
-                // Where the agreements label a term differently, its name is shown.
-                if slot.label.as_deref().unwrap_or(&slot.name) != row.label {
-                    row.label = slot.name.clone();
-                }
-                row.slots[a] = Some(term.slot);
-                row.amounts[a] = c.amounts.as_ref().map(|amounts| amounts[i]);
-            }
-        }
-        rows
-    }
-
-    /// The make-up as stacked bars with the amounts in a table (their shares of the
-    /// whole, each agreement's own label), then the difference to the agreement with
-    /// the lowest whole split the same way: which element makes the difference.
-    fn makeup(&self) -> Result<String, Vec<Diagnostic>> {
-        let w = self.words;
-        let mut out = section("makeup", w.makeup, w.makeup_lead);
-        let terms = self.terms();
-        // The agreements whose terms add up to their whole, with that whole.
-        let drawn: Vec<(usize, &Evaluated, &Composition)> = self
-            .each()
-            .filter_map(|(a, e)| {
-                let c = self.compositions[a].as_ref()?;
-                c.amounts.as_ref()?;
-                Some((a, e, c))
-            })
-            .collect();
-        for (a, composition) in self.compositions.iter().enumerate() {
-            if composition.as_ref().is_some_and(|c| c.amounts.is_none()) {
-                let name = self.comparison.agreements[a].name();
-                out.push_str(&format!(
-                    "<p><strong>{}</strong>: {}</p>\n",
-                    escape(name),
-                    escape(w.makeup_missing)
-                ));
-            }
-        }
-        if drawn.is_empty() {
-            if terms.is_empty() {
-                out.push_str(&format!("<p>{}</p>\n", escape(w.makeup_missing)));
-            }
-            out.push_str("</section>\n");
-            return Ok(out);
-        }
-        let bars: Vec<Bar> = drawn
-            .iter()
-            .map(|&(a, e, c)| Bar {
-                name: self.comparison.agreements[a].name().to_string(),
-                segments: (terms.iter().enumerate())
-                    .filter_map(|(series, t)| Some((series, to_pixels(t.amounts[a]?))))
-                    .filter(|(_, x)| *x != 0.0)
-                    .collect(),
-                note: self.shown(
-                    e,
-                    e.value(c.makeup.whole),
-                    &e.program.slot(c.makeup.whole).ty,
-                ),
-            })
-            .collect();
-        let axis = super::axis_amount(self.locale, w);
-        let svg = charts::stacked_bars(&bars, &axis).map_err(|why| undrawn(w.makeup, why))?;
-        let (_, first, composition) = drawn[0];
-        let whole = first.program.slot(composition.makeup.whole);
-        out.push_str(&chart(&svg, whole.label.as_deref().unwrap_or(&whole.name)));
-        out.push_str(&self.makeup_table(&terms, &drawn));
-        // The difference to the lowest whole, element by element: exact, since each
-        // agreement's terms add up to its whole.
-        let lowest = drawn
-            .iter()
-            .min_by_key(|(_, e, c)| e.value(c.makeup.whole).as_number())
-            .map(|&(a, ..)| a);
-        if let (Some(lowest), true) = (lowest, drawn.len() >= 2) {
-            let reference = self.comparison.agreements[lowest].name();
-            out.push_str(&format!(
-                "<h3>{} {}</h3>\n",
-                escape(w.difference_to),
-                escape(reference)
-            ));
-            let bars: Vec<Bar> = drawn
-                .iter()
-                .filter(|(a, ..)| *a != lowest)
-                .map(|&(a, e, c)| {
-                    let difference = |t: &TermRow| {
-                        let mine = t.amounts[a].unwrap_or_default();
-                        mine.checked_sub(t.amounts[lowest].unwrap_or_default())
-                    };
-                    let whole = e.value(c.makeup.whole).as_number().unwrap_or_default();
-                    let base = (self.evaluated[lowest].as_ref())
-                        .zip(self.compositions[lowest].as_ref())
-                        .and_then(|(e, c)| e.value(c.makeup.whole).as_number())
-                        .unwrap_or_default();
-                    let ty = &e.program.slot(c.makeup.whole).ty;
-                    let total = whole.checked_sub(base).unwrap_or_default();
-                    Bar {
-                        name: self.comparison.agreements[a].name().to_string(),
-                        segments: (terms.iter().enumerate())
-                            .filter_map(|(series, t)| Some((series, difference(t)?)))
-                            .filter(|(_, d)| !d.is_zero())
-                            .map(|(series, d)| (series, to_pixels(d)))
-                            .collect(),
-                        note: format!("+{}", self.shown(e, &Value::Number(total), ty)),
-                    }
-                })
-                .collect();
-            let svg = charts::stacked_bars(&bars, &axis).map_err(|why| undrawn(w.makeup, why))?;
-            out.push_str(&chart(&svg, w.difference_lead));
-        }
-        out.push_str("</section>\n");
-        Ok(out)
-    }
-
-    /// The legend of the make-up: a row per term with its colour, its amount and share
-    /// of the whole under each agreement, and each agreement's own label for it.
-    fn makeup_table(
-        &self,
-        terms: &[TermRow],
-        drawn: &[(usize, &Evaluated, &Composition)],
-    ) -> String {
-        let w = self.words;
-        let mut header = vec![th(w.component)];
-        for &(a, ..) in drawn {
-            let name = self.comparison.agreements[a].name();
-            header.push(format!("<th class=\"n\">{}</th>", escape(name)));
-        }
-        let mut rows = Vec::new();
-        for (series, t) in terms.iter().enumerate() {
-            // A term that is nothing under every agreement is no part of the make-up here.
-            if t.amounts.iter().flatten().all(Decimal::is_zero) {
-                continue;
-            }
-            let mut row = format!(
-                "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>",
-                css_colour(series),
-                escape(&t.label)
-            );
-            for &(a, e, c) in drawn {
-                let (Some(slot), Some(amount)) = (t.slots[a], t.amounts[a]) else {
-                    row.push_str(&format!(
-                        "<td class=\"none\" title=\"{}\">—</td>",
-                        escape(w.no_figure)
-                    ));
-                    continue;
-                };
-                let whole = e.value(c.makeup.whole).as_number().unwrap_or_default();
-                let share = amount
-                    .checked_div(whole)
-                    .filter(|_| !whole.is_zero())
-                    .map(|s| {
-                        let percent = self.locale.number(s * Decimal::ONE_HUNDRED, 1);
-                        format!(" <span class=\"muted\">({percent} %)</span>")
-                    })
-                    .unwrap_or_default();
-                let definition = e.program.slot(slot);
-                let own = definition.label.as_deref().unwrap_or(&definition.name);
-                row.push_str(&format!(
-                    "<td class=\"n\">{}{share}<span class=\"cite\">{}</span></td>",
-                    escape(&self.shown(e, &Value::Number(amount), &definition.ty)),
-                    escape(own)
-                ));
-            }
-            row.push_str("</tr>");
-            rows.push(row);
-        }
-        table(" id=\"makeup-table\"", &header, &rows)
     }
 
     /// Every figure under every agreement, with its section and its explanation.
@@ -562,7 +358,7 @@ impl Report<'_> {
                 ));
             }
             for a in &alternatives {
-                out.push_str(&reading_html(a, w, |m| changes_html(m, w)));
+                out.push_str(&reading_html(a, w));
             }
         }
         out.push_str("</section>\n");
@@ -676,102 +472,4 @@ impl Report<'_> {
         doc["readings"] = json!(readings);
         doc
     }
-}
-
-/// A reading: its passage, its alternatives (the one in force marked, the one the
-/// rule file takes with its reason), and what each other alternative changes.
-pub fn reading_html(
-    a: &Alternatives,
-    w: &Words,
-    changes: impl Fn(&readings::Moves) -> String,
-) -> String {
-    let r = a.reading;
-    let mut out = format!(
-        "<div class=\"reading\"><h4><code>{}</code> {}</h4>",
-        escape(&r.name),
-        escape(r.label.as_deref().unwrap_or(""))
-    );
-    if let Some(c) = &r.citation {
-        out.push_str(&format!("<span class=\"cite\">{}</span>", escape(c)));
-    }
-    out.push_str("<ul>");
-    for (i, alternative) in r.alternatives.iter().enumerate() {
-        let in_force = i as u32 == r.chosen;
-        let mark = if in_force { "▸ " } else { "" };
-        let class = if in_force { " class=\"in-force\"" } else { "" };
-        let mut line = format!(
-            "<li{class}>{mark}<code>{}</code> {}",
-            escape(&alternative.name),
-            escape(alternative.label.as_deref().unwrap_or(""))
-        );
-        if let Some(c) = &alternative.citation {
-            line.push_str(&format!(" <span class=\"muted\">[{}]</span>", escape(c)));
-        }
-        if i as u32 == r.taken {
-            let why = r
-                .reason
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default();
-            let said = if r.taken == r.chosen {
-                format!("{}{why}", w.taken)
-            } else {
-                format!("{} {}", w.switched, alternative.name)
-            };
-            line.push_str(&format!(
-                "<br><span class=\"reason\">{}</span>",
-                escape(&said)
-            ));
-        }
-        if let Some(Some(m)) = a.moves.get(i) {
-            line.push_str(&changes(m));
-        }
-        line.push_str("</li>");
-        out.push_str(&line);
-    }
-    out.push_str("</ul></div>\n");
-    out
-}
-
-/// What one alternative changes on the offer, as a table (or a sentence if nothing).
-fn changes_html(m: &readings::Moves, w: &Words) -> String {
-    if m.changes.is_empty() {
-        let said = if m.not_evaluated.is_empty() {
-            w.changes_nothing
-        } else {
-            w.not_evaluated
-        };
-        return format!("<br><span class=\"muted\">→ {}</span>", escape(said));
-    }
-    let header = [
-        th(w.figure),
-        format!("<th class=\"n\">{}</th>", escape(w.now)),
-        format!("<th class=\"n\">{}</th>", escape(w.with_reading)),
-        format!("<th class=\"n\">{}</th>", escape(w.difference)),
-    ];
-    let rows: Vec<String> = m
-        .changes
-        .iter()
-        .map(|c| {
-            format!(
-                "<tr class=\"differs\"><td>{}<span class=\"cite\"><code>{}</code></span></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n difference\">{}</td></tr>",
-                escape(&c.label),
-                escape(&c.figure),
-                escape(&c.taken),
-                escape(&c.alternative),
-                escape(&c.difference)
-            )
-        })
-        .collect();
-    format!(
-        "<br>{}:{}",
-        escape(w.would_change),
-        table("", &header, &rows)
-    )
-}
-
-/// An amount as a length on a chart.
-fn to_pixels(amount: Decimal) -> f64 {
-    use rust_decimal::prelude::ToPrimitive;
-    amount.to_f64().unwrap_or(0.0)
 }
