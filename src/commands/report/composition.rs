@@ -1,7 +1,7 @@
 //! The make-up section of an offer's report: each agreement's tariff basis as a
-//! stacked bar of the amounts it adds up from, those amounts in a table with their
-//! shares and each agreement's own label, and the difference to the agreement with
-//! the lowest basis split the same way.
+//! stacked bar of the amounts it adds up from, the difference to the agreement with
+//! the lowest basis split the same way, and the amounts in a table with their shares
+//! and each agreement's own label.
 
 use dsl::program::SlotId;
 use dsl::Diagnostic;
@@ -66,9 +66,10 @@ impl Report<'_> {
         rows
     }
 
-    /// The make-up as stacked bars with the amounts in a table (their shares of the
-    /// whole, each agreement's own label), then the difference to the agreement with
-    /// the lowest whole split the same way: which element makes the difference.
+    /// The make-up as stacked bars with their legend, then the difference to the
+    /// agreement with the lowest whole split the same way (which element makes the
+    /// difference), then the amounts in a table (their shares of the whole, each
+    /// agreement's own label).
     pub(super) fn makeup(&self) -> Result<String, Vec<Diagnostic>> {
         let w = self.words;
         let mut out = section("makeup", w.makeup, w.makeup_lead);
@@ -119,7 +120,7 @@ impl Report<'_> {
         let (_, first, composition) = drawn[0];
         let whole = first.program.slot(composition.makeup.whole);
         out.push_str(&chart(&svg, whole.label.as_deref().unwrap_or(&whole.name)));
-        out.push_str(&self.makeup_table(&terms, &drawn));
+        out.push_str(&legend(&terms));
         // The difference to the lowest whole, element by element: exact, since each
         // agreement's terms add up to its whole.
         let lowest = drawn
@@ -162,6 +163,8 @@ impl Report<'_> {
             let svg = charts::stacked_bars(&bars, &axis).map_err(|why| undrawn(w.makeup, why))?;
             out.push_str(&chart(&svg, w.difference_lead));
         }
+        out.push_str(&format!("<h3>{}</h3>\n", escape(w.amounts)));
+        out.push_str(&self.makeup_table(&terms, &drawn));
         out.push_str("</section>\n");
         Ok(out)
     }
@@ -226,4 +229,20 @@ impl Report<'_> {
 fn to_pixels(amount: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     amount.to_f64().unwrap_or(0.0)
+}
+
+/// The colours of the terms, in a line under the chart: those that are something
+/// under some agreement.
+fn legend(terms: &[TermRow]) -> String {
+    let entries: Vec<String> = (terms.iter().enumerate())
+        .filter(|(_, t)| !t.amounts.iter().flatten().all(Decimal::is_zero))
+        .map(|(series, t)| {
+            format!(
+                "<span><span class=\"swatch\" style=\"background:{}\"></span>{}</span>",
+                css_colour(series),
+                escape(&t.label)
+            )
+        })
+        .collect();
+    format!("<p class=\"legend\">{}</p>\n", entries.join(" "))
 }

@@ -246,6 +246,19 @@ fn figure_named(figure: &comparison::Figure) -> String {
     }
 }
 
+/// A figure at the head of a row: its label, and below it its name where that differs.
+fn figure_named_in_a_row(figure: &comparison::Figure) -> String {
+    if figure.label == figure.name {
+        format!("<code>{}</code>", escape(&figure.name))
+    } else {
+        format!(
+            "{}<span class=\"cite\"><code>{}</code></span>",
+            escape(&figure.label),
+            escape(&figure.name)
+        )
+    }
+}
+
 /// A chart's caption: the figure it shows, in its unit.
 fn caption(figure: &comparison::Figure, note: &str) -> String {
     let unit = super::eval::unit(&figure.ty);

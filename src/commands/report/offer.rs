@@ -206,9 +206,8 @@ impl Report<'_> {
             let differs = difference.is_some_and(|d| !d.is_zero());
             let class = if differs { " class=\"differs\"" } else { "" };
             let mut row = format!(
-                "<tr{class}><td>{}<span class=\"cite\"><code>{}</code></span></td>",
-                escape(&figure.label),
-                escape(&figure.name)
+                "<tr{class}><td>{}</td>",
+                super::figure_named_in_a_row(figure)
             );
             for (a, trace) in traces.iter().enumerate() {
                 let e = self.evaluated[a].as_ref();
