@@ -470,3 +470,45 @@ fn a_report_is_of_an_offer_or_a_tariff_file() {
     );
     assert!(Path::new("examples/adults-108-home.toml").exists());
 }
+
+#[test]
+fn every_agreement_s_make_up_is_of_the_same_figure() {
+    // Under the closure part one agreement's largest sum is the deficit, the others'
+    // the accumulated result: the bars must not compare the two.
+    let doc = json(&[
+        "--part",
+        "closure",
+        "examples/closures/municipal-stand-alone.toml",
+    ]);
+    let offer = &doc["offers"][0];
+    let makeups = offer["makeup"].as_array().expect("a make-up per agreement");
+    let wholes: Vec<&str> = makeups.iter().filter_map(|m| m["whole"].as_str()).collect();
+    assert_eq!(wholes.len(), 3, "{makeups:?}");
+    assert!(wholes.iter().all(|w| *w == wholes[0]), "{wholes:?}");
+    for (makeup, result) in makeups
+        .iter()
+        .zip(offer["results"].as_array().expect("results"))
+    {
+        let sum: Decimal = makeup["terms"]
+            .as_array()
+            .expect("terms")
+            .iter()
+            .map(|t| decimal(&t["amount"]))
+            .sum();
+        assert_eq!(sum, decimal(&result["values"][wholes[0]]));
+    }
+    // A part of tables only has no figure to lead with, and still a report.
+    let doc = json(&[
+        "--part",
+        "settlement",
+        "examples/accounts/economic-unit-takeover.toml",
+    ]);
+    assert_eq!(doc["headline"], Json::Null);
+    let html = report(&[
+        "--part",
+        "settlement",
+        "examples/accounts/economic-unit-takeover.toml",
+    ]);
+    assert!(!html.contains("id=\"summary\""));
+    assert_self_contained(&html);
+}

@@ -72,7 +72,7 @@ impl Report<'_> {
     /// agreement's own label).
     pub(super) fn makeup(&self) -> Result<String, Vec<Diagnostic>> {
         let w = self.words;
-        let mut out = section("makeup", w.makeup, w.makeup_lead);
+        let mut out = section("makeup", self.makeup_title(), w.makeup_lead);
         let terms = self.terms();
         // The agreements whose terms add up to their whole, with that whole.
         let drawn: Vec<(usize, &Evaluated, &Composition)> = self
@@ -84,14 +84,19 @@ impl Report<'_> {
             })
             .collect();
         for (a, composition) in self.compositions.iter().enumerate() {
-            if composition.as_ref().is_some_and(|c| c.amounts.is_none()) {
-                let name = self.comparison.agreements[a].name();
-                out.push_str(&format!(
-                    "<p><strong>{}</strong>: {}</p>\n",
-                    escape(name),
-                    escape(w.makeup_missing)
-                ));
-            }
+            // An agreement that computes the whole otherwise, or whose terms do not add
+            // up to it, is said to be missing from the bars: never left out silently.
+            let said = match composition {
+                Some(c) if c.amounts.is_none() => w.makeup_missing,
+                None if self.evaluated[a].is_some() && !terms.is_empty() => w.makeup_not_a_sum,
+                _ => continue,
+            };
+            let name = self.comparison.agreements[a].name();
+            out.push_str(&format!(
+                "<p><strong>{}</strong>: {}</p>\n",
+                escape(name),
+                escape(said)
+            ));
         }
         if drawn.is_empty() {
             if terms.is_empty() {
@@ -116,7 +121,8 @@ impl Report<'_> {
             })
             .collect();
         let axis = super::axis_amount(self.locale, w);
-        let svg = charts::stacked_bars(&bars, &axis).map_err(|why| undrawn(w.makeup, why))?;
+        let svg =
+            charts::stacked_bars(&bars, &axis).map_err(|why| undrawn(self.makeup_title(), why))?;
         let (_, first, composition) = drawn[0];
         let whole = first.program.slot(composition.makeup.whole);
         out.push_str(&chart(&svg, whole.label.as_deref().unwrap_or(&whole.name)));
@@ -134,34 +140,41 @@ impl Report<'_> {
                 escape(w.difference_to),
                 escape(reference)
             ));
-            let bars: Vec<Bar> = drawn
+            // Each agreement's difference, element by element; none at all if a
+            // subtraction cannot be done exactly (past 28 digits): no bar is drawn wrong.
+            let base = (self.evaluated[lowest].as_ref())
+                .zip(self.compositions[lowest].as_ref())
+                .and_then(|(e, c)| e.value(c.makeup.whole).as_number());
+            let bars: Option<Vec<Bar>> = drawn
                 .iter()
                 .filter(|(a, ..)| *a != lowest)
                 .map(|&(a, e, c)| {
-                    let difference = |t: &TermRow| {
+                    let total = e.value(c.makeup.whole).as_number()?.checked_sub(base?)?;
+                    let mut segments = Vec::new();
+                    for (series, t) in terms.iter().enumerate() {
                         let mine = t.amounts[a].unwrap_or_default();
-                        mine.checked_sub(t.amounts[lowest].unwrap_or_default())
-                    };
-                    let whole = e.value(c.makeup.whole).as_number().unwrap_or_default();
-                    let base = (self.evaluated[lowest].as_ref())
-                        .zip(self.compositions[lowest].as_ref())
-                        .and_then(|(e, c)| e.value(c.makeup.whole).as_number())
-                        .unwrap_or_default();
-                    let ty = &e.program.slot(c.makeup.whole).ty;
-                    let total = whole.checked_sub(base).unwrap_or_default();
-                    Bar {
-                        name: self.comparison.agreements[a].name().to_string(),
-                        segments: (terms.iter().enumerate())
-                            .filter_map(|(series, t)| Some((series, difference(t)?)))
-                            .filter(|(_, d)| !d.is_zero())
-                            .map(|(series, d)| (series, to_pixels(d)))
-                            .collect(),
-                        note: format!("+{}", self.shown(e, &Value::Number(total), ty)),
+                        let d = mine.checked_sub(t.amounts[lowest].unwrap_or_default())?;
+                        if !d.is_zero() {
+                            segments.push((series, to_pixels(d)));
+                        }
                     }
+                    let ty = &e.program.slot(c.makeup.whole).ty;
+                    Some(Bar {
+                        name: self.comparison.agreements[a].name().to_string(),
+                        segments,
+                        note: format!("+{}", self.shown(e, &Value::Number(total), ty)),
+                    })
                 })
                 .collect();
-            let svg = charts::stacked_bars(&bars, &axis).map_err(|why| undrawn(w.makeup, why))?;
-            out.push_str(&chart(&svg, w.difference_lead));
+            match bars {
+                Some(bars) if bars.iter().any(|b| !b.segments.is_empty()) => {
+                    let svg = charts::stacked_bars(&bars, &axis)
+                        .map_err(|why| undrawn(self.makeup_title(), why))?;
+                    out.push_str(&chart(&svg, w.difference_lead));
+                }
+                Some(_) => out.push_str(&format!("<p>{}</p>\n", escape(w.no_difference))),
+                None => {}
+            }
         }
         out.push_str(&format!("<h3>{}</h3>\n", escape(w.amounts)));
         out.push_str(&self.makeup_table(&terms, &drawn));

@@ -60,6 +60,38 @@ pub fn of_part(program: &Program, part: &PartRule) -> Option<Makeup> {
         })
 }
 
+/// The make-up of the part's amount named `whole`, if the part has it and it is a
+/// sum of other figures: so that every agreement's make-up is of the same figure.
+pub fn of_figure(program: &Program, part: &PartRule, whole: &str) -> Option<Makeup> {
+    let slot = part
+        .outputs
+        .iter()
+        .copied()
+        .find(|&s| program.slot(s).name == whole && is_amount(&program.slot(s).ty))?;
+    let terms = split(program, slot, false, 0, &mut Vec::new())?;
+    (terms.len() >= 2).then_some(Makeup { whole: slot, terms })
+}
+
+/// The name of the whole that most of the programs' parts find (the first so found,
+/// on a tie): the figure whose make-up a comparison shows.
+pub fn shared_whole<'p>(
+    parts: impl Iterator<Item = (&'p Program, &'p PartRule)>,
+) -> Option<String> {
+    let mut found: Vec<(String, usize)> = Vec::new();
+    for (program, part) in parts {
+        let Some(makeup) = of_part(program, part) else {
+            continue;
+        };
+        let name = &program.slot(makeup.whole).name;
+        match found.iter_mut().find(|(n, _)| n == name) {
+            Some((_, count)) => *count += 1,
+            None => found.push((name.clone(), 1)),
+        }
+    }
+    let most = found.iter().map(|(_, c)| *c).max()?;
+    found.into_iter().find(|(_, c)| *c == most).map(|(n, _)| n)
+}
+
 /// The terms of `slot`, split as far as its figures are sums; `inside` gathers the
 /// sums passed through. None if `slot` itself is no sum of figures.
 fn split(
@@ -181,6 +213,33 @@ mod tests {
         assert_eq!(
             names(&p, &makeup),
             ["+budget", "+rent", "+overhead", "-refund"]
+        );
+    }
+
+    #[test]
+    fn agreements_are_compared_on_the_whole_most_of_them_have() {
+        let by_sum = program(
+            "agreement \"A\"\ninput cost: money\ninput income: money\ninput carried: money\n\
+             define result = income - cost + carried\npart closure: cost, income, carried, result",
+        );
+        // Here the result is no sum, and another amount is: its whole differs.
+        let by_other = program(
+            "agreement \"B\"\ninput cost: money\ninput income: money\ninput carried: money\n\
+             define result = max(income - cost, 0 kr)\ndefine deficit = cost - income - carried\n\
+             part closure: cost, income, carried, result, deficit",
+        );
+        let parts = [&by_sum, &by_sum, &by_other].map(|p| (p, p.part("closure").expect("part")));
+        assert_eq!(shared_whole(parts.into_iter()).as_deref(), Some("result"));
+        let (p, part) = parts[2];
+        assert_eq!(
+            p.slot(of_part(p, part).expect("a make-up").whole).name,
+            "deficit"
+        );
+        assert!(of_figure(p, part, "result").is_none());
+        let (p, part) = parts[0];
+        assert_eq!(
+            names(p, &of_figure(p, part, "result").expect("a make-up")),
+            ["+income", "-cost", "+carried"]
         );
     }
 

@@ -34,25 +34,24 @@ pub fn report(path: &Path, options: &Options, words: &Words) -> Result<Made, Vec
         options.choices,
         options.locale,
     )?;
+    // Every agreement's make-up is of the same figure: the whole most of them find.
+    let whole = makeup::shared_whole(evaluated.iter().flatten().map(|e| (&e.program, e.part())));
     let compositions: Vec<Option<Composition>> = evaluated
         .iter()
         .map(|e| {
             let e = e.as_ref()?;
-            let makeup = makeup::of_part(&e.program, e.part())?;
+            let makeup = makeup::of_figure(&e.program, e.part(), whole.as_deref()?)?;
             let amounts = makeup::amounts(&makeup, &e.evaluation.values);
             Some(Composition { makeup, amounts })
         })
         .collect();
-    let whole = compositions
-        .iter()
-        .flatten()
-        .map(|c| (c.makeup.whole, c))
-        .next()
-        .and_then(|(whole, _)| {
-            let e = evaluated.iter().flatten().next()?;
-            Some(e.program.slot(whole).name.clone())
-        });
-    let headline = super::headline(&comparison, options.figure, whole.as_deref())?;
+    // A part of tables only (a settlement) has no figure to lead with: then the
+    // page has no overview, unless a figure was asked for and is not there.
+    let headline = match super::headline(&comparison, options.figure, whole.as_deref()) {
+        Ok(figure) => Some(figure),
+        Err(_) if options.figure.is_none() => None,
+        Err(e) => return Err(e),
+    };
     let report = Report {
         comparison: &comparison,
         evaluated: &evaluated,
@@ -82,7 +81,7 @@ pub struct Report<'a> {
     pub comparison: &'a Comparison,
     pub evaluated: &'a [Option<Evaluated>],
     pub compositions: &'a [Option<Composition>],
-    pub headline: usize,
+    pub headline: Option<usize>,
     pub locale: Locale,
     pub words: &'a Words,
 }
@@ -91,23 +90,32 @@ impl Report<'_> {
     fn page(&self, warnings: &[Diagnostic]) -> Result<String, Vec<Diagnostic>> {
         let w = self.words;
         let mut page = Page::new(w.lang, w.title_offer);
-        let headline = &self.comparison.figures[self.headline];
+        let headline = self.headline.map(|h| &self.comparison.figures[h]);
+        let facts: Vec<(&str, String)> = headline
+            .map(|figure| (w.figure, super::figure_named(figure)))
+            .into_iter()
+            .collect();
         page.push(&header(
             self.comparison,
             w.title_offer,
             w.lead_offer,
-            &[(w.figure, super::figure_named(headline))],
+            &facts,
             w,
         ));
-        page.push(&contents(&[
-            ("summary", w.summary),
-            ("makeup", w.makeup),
+        let mut sections = vec![
+            ("makeup", self.makeup_title()),
             ("figures", w.side_by_side),
             ("findings", w.findings),
             ("readings", w.readings),
             ("explanations", w.explanations),
-        ]));
-        page.push(&self.summary());
+        ];
+        if let Some(headline) = self.headline {
+            sections.insert(0, ("summary", w.summary));
+            page.push(&contents(&sections));
+            page.push(&self.summary(headline));
+        } else {
+            page.push(&contents(&sections));
+        }
         page.push(&self.makeup()?);
         page.push(&self.side_by_side());
         page.push(&self.findings(warnings));
@@ -115,6 +123,14 @@ impl Report<'_> {
         page.push(&self.explanations());
         page.push(&footer(w));
         Ok(page.finish())
+    }
+
+    /// The make-up section's title: of the tariff, or of an amount of another part.
+    pub fn makeup_title(&self) -> &'static str {
+        match self.comparison.part.as_str() {
+            "tariff" => self.words.makeup,
+            _ => self.words.makeup_other,
+        }
     }
 
     /// The evaluations, with the index of each agreement.
@@ -130,13 +146,31 @@ impl Report<'_> {
         format_value(value, ty, &e.program, self.locale)
     }
 
+    /// A value as HTML: a table of figures one entry a line (`Køberkommune 1: 609.333,34
+    /// kr`), anything else as `takst eval` writes it.
+    fn shown_html(&self, e: &Evaluated, value: &Value, ty: &dsl::types::Type) -> String {
+        let (Value::Table(t), dsl::types::Type::Table { value: inner, .. }) = (value, ty) else {
+            return escape(&self.shown(e, value, ty));
+        };
+        if t.entries.is_empty() {
+            return String::from("{}");
+        }
+        let lines: Vec<String> = (t.entries.iter())
+            .map(|(key, v)| {
+                let key = engine::show_key(key).trim_matches('"').to_string();
+                format!("{}: {}", escape(&key), escape(&self.shown(e, v, inner)))
+            })
+            .collect();
+        format!("<span class=\"entries\">{}</span>", lines.join("<br>"))
+    }
+
     /// The headline figure under each agreement, as cards: the lowest and highest marked.
-    fn summary(&self) -> String {
+    fn summary(&self, headline: usize) -> String {
         let w = self.words;
         let offer = &self.comparison.offers[0];
-        let figure = &self.comparison.figures[self.headline];
+        let figure = &self.comparison.figures[headline];
         let numbers: Vec<Option<Decimal>> = (0..self.comparison.agreements.len())
-            .map(|a| self.comparison.value(offer, self.headline, a)?.as_number())
+            .map(|a| self.comparison.value(offer, headline, a)?.as_number())
             .collect();
         let lowest = numbers.iter().flatten().min().copied();
         let highest = numbers.iter().flatten().max().copied();
@@ -151,7 +185,7 @@ impl Report<'_> {
                 ));
                 continue;
             };
-            let value = self.comparison.value(offer, self.headline, a);
+            let value = self.comparison.value(offer, headline, a);
             let shown = value.map_or_else(|| String::from("—"), |v| self.shown(e, v, &figure.ty));
             let n = numbers[a];
             let (class, note) = match (n, lowest, highest) {
@@ -220,7 +254,7 @@ impl Report<'_> {
                 };
                 let slot = e.part().outputs[at];
                 let definition = e.program.slot(slot);
-                let shown = self.shown(e, e.value(slot), &definition.ty);
+                let shown = self.shown_html(e, e.value(slot), &definition.ty);
                 let explanation = trace
                     .steps
                     .iter()
@@ -230,7 +264,7 @@ impl Report<'_> {
                 row.push_str(&format!(
                     "<td class=\"n\" title=\"{}\"><details><summary>{}</summary>{explanation}</details><span class=\"cite\">{}</span></td>",
                     escape(definition.label.as_deref().unwrap_or(&definition.name)),
-                    escape(&shown),
+                    shown,
                     escape(definition.citation.as_deref().unwrap_or(""))
                 ));
             }
@@ -419,7 +453,7 @@ impl Report<'_> {
     /// explanations and the readings added.
     fn json(&self) -> Json {
         let mut doc = comparison::json(self.comparison);
-        doc["headline"] = json!(self.comparison.figures[self.headline].name);
+        doc["headline"] = json!(self.headline.map(|h| &self.comparison.figures[h].name));
         let makeups: Vec<Json> = self
             .compositions
             .iter()
