@@ -184,12 +184,17 @@ pub fn distribution(rows: &[Spread], axis: &dyn Fn(f64) -> String) -> Result<Svg
                     + PathElement::new(vec![(0, -18), (0, 18)], colour(i).stroke_width(3));
                 chart.draw_series(std::iter::once(m)).map_err(text)?;
             }
-            let dots = row.figures.iter().enumerate().map(|(k, &x)| {
-                // Dots of one row are spread over the band by their order, not at random:
-                // the same file gives the same picture.
-                let offset = (k % 7) as i32 * 4 - 12;
+            // Many dots are drawn smaller and fainter, so that where they crowd shows.
+            let (radius, opacity) = match row.figures.len() {
+                0..=200 => (4, 0.8),
+                _ => (3, 0.3),
+            };
+            let dots = row.figures.iter().enumerate().map(move |(k, &x)| {
+                // Dots of one row are spread over the band by their order (37 steps
+                // around 25 places), not at random: the same file gives the same picture.
+                let offset = ((k * 37) % 25) as i32 - 12;
                 EmptyElement::at((x, SegmentValue::CenterOf(i)))
-                    + Circle::new((0, offset), 4, colour(i).mix(0.8).filled())
+                    + Circle::new((0, offset), radius, colour(i).mix(opacity).filled())
             });
             chart.draw_series(dots).map_err(text)?;
         }
