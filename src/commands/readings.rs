@@ -183,8 +183,8 @@ pub struct Alternatives<'p> {
     pub moves: Vec<Option<Moves>>,
 }
 
-/// Every reading of `program`, with the parts that use it (only `part`, if given)
-/// and what each alternative would change on `inputs`.
+/// Every reading of `program` with the parts that use it — with `part`, only the
+/// readings that part rests on — and what each alternative would change on `inputs`.
 pub fn alternatives<'p>(
     program: &'p Program,
     inputs: Option<&Inputs>,
@@ -197,6 +197,9 @@ pub fn alternatives<'p>(
             .into_iter()
             .filter(|p| part.is_none_or(|wanted| p.name == wanted))
             .collect();
+        if part.is_some() && used_by.is_empty() {
+            continue;
+        }
         let moves: Vec<Option<Moves>> = (0..reading.alternatives.len())
             .map(|alternative| {
                 let inputs = inputs?;
@@ -213,16 +216,28 @@ pub fn alternatives<'p>(
     report
 }
 
-/// Lists the readings of `agreement` (of every bundled agreement if none); with
-/// `input`, what each alternative changes.
-pub fn run(
-    agreement: Option<&str>,
-    input: Option<&Path>,
-    part: Option<&str>,
-    choices: &[Choice],
-    format: Format,
-    locale: Locale,
-) -> Outcome {
+/// What `takst readings` is asked.
+pub struct Query<'a> {
+    /// An input file: show what each alternative changes on it.
+    pub input: Option<&'a Path>,
+    /// Only the readings this part rests on.
+    pub part: Option<&'a str>,
+    /// Readings switched on the command line.
+    pub choices: &'a [Choice],
+    pub format: Format,
+    pub locale: Locale,
+}
+
+/// Lists the readings of `agreement` (of every bundled agreement if none); with an
+/// input file, what each alternative changes.
+pub fn run(agreement: Option<&str>, query: &Query) -> Outcome {
+    let Query {
+        input,
+        part,
+        choices,
+        format,
+        ..
+    } = *query;
     let Some(agreement) = agreement else {
         if input.is_some() || part.is_some() || !choices.is_empty() {
             return Err(vec![Diagnostic::error(
@@ -239,22 +254,22 @@ pub fn run(
             if i > 0 {
                 output::print(if json { ",\n" } else { "\n" });
             }
-            warnings.extend(one(stem, None, None, &[], format, locale)?);
+            warnings.extend(one(stem, query)?);
         }
         output::print(if json { "]\n" } else { "" });
         return Ok(warnings);
     };
-    one(agreement, input, part, choices, format, locale)
+    one(agreement, query)
 }
 
-fn one(
-    agreement: &str,
-    input: Option<&Path>,
-    part: Option<&str>,
-    choices: &[Choice],
-    format: Format,
-    locale: Locale,
-) -> Outcome {
+fn one(agreement: &str, query: &Query) -> Outcome {
+    let Query {
+        input,
+        part,
+        choices,
+        format,
+        locale,
+    } = *query;
     let mut bundled = Vec::new();
     let mut program = load_program(agreement, &mut bundled)?;
     choose(&mut program, choices)?;

@@ -16,6 +16,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{Key, Local, Node, NodeKind, SlotId};
 use crate::span::{Sources, Span};
 use crate::types::{self, Dimension, KeyType, Type};
+use crate::units;
 use rust_decimal::Decimal;
 
 use super::operators::{binary_type, explain_mismatch};
@@ -30,6 +31,8 @@ pub(crate) struct Typer<'a> {
     locals: Vec<(Type, Type)>,
     /// The agreement's period of validity: `valid_from` and `valid_to` in formulas.
     period: (NaiveDate, NaiveDate),
+    /// The base's rules this agreement drops: a use of one is explained as such.
+    dropped: Vec<String>,
 }
 
 impl<'a> Typer<'a> {
@@ -45,7 +48,13 @@ impl<'a> Typer<'a> {
             choices: Vec::new(),
             locals: Vec::new(),
             period: (NaiveDate::MIN, NaiveDate::MAX),
+            dropped: Vec::new(),
         }
+    }
+
+    /// The names of the base's rules the agreement drops.
+    pub(crate) fn set_dropped(&mut self, dropped: Vec<String>) {
+        self.dropped = dropped;
     }
 
     /// Sets the agreement's period of validity, read as `valid_from` and `valid_to`.
@@ -100,7 +109,10 @@ impl<'a> Typer<'a> {
         match ty {
             ScalarTypeExpr::Basic(word) => match word.as_str() {
                 "money" => Type::MONEY,
-                "kr/day" => Type::number(Dimension { money: 1, days: -1 }),
+                "kr/day" | "kr/hour" | "kr/week" | "kr/month" | "hours/week" | "hours/day"
+                | "days/week" | "hours" | "weeks" | "months" => {
+                    Type::number(crate::units::dimension(word).unwrap_or(Dimension::NONE))
+                }
                 "percent" => Type::PERCENT,
                 "integer" => Type::INTEGER,
                 "year" => Type::YEAR,
@@ -137,7 +149,12 @@ impl<'a> Typer<'a> {
             return Some(slot);
         }
         let variant_of = self.choices.iter().any(|c| c.contains(&name.text));
-        let help = if variant_of {
+        let help = if self.dropped.contains(&name.text) {
+            format!(
+                "this agreement drops `{0}` (`drop … {0}`); drop or override what uses it too, or keep it",
+                name.text
+            )
+        } else if variant_of {
             format!(
                 "`{0}` is one of the choices of an input; test it with `is`: `… is {0}`",
                 name.text
@@ -153,7 +170,11 @@ impl<'a> Typer<'a> {
             Code::UnknownName,
             name.span,
             format!("unknown name `{}`", name.text),
-            "not declared in this agreement or its bases",
+            if self.dropped.contains(&name.text) {
+                "dropped by the agreement that extends this one"
+            } else {
+                "not declared in this agreement or its bases"
+            },
             help,
         );
         None
@@ -260,10 +281,8 @@ impl<'a> Typer<'a> {
             ExprKind::Number(value, unit) => {
                 let ty = match unit {
                     LiteralUnit::None => Type::NUMBER,
-                    LiteralUnit::Kroner => Type::MONEY,
-                    LiteralUnit::KronerPerDay => Type::number(Dimension { money: 1, days: -1 }),
                     LiteralUnit::Percent => Type::PERCENT,
-                    LiteralUnit::Days => Type::DAYS,
+                    LiteralUnit::Quantity(dim) => Type::number(*dim),
                 };
                 (node(NodeKind::Number(*value)), ty)
             }
@@ -505,6 +524,20 @@ impl<'a> Typer<'a> {
                     "use one kind of key in a table".into(),
                 );
             }
+            // `{ name: budget }`: a bare word that is also a declared name reads as the
+            // text "budget", not budget's value — say so rather than key by the text.
+            if let KeyLiteral::Text(t) = key {
+                let bare = !self.sources.slice(*key_span).trim_start().starts_with('"');
+                if bare && self.names.contains_key(t) {
+                    self.error(
+                        Code::NameAsKey,
+                        *key_span,
+                        format!("the key `{t}` is the text \"{t}\", not the value of `{t}`"),
+                        "a key is written, never computed",
+                        format!("write the key in quotes, `\"{t}\": …`, if the text is meant; to key a table by a value, build it with `merge` or `each`"),
+                    );
+                }
+            }
             match key {
                 KeyLiteral::Integer(n) => out.push((Key::Year(*n), v)),
                 KeyLiteral::Text(t) => out.push((Key::Label(Arc::from(t.as_str())), v)),
@@ -572,6 +605,37 @@ impl<'a> Typer<'a> {
         } else {
             self.expr(b, types)
         };
+        // Units of time convert where the conversion is exact: `days + hours` adds in
+        // hours, `kr/day + kr/hour` in kr/day, `date + weeks` in days.
+        let (mut left, mut lt, mut right, mut rt) = (left, lt, right, rt);
+        if matches!(
+            op,
+            BinaryOp::Add
+                | BinaryOp::Subtract
+                | BinaryOp::Less
+                | BinaryOp::LessEq
+                | BinaryOp::Greater
+                | BinaryOp::GreaterEq
+                | BinaryOp::Equal
+                | BinaryOp::NotEqual
+        ) {
+            match (innermost_dim(&lt), innermost_dim(&rt)) {
+                (Some(dl), Some(dr)) if dl != dr => {
+                    if let Some(f) = units::factor(dr, dl) {
+                        (right, rt) = scaled(right, &rt, f, dl);
+                    } else if let Some(f) = units::factor(dl, dr) {
+                        (left, lt) = scaled(left, &lt, f, dr);
+                    }
+                }
+                _ => {}
+            }
+            if lt == Type::Date {
+                if let Some(f) = innermost_dim(&rt).and_then(|d| units::factor(d, Dimension::DAYS))
+                {
+                    (right, rt) = scaled(right, &rt, f, Dimension::DAYS);
+                }
+            }
+        }
         let ty = if lt == Type::Error || rt == Type::Error {
             Type::Error
         } else {
@@ -598,7 +662,15 @@ impl<'a> Typer<'a> {
         } else {
             NodeKind::Binary(op, Box::new(left), Box::new(right))
         };
-        (Node { kind, span }, ty)
+        let node = Node { kind, span };
+        // A product that mixes units of time is one unit where that is exact:
+        // kr/hour × days is 24 × kr.
+        if matches!(op, BinaryOp::Multiply | BinaryOp::Divide) {
+            if let Some((dim, f)) = innermost_dim(&ty).and_then(units::simplified) {
+                return scaled(node, &ty, f, dim);
+            }
+        }
+        (node, ty)
     }
 
     fn call(&mut self, span: Span, function: &Name, args: &[Expr], types: &[Type]) -> (Node, Type) {
@@ -710,6 +782,54 @@ fn fits(expected: &Type, found: &Type) -> bool {
         (Type::Series(a), Type::Series(b)) => fits(a, b),
         (a, b) => a == b,
     }
+}
+
+/// The dimension of a number, or of the numbers of a table or series.
+fn innermost_dim(ty: &Type) -> Option<Dimension> {
+    match ty {
+        Type::Number { dim, .. } => Some(*dim),
+        Type::Table { value, .. } | Type::Series(value) => innermost_dim(value),
+        _ => None,
+    }
+}
+
+/// A type with its numbers in another dimension (after an exact conversion).
+fn with_dim(ty: &Type, to: Dimension) -> Type {
+    match ty {
+        Type::Number { kind, .. } => Type::Number {
+            dim: to,
+            kind: if to == Dimension::NONE {
+                *kind
+            } else {
+                crate::types::NumKind::Plain
+            },
+        },
+        Type::Table { key, value } => Type::Table {
+            key: key.clone(),
+            value: Box::new(with_dim(value, to)),
+        },
+        Type::Series(value) => Type::Series(Box::new(with_dim(value, to))),
+        other => other.clone(),
+    }
+}
+
+/// A value converted to another unit of time by a whole factor (exact).
+fn scaled(node: Node, ty: &Type, factor: Decimal, to: Dimension) -> (Node, Type) {
+    let ty = with_dim(ty, to);
+    if factor == Decimal::ONE {
+        return (node, ty);
+    }
+    let span = node.span;
+    let f = Box::new(Node {
+        kind: NodeKind::Number(factor),
+        span,
+    });
+    let kind = if ty.is_number() {
+        NodeKind::Numeric(BinaryOp::Multiply, Box::new(node), f)
+    } else {
+        NodeKind::Binary(BinaryOp::Multiply, Box::new(node), f)
+    };
+    (Node { kind, span }, ty)
 }
 
 /// True where a percentage is expected and a plain number is given: the same

@@ -118,8 +118,8 @@ fn written(
 }
 
 /// The figure the report leads with: the one asked for, else the part's last
-/// amount per day (a tariff), else the whole of the make-up, else its last amount,
-/// else its last number.
+/// amount per day (a tariff), else per another unit of time, else the whole of the
+/// make-up, else its last amount, else its last number.
 fn headline(
     comparison: &Comparison,
     asked: Option<&str>,
@@ -147,9 +147,19 @@ fn headline(
             .help(help)]
         });
     }
-    let per_day = Dimension { money: 1, days: -1 };
     let last = |wanted: &dyn Fn(&Type) -> bool| figures.iter().rposition(|f| wanted(&f.ty));
-    last(&|ty| ty.dimension() == Some(per_day))
+    // A tariff is an amount per unit of time: per day above all, else per hour, week
+    // or month (a tariff for hours of support, a monthly tariff).
+    let per_time = |ty: &Type| {
+        ty.dimension().is_some_and(|d| {
+            let times = [d.days, d.hours, d.weeks, d.months];
+            d.money == 1
+                && times.iter().filter(|t| **t == -1).count() == 1
+                && times.iter().all(|t| *t <= 0)
+        })
+    };
+    last(&|ty| ty.dimension() == Some(Dimension::PER_DAY))
+        .or_else(|| last(&per_time))
         .or_else(|| whole.and_then(|w| comparison.figure(w)))
         .or_else(|| last(&|ty| ty.dimension() == Some(Dimension::MONEY)))
         .or_else(|| last(&Type::is_number))
