@@ -512,3 +512,24 @@ fn every_agreement_s_make_up_is_of_the_same_figure() {
     assert!(!html.contains("id=\"summary\""));
     assert_self_contained(&html);
 }
+
+#[test]
+fn names_from_the_input_cannot_become_markup() {
+    let dir = std::env::temp_dir().join(format!("takst-report-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let csv = dir.join("offers.csv");
+    let text = std::fs::read_to_string("examples/batch/offers.csv").expect("the example");
+    let hostile = text.replacen(
+        "Bofællesskabet Lindely (§ 108)",
+        "\"<script>alert(1)</script> & <b onclick=\"\"x\"\">Lindely</b>\"",
+        1,
+    );
+    std::fs::write(&csv, hostile).expect("written");
+    let html = report(&[&csv.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!html.contains("<script>alert"), "a name became a script");
+    assert!(!html.contains("<b onclick"), "a name became markup");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b onclick"));
+    // The page's one script is its own.
+    assert_eq!(html.matches("<script>").count(), 1);
+}
