@@ -9,17 +9,17 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use std::sync::Arc;
 
-use crate::ast::{BinaryOp, Expr, ExprKind, KeyLiteral, LiteralUnit, Name, ScalarTypeExpr};
+use crate::ast::{BinaryOp, Expr, ExprKind, LiteralUnit, Name, ScalarTypeExpr};
 use crate::ast::{TypeExpr, TypeExprKind, UnaryOp};
 use crate::builtins::{self, Builtin, CallError};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{Key, Local, Node, NodeKind, SlotId};
+use crate::program::{Local, Node, NodeKind, SlotId};
 use crate::span::{Sources, Span};
 use crate::types::{self, Dimension, KeyType, Type};
-use crate::units;
 use rust_decimal::Decimal;
 
-use super::operators::{binary_type, explain_mismatch};
+mod operations;
+mod tables;
 
 /// Types expressions against the slots of one agreement.
 pub(crate) struct Typer<'a> {
@@ -228,15 +228,16 @@ impl<'a> Typer<'a> {
         } else if percent_for_number(expected, &found) && !is_zero(&node) {
             // `given planned_occupancy = 0.97`: a fraction where a percentage is meant.
             let written = self.sources.slice(expr.span).trim().to_string();
-            let help = match written.parse::<Decimal>() {
-                Ok(n) => format!(
-                    "write the percentage with %: `{}` is {n} %, or did you mean `{} %`?",
-                    written,
-                    (n * Decimal::ONE_HUNDRED).normalize()
+            let meant = written
+                .parse::<Decimal>()
+                .ok()
+                .and_then(|n| Some((n, n.checked_mul(Decimal::ONE_HUNDRED)?)));
+            let help = match meant {
+                Some((n, meant)) => format!(
+                    "write the percentage with %: `{written}` is {n} %, or did you mean `{} %`?",
+                    meant.normalize()
                 ),
-                Err(_) => {
-                    String::from("make it a percentage: multiply by 100 %, or write it with %")
-                }
+                None => String::from("make it a percentage: multiply by 100 %, or write it with %"),
             };
             self.error(
                 Code::UnitMismatch,
@@ -459,220 +460,6 @@ impl<'a> Typer<'a> {
         }
     }
 
-    fn table(
-        &mut self,
-        span: Span,
-        entries: &[(KeyLiteral, Span, Expr)],
-        types: &[Type],
-    ) -> (Node, Type) {
-        let mut value_type = Type::Error;
-        let mut out = Vec::new();
-        let mut dated = Vec::new();
-        let kind_of = |k: &KeyLiteral| match k {
-            KeyLiteral::Integer(_) => 0,
-            KeyLiteral::Text(_) => 1,
-            KeyLiteral::Date(_) => 2,
-        };
-        let first_kind = entries.first().map(|(k, ..)| kind_of(k));
-        if first_kind.is_none() {
-            // `{}` fits any table: its key and value types are unknown, not wrong.
-            return (
-                Node {
-                    kind: NodeKind::Table(Vec::new()),
-                    span,
-                },
-                Type::Error,
-            );
-        }
-        let mut complete_until = None;
-        for (key, key_span, value) in entries {
-            let (v, vt) = self.expr(value, types);
-            // A series says how far it is known: `complete_until: 2022-10-27`.
-            if first_kind == Some(2) {
-                if let KeyLiteral::Text(t) = key {
-                    if t == crate::program::COMPLETE_UNTIL {
-                        if vt != Type::Date && vt != Type::Error {
-                            self.error(
-                                Code::WrongType,
-                                value.span,
-                                format!("`complete_until` is a date, not {vt}"),
-                                "expected a date",
-                                "write the last day the series is known to hold: `complete_until: 2022-12-31`".into(),
-                            );
-                        }
-                        complete_until = Some(v);
-                        continue;
-                    }
-                }
-            }
-            value_type = match types::unify(&value_type, &vt) {
-                Some(t) => t,
-                None => self.error(
-                    Code::UnitMismatch,
-                    value.span,
-                    format!("the entries give different kinds of value: {vt} and {value_type}"),
-                    "differs from the others",
-                    "every entry of a table has the same unit".into(),
-                ),
-            };
-            if Some(kind_of(key)) != first_kind {
-                self.error(
-                    Code::WrongType,
-                    *key_span,
-                    "the keys of a table are all years, all names or all dates".into(),
-                    "a different kind of key",
-                    "use one kind of key in a table".into(),
-                );
-            }
-            // `{ name: budget }`: a bare word that is also a declared name reads as the
-            // text "budget", not budget's value — say so rather than key by the text.
-            if let KeyLiteral::Text(t) = key {
-                let bare = !self.sources.slice(*key_span).trim_start().starts_with('"');
-                if bare && self.names.contains_key(t) {
-                    self.error(
-                        Code::NameAsKey,
-                        *key_span,
-                        format!("the key `{t}` is the text \"{t}\", not the value of `{t}`"),
-                        "a key is written, never computed",
-                        format!("write the key in quotes, `\"{t}\": …`, if the text is meant; to key a table by a value, build it with `merge` or `each`"),
-                    );
-                }
-            }
-            match key {
-                KeyLiteral::Integer(n) => out.push((Key::Year(*n), v)),
-                KeyLiteral::Text(t) => out.push((Key::Label(Arc::from(t.as_str())), v)),
-                KeyLiteral::Date(d) => dated.push((*d, v)),
-            }
-        }
-        let (kind, ty) = match first_kind {
-            // A table keyed by dates is a series: the value on a date is the latest entry.
-            Some(2) => {
-                let mut nodes: Vec<(Key, Node)> =
-                    dated.into_iter().map(|(d, v)| (Key::Date(d), v)).collect();
-                if let Some(until) = complete_until {
-                    let key = Key::Label(Arc::from(crate::program::COMPLETE_UNTIL));
-                    nodes.push((key, until));
-                }
-                (NodeKind::Table(nodes), Type::Series(Box::new(value_type)))
-            }
-            Some(0) => (
-                NodeKind::Table(out),
-                Type::Table {
-                    key: KeyType::Year,
-                    value: Box::new(value_type),
-                },
-            ),
-            _ => (
-                NodeKind::Table(out),
-                Type::Table {
-                    key: KeyType::Label,
-                    value: Box::new(value_type),
-                },
-            ),
-        };
-        (Node { kind, span }, ty)
-    }
-
-    fn binary(
-        &mut self,
-        span: Span,
-        op: BinaryOp,
-        a: &Expr,
-        b: &Expr,
-        types: &[Type],
-    ) -> (Node, Type) {
-        let (left, lt) = self.expr(a, types);
-        let (right, rt) = if matches!(op, BinaryOp::Where | BinaryOp::Each) {
-            let (key, value) = match &lt {
-                Type::Table { key, value } => {
-                    let key = match key {
-                        KeyType::Year => Type::YEAR,
-                        KeyType::Label => Type::Text,
-                        KeyType::Date => Type::Date,
-                    };
-                    (key, (**value).clone())
-                }
-                _ => (Type::Error, Type::Error),
-            };
-            self.locals.push((key, value));
-            let typed = if op == BinaryOp::Where {
-                (self.expect_type(b, types, &Type::Bool), Type::Bool)
-            } else {
-                self.expr(b, types)
-            };
-            self.locals.pop();
-            typed
-        } else {
-            self.expr(b, types)
-        };
-        // Units of time convert where the conversion is exact: `days + hours` adds in
-        // hours, `kr/day + kr/hour` in kr/day, `date + weeks` in days.
-        let (mut left, mut lt, mut right, mut rt) = (left, lt, right, rt);
-        if matches!(
-            op,
-            BinaryOp::Add
-                | BinaryOp::Subtract
-                | BinaryOp::Less
-                | BinaryOp::LessEq
-                | BinaryOp::Greater
-                | BinaryOp::GreaterEq
-                | BinaryOp::Equal
-                | BinaryOp::NotEqual
-        ) {
-            match (innermost_dim(&lt), innermost_dim(&rt)) {
-                (Some(dl), Some(dr)) if dl != dr => {
-                    if let Some(f) = units::factor(dr, dl) {
-                        (right, rt) = scaled(right, &rt, f, dl);
-                    } else if let Some(f) = units::factor(dl, dr) {
-                        (left, lt) = scaled(left, &lt, f, dr);
-                    }
-                }
-                _ => {}
-            }
-            if lt == Type::Date {
-                if let Some(f) = innermost_dim(&rt).and_then(|d| units::factor(d, Dimension::DAYS))
-                {
-                    (right, rt) = scaled(right, &rt, f, Dimension::DAYS);
-                }
-            }
-        }
-        let ty = if lt == Type::Error || rt == Type::Error {
-            Type::Error
-        } else {
-            match binary_type(op, &lt, &rt) {
-                Some(t) => t,
-                None => {
-                    let (title, help) = explain_mismatch(op, &lt, &rt);
-                    self.error(
-                        Code::UnitMismatch,
-                        span,
-                        title,
-                        "these do not combine",
-                        help,
-                    )
-                }
-            }
-        };
-        // An operation on two plain numbers is marked as such, so the engine can
-        // compute it on decimals directly, without looking at what kind of value it has.
-        let numeric =
-            lt.is_number() && rt.is_number() && !matches!(op, BinaryOp::And | BinaryOp::Or);
-        let kind = if numeric {
-            NodeKind::Numeric(op, Box::new(left), Box::new(right))
-        } else {
-            NodeKind::Binary(op, Box::new(left), Box::new(right))
-        };
-        let node = Node { kind, span };
-        // A product that mixes units of time is one unit where that is exact:
-        // kr/hour × days is 24 × kr.
-        if matches!(op, BinaryOp::Multiply | BinaryOp::Divide) {
-            if let Some((dim, f)) = innermost_dim(&ty).and_then(units::simplified) {
-                return scaled(node, &ty, f, dim);
-            }
-        }
-        (node, ty)
-    }
-
     fn call(&mut self, span: Span, function: &Name, args: &[Expr], types: &[Type]) -> (Node, Type) {
         let typed: Vec<(Node, Type)> = args.iter().map(|a| self.expr(a, types)).collect();
         let Some(builtin) = builtins::lookup(&function.text) else {
@@ -782,54 +569,6 @@ fn fits(expected: &Type, found: &Type) -> bool {
         (Type::Series(a), Type::Series(b)) => fits(a, b),
         (a, b) => a == b,
     }
-}
-
-/// The dimension of a number, or of the numbers of a table or series.
-fn innermost_dim(ty: &Type) -> Option<Dimension> {
-    match ty {
-        Type::Number { dim, .. } => Some(*dim),
-        Type::Table { value, .. } | Type::Series(value) => innermost_dim(value),
-        _ => None,
-    }
-}
-
-/// A type with its numbers in another dimension (after an exact conversion).
-fn with_dim(ty: &Type, to: Dimension) -> Type {
-    match ty {
-        Type::Number { kind, .. } => Type::Number {
-            dim: to,
-            kind: if to == Dimension::NONE {
-                *kind
-            } else {
-                crate::types::NumKind::Plain
-            },
-        },
-        Type::Table { key, value } => Type::Table {
-            key: key.clone(),
-            value: Box::new(with_dim(value, to)),
-        },
-        Type::Series(value) => Type::Series(Box::new(with_dim(value, to))),
-        other => other.clone(),
-    }
-}
-
-/// A value converted to another unit of time by a whole factor (exact).
-fn scaled(node: Node, ty: &Type, factor: Decimal, to: Dimension) -> (Node, Type) {
-    let ty = with_dim(ty, to);
-    if factor == Decimal::ONE {
-        return (node, ty);
-    }
-    let span = node.span;
-    let f = Box::new(Node {
-        kind: NodeKind::Number(factor),
-        span,
-    });
-    let kind = if ty.is_number() {
-        NodeKind::Numeric(BinaryOp::Multiply, Box::new(node), f)
-    } else {
-        NodeKind::Binary(BinaryOp::Multiply, Box::new(node), f)
-    };
-    (Node { kind, span }, ty)
 }
 
 /// True where a percentage is expected and a plain number is given: the same
