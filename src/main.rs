@@ -199,6 +199,43 @@ enum Command {
         #[command(flatten)]
         readings: ReadingChoices,
     },
+    /// One offer, or a whole tariff file, under several agreements: a page with charts.
+    ///
+    /// For one offer: the figures side by side with their sections and explanations,
+    /// the tariff's make-up, the warnings, and what each alternative reading changes.
+    /// For a tariff file: how the tariffs are spread, the offers that differ most, and
+    /// every offer in a table that sorts. The page holds everything it shows (styles,
+    /// charts): it opens from a mail.
+    Report {
+        /// The offer (a TOML file of inputs) or a tariff file (CSV, as `takst batch` reads it).
+        input: PathBuf,
+        /// Agreements to compare, separated by commas (default: every bundled regional agreement).
+        #[arg(long, value_delimiter = ',')]
+        agreements: Vec<String>,
+        /// The part to compare.
+        #[arg(long, default_value = "tariff")]
+        part: String,
+        /// The figure a tariff file's charts compare (default: the part's amount per
+        /// day, such as the tariff per day).
+        #[arg(long)]
+        figure: Option<String>,
+        /// Write the report to this file (whole, or not at all) instead of printing it.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// HTML, or the same content as JSON (the schema of `takst compare --format json`).
+        #[arg(long, value_enum, default_value_t = commands::report::ReportFormat::Html)]
+        format: commands::report::ReportFormat,
+        /// The report's language and how amounts are written: da = 1.234.567,89 kr,
+        /// en = 1,234,567.89 kr.
+        #[arg(long, value_enum, default_value_t = Locale::Da)]
+        locale: Locale,
+        /// A tariff file: write the report even when some offers' figures are wrong,
+        /// those offers marked with their errors; the exit code is still 1.
+        #[arg(long)]
+        keep_going: bool,
+        #[command(flatten)]
+        readings: ReadingChoices,
+    },
     /// The ambiguous passages of an agreement as named switches (readings), with the
     /// alternatives each admits; given an input file, what each alternative would change.
     Readings {

@@ -3,11 +3,13 @@
 mod batch;
 mod check;
 mod compare;
+pub mod comparison;
 mod eval;
 mod explain;
 mod export;
 mod list;
 pub mod readings;
+pub mod report;
 mod test;
 
 use std::path::Path;
@@ -98,6 +100,29 @@ pub fn run(command: Command, color: bool) -> ExitCode {
                 choices: &readings.choices,
                 format,
                 locale,
+            },
+        ),
+        Command::Report {
+            input,
+            agreements,
+            part,
+            figure,
+            output,
+            format,
+            locale,
+            keep_going,
+            readings,
+        } => report::run(
+            &input,
+            &report::Options {
+                agreements: &agreements,
+                part: &part,
+                figure: figure.as_deref(),
+                out: output.as_deref(),
+                format,
+                locale,
+                keep_going,
+                choices: &readings.choices,
             },
         ),
         Command::List { parts } => list::run(parts.as_deref()),
