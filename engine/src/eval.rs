@@ -94,6 +94,11 @@ pub struct Evaluator {
 }
 
 impl Evaluator {
+    /// The values of the last run.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
     /// Evaluates a part; the values are valid until the next run.
     pub fn run(
         &mut self,

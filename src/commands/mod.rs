@@ -1,6 +1,6 @@
 //! The subcommands. Each returns the figures to print, or diagnostics.
 
-mod batch;
+pub mod batch;
 mod check;
 mod compare;
 mod eval;
@@ -70,17 +70,19 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             format,
             locale,
             keep_going,
+            threads,
             readings,
         } => batch::run(
-            &agreement,
             &offers,
             &batch::Options {
+                agreements: &agreement,
                 part: &part,
                 out: output.as_deref(),
                 format,
                 locale,
                 keep_going,
                 choices: &readings.choices,
+                threads: threads.map(usize::from),
             },
         ),
         Command::Readings {

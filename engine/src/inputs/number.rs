@@ -98,6 +98,9 @@ fn is_grouping(c: char) -> bool {
 /// `5.5 %` is 5.5).
 pub(crate) fn read_number(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
     let text = text.trim();
+    if let Some(n) = plain_decimal(text) {
+        return Ok(n);
+    }
     let malformed = |why: &str, meant: Option<String>| NotRead::Malformed {
         why: why.to_string(),
         meant,
@@ -227,6 +230,42 @@ pub(crate) fn read_number(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
     Decimal::from_str(&written).map_err(|_| NotRead::TooPrecise)
 }
 
+/// A number written plainly — digits, a `-` in front, a `.` before decimals, no
+/// leading zero, no grouping, no unit, at most [`MAX_DIGITS`] digits — read without
+/// a copy (most cells of a tariff file); `None` for anything else, which
+/// [`read_number`] reads the long way, or refuses. What this reads, the long way
+/// reads the same.
+fn plain_decimal(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, body) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (whole, fraction) = match body.iter().position(|&b| b == b'.') {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let digits = |part: &[u8]| !part.is_empty() && part.iter().all(u8::is_ascii_digit);
+    if !digits(whole) || (whole.len() > 1 && whole[0] == b'0') || !fraction.is_none_or(digits) {
+        return None;
+    }
+    let fraction = fraction.unwrap_or_default();
+    let significant = whole.iter().skip_while(|&&b| b == b'0').count() + fraction.len();
+    if significant > MAX_DIGITS {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    for &b in whole.iter().chain(fraction) {
+        mantissa = mantissa * 10 + i128::from(b - b'0');
+    }
+    // `-0` is left to the long way, which keeps its sign as written.
+    if negative && mantissa == 0 {
+        return None;
+    }
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Decimal::try_from_i128_with_scale(mantissa, u32::try_from(fraction.len()).ok()?).ok()
+}
+
 /// The digits and decimal point of `text`, without grouping characters.
 fn plain(text: &str) -> String {
     text.chars()
@@ -261,6 +300,37 @@ pub(crate) fn read_date(key: &str) -> Result<NaiveDate, Option<NaiveDate>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_numbers_read_the_same_both_ways() {
+        let ty = Type::Number {
+            kind: NumKind::Plain,
+            dim: Dimension::MONEY,
+        };
+        for text in [
+            "0",
+            "7",
+            "14800000",
+            "-12.50",
+            "0.061",
+            "1.0",
+            "0.000",
+            "12.3400",
+            "9999999999999999999999999999",
+            "0.0000000000000000000000000001",
+        ] {
+            let quick = plain_decimal(text).expect(text);
+            let long = Decimal::from_str(text).expect(text);
+            assert_eq!(quick, long, "{text}");
+            assert_eq!(quick.to_string(), long.to_string(), "{text}");
+        }
+        for text in [
+            "", "-", "01", "1.", ".5", "1e5", "+1", "1_000", "-0", "1 kr",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
+        let _ = ty;
+    }
 
     fn n(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

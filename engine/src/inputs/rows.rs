@@ -17,7 +17,7 @@ use dsl::types::{KeyType, Type};
 use dsl::{Code, Diagnostic};
 
 use super::number::{read_number, read_year, units_allowed, NotRead};
-use super::{choice, example_of, of_kind, yes_or_no, Inputs, Origin};
+use super::{choice, example_of, of_kind, yes_or_no, Inputs, Origin, Shown};
 use crate::value::{Series, Table, Value};
 
 /// How numbers are written in the cells.
@@ -47,6 +47,8 @@ enum Column {
 pub struct Columns {
     columns: Vec<Column>,
     names: Vec<String>,
+    /// The inputs the columns give, each once.
+    slots: Vec<SlotId>,
 }
 
 impl Columns {
@@ -57,7 +59,7 @@ impl Columns {
     pub fn read(
         program: &Program,
         file: &SourceFile,
-        header: &[(String, Range<usize>)],
+        header: &[(impl AsRef<str>, Range<usize>)],
     ) -> Result<(Columns, Vec<Diagnostic>), Vec<Diagnostic>> {
         let (mut columns, mut errors, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
         let bad = |span: &Range<usize>, title: String, label: &str, help: String| {
@@ -69,7 +71,7 @@ impl Columns {
         // The column of each entry: `rate.2024-05-01` and `rate.01-05-2024` are one.
         let mut entries: std::collections::HashMap<(SlotId, Key), &str> = Default::default();
         for (name, span) in header {
-            let name = name.trim();
+            let name = name.as_ref().trim();
             if !seen.insert(name) {
                 errors.push(bad(
                     span,
@@ -150,8 +152,26 @@ impl Columns {
             errors.append(&mut warnings);
             return Err(errors);
         }
-        let names = header.iter().map(|(n, _)| n.trim().to_string()).collect();
-        Ok((Columns { columns, names }, warnings))
+        let names = header
+            .iter()
+            .map(|(n, _)| n.as_ref().trim().to_string())
+            .collect();
+        let mut slots: Vec<SlotId> = (columns.iter())
+            .filter_map(|c| match c {
+                Column::Input(slot) | Column::Entry(slot, _) => Some(*slot),
+                Column::Ignored => None,
+            })
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        Ok((
+            Columns {
+                columns,
+                names,
+                slots,
+            },
+            warnings,
+        ))
     }
 
     /// The index of the column of this name, if the header has one.
@@ -215,7 +235,11 @@ fn date(text: &str) -> Option<NaiveDate> {
 /// A number written with a decimal comma: `1.234.567,89` → `1234567.89`. Points
 /// must group digits by three, so that `0.45` (a decimal point in a file that
 /// writes decimal commas) is refused rather than read as 45.
-fn with_decimal_comma(text: &str) -> Option<String> {
+fn with_decimal_comma(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    // Digits alone (and a `-`) read the same either way.
+    if !text.contains([',', '.']) {
+        return Some(std::borrow::Cow::Borrowed(text));
+    }
     let (whole, fraction) = match text.split_once(',') {
         Some((w, f)) => (w, Some(f)),
         None => (text, None),
@@ -233,23 +257,43 @@ fn with_decimal_comma(text: &str) -> Option<String> {
         plain.push('.');
         plain.push_str(f);
     }
-    Some(plain)
+    Some(std::borrow::Cow::Owned(plain))
 }
 
 impl Inputs {
     /// Gives this row's cells (with where they are written in `file`) as inputs,
-    /// typed as `program` declares them. Returns the warnings (figures outside a
-    /// range that only warns), or every error found, each pointing at its cell.
+    /// typed as `program` declares them, over what `base` gives (the reference
+    /// data): the inputs of the columns are first set back to `base`'s, so that one
+    /// `Inputs` serves every row of a file without a copy per row. Returns the
+    /// warnings (figures outside a range that only warns), or every error found,
+    /// each pointing at its cell.
     pub fn read_row(
         &mut self,
+        base: &Inputs,
         program: &Program,
         columns: &Columns,
         file: &SourceFile,
-        cells: &[(&str, Range<usize>)],
+        cells: &[(impl AsRef<str>, Range<usize>)],
         decimals: Decimals,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let index = self.files.len();
-        self.files.push(file.clone());
+        if self.given.len() != base.given.len() || self.files.len() < base.files.len() {
+            *self = base.clone();
+        }
+        for &slot in &columns.slots {
+            let s = slot as usize;
+            if let (Some(v), Some(o)) = (self.given.get_mut(s), self.origins.get_mut(s)) {
+                v.clone_from(&base.given[s]);
+                o.clone_from(&base.origins[s]);
+            }
+        }
+        // The row's file is the one after the base's.
+        let index = base.files.len();
+        self.files.truncate(index + 1);
+        match self.files.get_mut(index) {
+            Some(held) if Arc::ptr_eq(&held.text, &file.text) => {}
+            Some(held) => *held = file.clone(),
+            None => self.files.push(file.clone()),
+        }
         let reader = Cells {
             program,
             file,
@@ -259,7 +303,7 @@ impl Inputs {
         let mut warnings = Vec::new();
         let mut gathered: Vec<Gathered> = Vec::new();
         for ((text, span), column) in cells.iter().zip(&columns.columns) {
-            let text = text.trim();
+            let text = text.as_ref().trim();
             if text.is_empty() {
                 continue;
             }
@@ -307,7 +351,7 @@ impl Inputs {
                     let origin = Origin {
                         file: index,
                         range: span.clone(),
-                        shown: text.to_string(),
+                        shown: Shown::Written,
                     };
                     self.give(slot, value, origin);
                 }
@@ -349,7 +393,7 @@ impl Inputs {
             let origin = Origin {
                 file: index,
                 range,
-                shown: String::from("(table)"),
+                shown: Shown::Text(Arc::from("(table)")),
             };
             self.give(slot, value, origin);
         }
@@ -405,7 +449,7 @@ impl Cells<'_> {
         match ty {
             Type::Number { kind, .. } => {
                 let written = match self.decimals {
-                    Decimals::Point => Some(text.to_string()),
+                    Decimals::Point => Some(std::borrow::Cow::Borrowed(text)),
                     Decimals::Comma => with_decimal_comma(text),
                 };
                 let number = match written.as_deref().map(|w| read_number(w, ty)) {
