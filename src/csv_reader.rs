@@ -78,11 +78,10 @@ pub fn read(file: &SourceFile) -> Result<(Dialect, Vec<(Vec<Field<'_>>, usize)>)
     if let Some(quote) = scan.unclosed {
         return Err(unclosed(file, start + quote));
     }
-    let starts = dsl::lines::line_starts(text);
     let mut records = Vec::new();
-    for range in scan.records {
+    for (range, line) in scan.records {
         let range = range.start + start..range.end + start;
-        let line = starts.partition_point(|&s| s <= range.start);
+        let line = line + 1;
         let mut cells = Vec::new();
         fields(file, range, dialect.separator, &mut cells)?;
         if cells.iter().any(|(t, _)| !t.trim().is_empty()) {
@@ -94,8 +93,11 @@ pub fn read(file: &SourceFile) -> Result<(Dialect, Vec<(Vec<Field<'_>>, usize)>)
 
 /// The records found in some bytes of a CSV file.
 struct Scan {
-    /// Each whole record's bytes, without its line break.
-    records: Vec<Range<usize>>,
+    /// Each whole record's bytes, without its line break, and the line it starts
+    /// on (from 0, counted as miette counts lines).
+    records: Vec<(Range<usize>, usize)>,
+    /// The lines up to `end`.
+    lines: usize,
     /// Where the whole records end (with their line breaks).
     end: usize,
     /// The opening quote of a field not closed at the end (of the file, when `ended`).
@@ -109,16 +111,20 @@ struct Scan {
 fn scan(bytes: &[u8], separator: u8, ended: bool) -> Scan {
     let (mut records, mut end, mut from) = (Vec::new(), 0, 0);
     let (mut quoted, mut field_start, mut quote) = (false, true, 0);
+    let (mut line, mut record_line, mut lines) = (0, 0, 0);
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
         if quoted {
-            if b == b'"' {
+            match b {
                 // `""` is a quote inside the field.
-                match bytes.get(at + 1) {
+                b'"' => match bytes.get(at + 1) {
                     Some(b'"') => at += 1,
                     _ => quoted = false,
-                }
+                },
+                b'\n' => line += 1,
+                b'\r' if bytes.get(at + 1) != Some(&b'\n') => line += 1,
+                _ => {}
             }
             at += 1;
             continue;
@@ -136,11 +142,14 @@ fn scan(bytes: &[u8], separator: u8, ended: bool) -> Scan {
                     // Its `\n` may still come.
                     break;
                 }
-                records.push(from..at);
+                records.push((from..at, record_line));
                 at += usize::from(crlf);
                 end = at + 1;
                 from = end;
                 field_start = true;
+                line += 1;
+                record_line = line;
+                lines = line;
             }
             b if b == separator => field_start = true,
             _ => field_start = false,
@@ -149,11 +158,13 @@ fn scan(bytes: &[u8], separator: u8, ended: bool) -> Scan {
     }
     let unclosed = quoted.then_some(quote);
     if ended && !quoted && from < bytes.len() {
-        records.push(from..bytes.len());
+        records.push((from..bytes.len(), record_line));
         end = bytes.len();
+        lines = line;
     }
     Scan {
         records,
+        lines,
         end,
         unclosed,
     }
@@ -218,6 +229,13 @@ impl<R: Read> Reader<R> {
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>, Diagnostic> {
         let mut buffer = vec![0u8; 64 * 1024];
         loop {
+            // A chunk's worth read before looking for the records in it, so that
+            // each byte is looked at about once.
+            while self.pending.len() < CHUNK_BYTES && !self.ended {
+                let n = read_some(&mut self.input, &mut buffer, &self.name)?;
+                self.ended = n == 0;
+                self.pending.extend_from_slice(&buffer[..n]);
+            }
             let scan = scan(&self.pending, self.dialect.separator as u8, self.ended);
             if self.ended {
                 if let Some(quote) = scan.unclosed {
@@ -259,12 +277,8 @@ impl<R: Read> Reader<R> {
             )
             .help("in Excel, save it with 'Save as' → 'CSV UTF-8 (comma delimited)'")
         })?;
-        let starts = dsl::lines::line_starts(&text);
         let records = (scan.records.into_iter())
-            .map(|range| {
-                let line = starts.partition_point(|&s| s <= range.start) + self.line;
-                (range, line)
-            })
+            .map(|(range, line)| (range, line + self.line + 1))
             .collect();
         let file = SourceFile {
             name: self.name.clone(),
@@ -272,7 +286,7 @@ impl<R: Read> Reader<R> {
             text: Arc::from(text),
         };
         // The chunk ends with a line break, or the file does.
-        self.line += starts.len() - 1;
+        self.line += scan.lines;
         self.offset += scan.end;
         Ok(Some(Chunk { file, records }))
     }

@@ -66,6 +66,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
                     slot,
                     reg,
                     otherwise,
+                    output: part.outputs.contains(&slot),
                 };
                 match number {
                     true => numbers.push(input),
@@ -102,6 +103,8 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         constants,
         unsure,
         registers,
+        missing: Vec::new(),
+        failures: Vec::new(),
     }
 }
 

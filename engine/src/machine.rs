@@ -118,6 +118,11 @@ pub(crate) enum Op {
     },
     /// `when c then a otherwise b` of plain values: the register `a` if `c` is true, else `b`.
     Select(Reg, Reg, Reg, Reg),
+    /// An input that has no default is read here: when it is not given, the slot
+    /// is computed by the general evaluator (which says the input is missing).
+    /// Emitted where the input is read, so that an input missing in a branch not
+    /// taken costs nothing.
+    Need(SlotId),
     /// A slot computed by the general evaluator.
     Compute {
         slot: SlotId,
@@ -149,6 +154,8 @@ pub(crate) struct Input {
     pub(crate) slot: SlotId,
     pub(crate) reg: Reg,
     pub(crate) otherwise: Otherwise,
+    /// One of the part's results: when it is missing, the part fails.
+    pub(crate) output: bool,
 }
 
 /// What an input holds when it is not given.
@@ -184,6 +191,12 @@ pub(crate) struct CompiledPlan {
     /// the machine ran to the end.
     pub(crate) unsure: Vec<SlotId>,
     pub(crate) registers: Box<Registers>,
+    /// The inputs missing in this run (not given, no default), with the failure each
+    /// holds: their registers hold nothing, and [`Op::Need`] guards every read.
+    pub(crate) missing: Vec<(SlotId, Value)>,
+    /// The failure of each input that has been missing, computed once: it is the
+    /// same on every run.
+    pub(crate) failures: Vec<(SlotId, Value)>,
 }
 
 /// A condition as a register value.
@@ -215,10 +228,13 @@ impl CompiledPlan {
             pool,
             constants,
             registers: r,
+            missing,
+            failures,
             ..
         } = self;
         let r: &mut Registers = r;
         crate::budget::start();
+        missing.clear();
         for input in numbers.iter() {
             let given = match (inputs.value(input.slot), input.otherwise) {
                 (Some(Value::Number(n)), _) => *n,
@@ -227,7 +243,22 @@ impl CompiledPlan {
                     _ => return (general(program, plan, inputs, values), false),
                 },
                 (None, Otherwise::Default) => continue,
-                // Missing, or not a number: the general path says what is wrong.
+                // Missing: an error only where it is read (`Op::Need`).
+                (None, Otherwise::Missing) if !input.output => {
+                    let failure = match failures.iter().find(|(s, _)| *s == input.slot) {
+                        Some((_, failure)) => failure.clone(),
+                        None => {
+                            compute(program, input.slot, values);
+                            let failure = values[input.slot as usize].clone();
+                            failures.push((input.slot, failure.clone()));
+                            failure
+                        }
+                    };
+                    values[input.slot as usize].clone_from(&failure);
+                    missing.push((input.slot, failure));
+                    continue;
+                }
+                // Not a number: the general path says what is wrong.
                 _ => return (general(program, plan, inputs, values), false),
             };
             r[input.reg as usize] = given;
@@ -244,7 +275,10 @@ impl CompiledPlan {
                 (None, Otherwise::Missing) => {
                     compute(program, input.slot, values);
                     if !load(r, input.reg, &values[s]) {
-                        return (general(program, plan, inputs, values), false);
+                        if input.output {
+                            return (general(program, plan, inputs, values), false);
+                        }
+                        missing.push((input.slot, values[s].clone()));
                     }
                     continue;
                 }
@@ -356,8 +390,14 @@ impl CompiledPlan {
                 Op::Select(d, c, a, b) => {
                     (d, Some(get(r, if get(r, c).is_zero() { b } else { a })))
                 }
+                Op::Need(slot) => {
+                    if inputs.value(slot).is_some() {
+                        continue;
+                    }
+                    (0, None)
+                }
                 Op::Compute { slot, reg } => {
-                    store(stores, r, values);
+                    store(stores, r, values, missing);
                     compute(program, slot, values);
                     if !load(r, reg, &values[slot as usize]) {
                         return (general(program, plan, inputs, values), false);
@@ -389,7 +429,7 @@ impl CompiledPlan {
                     continue;
                 }
                 Op::CheckGeneral(check) => {
-                    store(stores, r, values);
+                    store(stores, r, values, missing);
                     check_one(program, check, values, &mut findings);
                     continue;
                 }
@@ -405,7 +445,7 @@ impl CompiledPlan {
                 break;
             };
             pc = end as usize;
-            store(stores, r, values);
+            store(stores, r, values, missing);
             match ending {
                 Ending::Slot(slot, reg) => {
                     compute(program, slot, values);
@@ -416,19 +456,30 @@ impl CompiledPlan {
                 Ending::Check(check) => check_one(program, check, values, &mut findings),
             }
         }
-        store(stores, r, values);
+        store(stores, r, values, missing);
         (findings, true)
     }
 }
 
-/// Stores the number slots' registers in the values.
-fn store(stores: &[(SlotId, Reg)], r: &Registers, values: &mut [Value]) {
+/// Stores the number slots' registers in the values; an input missing in this run
+/// holds its failure, not its register.
+fn store(
+    stores: &[(SlotId, Reg)],
+    r: &Registers,
+    values: &mut [Value],
+    missing: &[(SlotId, Value)],
+) {
     for &(slot, reg) in stores {
         if let Some(value) = values.get_mut(slot as usize) {
             match value {
                 Value::Number(held) => *held = r[reg as usize],
                 other => *other = Value::Number(r[reg as usize]),
             }
+        }
+    }
+    for (slot, failure) in missing {
+        if let Some(value) = values.get_mut(*slot as usize) {
+            value.clone_from(failure);
         }
     }
 }

@@ -594,6 +594,14 @@ pub(crate) fn unknown_input(
 /// whole number or a year must be whole.
 fn of_kind(number: Decimal, kind: NumKind) -> Result<Value, &'static str> {
     match kind {
+        // Dividing by 100 is moving the point, while the scale allows it.
+        NumKind::Percent if number.scale() + 2 <= 28 => {
+            let mut fraction = number;
+            match fraction.set_scale(number.scale() + 2) {
+                Ok(()) => Ok(Value::Number(fraction)),
+                Err(_) => Err("this percentage is too large"),
+            }
+        }
         NumKind::Percent => number
             .checked_div(Decimal::ONE_HUNDRED)
             .map(Value::Number)
@@ -607,16 +615,20 @@ fn of_kind(number: Decimal, kind: NumKind) -> Result<Value, &'static str> {
 
 /// Yes or no, in English or Danish (a Danish spreadsheet writes `SAND`/`FALSK`).
 fn yes_or_no(text: &str) -> Option<bool> {
-    match text.trim().to_lowercase().as_str() {
-        "yes" | "ja" | "true" | "sand" => Some(true),
-        "no" | "nej" | "false" | "falsk" => Some(false),
-        _ => None,
+    let text = text.trim();
+    let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(text));
+    if is(&["yes", "ja", "true", "sand"]) {
+        Some(true)
+    } else if is(&["no", "nej", "false", "falsk"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
 /// The variant named `wanted` of the choice type `c`, or what is wrong with it.
 fn choice(program: &Program, c: u32, wanted: &str) -> Result<Value, String> {
-    let variants = program.choices.get(c as usize).cloned().unwrap_or_default();
+    let variants: &[String] = program.choices.get(c as usize).map_or(&[], Vec::as_slice);
     let wanted = wanted.trim();
     match variants.iter().position(|v| v == wanted) {
         Some(i) => Ok(Value::Choice(i as u32)),

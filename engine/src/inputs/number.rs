@@ -97,7 +97,7 @@ fn is_grouping(c: char) -> bool {
 /// Reads `text` as a number of type `ty` (a percentage is returned as written:
 /// `5.5 %` is 5.5).
 pub(crate) fn read_number(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
-    let text = text.trim();
+    let text = trimmed(text);
     if let Some(n) = plain_decimal(text) {
         return Ok(n);
     }
@@ -228,6 +228,18 @@ pub(crate) fn read_number(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
         false => format!("{sign}{digits}.{decimals}"),
     };
     Decimal::from_str(&written).map_err(|_| NotRead::TooPrecise)
+}
+
+/// `text` without white space around it; without a look at the characters when it
+/// begins and ends with a visible ASCII character (most cells).
+pub(crate) fn trimmed(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+    let bytes = text.as_bytes();
+    if visible(bytes.first()) && visible(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
 }
 
 /// A number written plainly — digits, a `-` in front, a `.` before decimals, no

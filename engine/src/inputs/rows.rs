@@ -303,7 +303,7 @@ impl Inputs {
         let mut warnings = Vec::new();
         let mut gathered: Vec<Gathered> = Vec::new();
         for ((text, span), column) in cells.iter().zip(&columns.columns) {
-            let text = text.as_ref().trim();
+            let text = super::number::trimmed(text.as_ref());
             if text.is_empty() {
                 continue;
             }
@@ -318,9 +318,11 @@ impl Inputs {
                 (Type::Table { value, .. } | Type::Series(value), _) => value,
                 (ty, _) => ty,
             };
-            let name = match key {
-                Some(key) => format!("{}.{}", definition.name, crate::formula::show_key(key)),
-                None => definition.name.clone(),
+            let name: std::borrow::Cow<str> = match key {
+                Some(key) => {
+                    format!("{}.{}", definition.name, crate::formula::show_key(key)).into()
+                }
+                None => definition.name.as_str().into(),
             };
             let value = match reader.value(&name, text, span, ty) {
                 Ok(value) => value,

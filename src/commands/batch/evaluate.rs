@@ -75,12 +75,29 @@ impl Agreement {
 
 /// What became of one row under one agreement.
 pub struct Outcome<'a> {
-    /// The part's results, in order (see [`Agreement::outputs`]); none when the
-    /// row's figures are wrong.
-    pub values: Option<Vec<&'a Value>>,
+    /// The values of every slot (see [`Outcome::results`]); none when the row's
+    /// figures are wrong.
+    pub values: Option<&'a [Value]>,
     /// The titles of the row's warnings and errors.
     pub warnings: Vec<String>,
     pub errors: Vec<String>,
+}
+
+impl<'a> Outcome<'a> {
+    /// The part's results, in order (see [`Agreement::outputs`]); none when the
+    /// row's figures are wrong.
+    pub fn results<'b>(
+        &'b self,
+        agreement: &'b Agreement,
+    ) -> Option<impl Iterator<Item = &'a Value> + 'b> {
+        let values = self.values?;
+        Some(
+            agreement
+                .outputs()
+                .iter()
+                .map(move |&o| &values[o as usize]),
+        )
+    }
 }
 
 /// One row, evaluated under every agreement.
@@ -115,19 +132,18 @@ pub struct OwnedOutcome {
 }
 
 /// Keeps every row, owned.
-pub struct Kept;
+pub struct Kept<'a>(pub &'a [Agreement]);
 
-impl Sink for Kept {
+impl Sink for Kept<'_> {
     type Made = Vec<OwnedRow>;
 
     fn row(&self, row: &Row<'_>, made: &mut Vec<OwnedRow>) {
         made.push(OwnedRow {
             line: row.line,
             name: row.name.to_string(),
-            outcomes: (row.outcomes.iter())
-                .map(|o| OwnedOutcome {
-                    values: (o.values.as_ref())
-                        .map(|values| values.iter().map(|&v| v.clone()).collect()),
+            outcomes: (row.outcomes.iter().zip(self.0))
+                .map(|(o, a)| OwnedOutcome {
+                    values: o.results(a).map(|values| values.cloned().collect()),
                     warnings: o.warnings.clone(),
                     errors: o.errors.clone(),
                 })
@@ -488,7 +504,8 @@ impl Worker {
             .and_then(|i| cells.get(i))
             .map(|(text, _)| text.trim())
             .filter(|n| !n.is_empty());
-        let label = match name {
+        // How the row is named in messages: made only for a row that has any.
+        let label = || match name {
             Some(name) if name.chars().count() > NAME_SHOWN => {
                 let shown: String = name.chars().take(NAME_SHOWN).collect();
                 format!("line {line} ({shown}…)")
@@ -532,8 +549,9 @@ impl Worker {
         let shared = errors;
         let split = !cells.is_empty();
         let several = context.agreements.len() > 1;
-        let mut held = Vec::with_capacity(context.agreements.len());
-        let mut titles = Vec::with_capacity(context.agreements.len());
+        let mut held: smallvec::SmallVec<[Held; 4]> = smallvec::SmallVec::new();
+        let mut titles: smallvec::SmallVec<[(Vec<String>, Vec<String>); 4]> =
+            smallvec::SmallVec::new();
         let mut row_warnings = Vec::new();
         let mut row_errors = shared.clone();
         for (a, agreement) in context.agreements.iter().enumerate() {
@@ -563,24 +581,16 @@ impl Worker {
         if held.iter().any(|h| matches!(h, Held::Nothing)) {
             found.failed += 1;
         }
-        let outcomes: Vec<Outcome> = (held.iter().zip(context.agreements))
-            .zip(&self.evaluators)
+        let outcomes: smallvec::SmallVec<[Outcome; 4]> = (held.iter().zip(&self.evaluators))
             .zip(titles)
-            .map(|(((h, agreement), evaluator), (warnings, errors))| {
-                let values: Option<&[Value]> = match h {
+            .map(|((h, evaluator), (warnings, errors))| Outcome {
+                values: match h {
                     Held::Evaluator => Some(evaluator.values()),
                     Held::Own(values) => Some(values),
                     Held::Nothing => None,
-                };
-                Outcome {
-                    values: values.map(|values| {
-                        (agreement.outputs().iter())
-                            .map(|&o| &values[o as usize])
-                            .collect()
-                    }),
-                    warnings,
-                    errors,
-                }
+                },
+                warnings,
+                errors,
             })
             .collect();
         sink.row(
@@ -592,7 +602,7 @@ impl Worker {
             made,
         );
         if !row_errors.is_empty() || !row_warnings.is_empty() {
-            found.rows.push((index, label, row_errors, row_warnings));
+            found.rows.push((index, label(), row_errors, row_warnings));
         }
     }
 
@@ -604,7 +614,7 @@ impl Worker {
         agreement: &Agreement,
         file: &SourceFile,
         cells: &[Field],
-        label: &str,
+        label: &dyn Fn() -> String,
     ) -> (Vec<Diagnostic>, Vec<Diagnostic>, Held) {
         let program = &agreement.program;
         let rule = &program.parts[agreement.part];
@@ -633,7 +643,7 @@ impl Worker {
             }
             Err(_) => engine::run_all(program, rule, inputs),
         };
-        let what = format!("{}, {label}", file.name);
+        let what = format!("{}, {}", file.name, label());
         let errors = judge(
             program,
             inputs,

@@ -99,7 +99,7 @@ pub fn evaluate_file(
     let report = evaluate::run(
         &mut sheet,
         &agreements,
-        &Kept,
+        &Kept(&agreements),
         &settings,
         |made| {
             rows.extend(made);
@@ -325,7 +325,7 @@ pub fn run(path: &Path, options: &Options) -> Outcome {
             let report = evaluate::run(
                 &mut sheet,
                 agreements,
-                &Kept,
+                &Kept(agreements),
                 &settings,
                 |made| book.rows(made),
                 |n| progress.advance(n),

@@ -9,8 +9,6 @@
 //! exact. Each offer carries its warnings (and, with --keep-going, a wrong one its
 //! errors instead of figures).
 
-use std::fmt::Write as _;
-
 use dsl::types::{NumKind, Type};
 use dsl::Program;
 use engine::Value;
@@ -111,9 +109,9 @@ impl Sink for Csv<'_> {
         quote_into(row.name, sep, out);
         for (outcome, a) in row.outcomes.iter().zip(self.agreements) {
             let program = &a.program;
-            match &outcome.values {
+            match outcome.results(a) {
                 Some(values) => {
-                    for (value, &o) in values.iter().zip(a.outputs()) {
+                    for (value, &o) in values.zip(a.outputs()) {
                         out.push(sep);
                         cell_into(value, &program.slot(o).ty, program, sep, out);
                     }
@@ -135,20 +133,78 @@ impl Sink for Csv<'_> {
     }
 }
 
+/// Appends `n` as its shortest exact text (`normalize`d: no trailing zeros), with
+/// `point` before its decimals; digit by digit, without `Display`'s detours.
+pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
+    let mut scale = n.scale();
+    let mut buffer = [0u8; 40];
+    let mut at = buffer.len();
+    let mut digits = n.mantissa().unsigned_abs();
+    if let Ok(mut small) = u64::try_from(digits) {
+        while scale > 0 && small.is_multiple_of(10) {
+            small /= 10;
+            scale -= 1;
+        }
+        digits = u128::from(small);
+    }
+    while scale > 0 && digits.is_multiple_of(10) {
+        digits /= 10;
+        scale -= 1;
+    }
+    if digits == 0 {
+        out.push('0');
+        return;
+    }
+    if n.is_sign_negative() {
+        out.push('-');
+    }
+    // Most figures fit 64 bits, where division is fast; larger ones give their
+    // low 19 digits at a time.
+    loop {
+        let (high, mut low) = match u64::try_from(digits) {
+            Ok(small) => (0, small),
+            Err(_) => (digits / TEN_19, (digits % TEN_19) as u64),
+        };
+        let mut count = 0;
+        while low > 0 || (high > 0 && count < 19) {
+            at -= 1;
+            buffer[at] = b'0' + (low % 10) as u8;
+            low /= 10;
+            count += 1;
+        }
+        if high == 0 {
+            break;
+        }
+        digits = high;
+    }
+    // ok: the buffer holds ASCII digits only.
+    let digits = std::str::from_utf8(&buffer[at..]).unwrap_or_default();
+    let scale = scale as usize;
+    if scale == 0 {
+        out.push_str(digits);
+    } else if digits.len() > scale {
+        let (whole, fraction) = digits.split_at(digits.len() - scale);
+        out.push_str(whole);
+        out.push(point);
+        out.push_str(fraction);
+    } else {
+        out.push('0');
+        out.push(point);
+        for _ in digits.len()..scale {
+            out.push('0');
+        }
+        out.push_str(digits);
+    }
+}
+
+const TEN_19: u128 = 10_000_000_000_000_000_000;
+
 /// A result in a CSV cell: a number as [`rounded`] (with a decimal comma in a
 /// file of semicolons), a choice by name, yes or no, a table as JSON.
 fn cell_into(value: &Value, ty: &Type, program: &Program, separator: char, out: &mut String) {
     match (value, ty) {
         (Value::Number(n), _) => match rounded(*n, ty) {
-            Some(n) => {
-                let start = out.len();
-                let _ = write!(out, "{}", n.normalize());
-                if separator == ';' {
-                    if let Some(at) = out[start..].find('.') {
-                        out.replace_range(start + at..start + at + 1, ",");
-                    }
-                }
-            }
+            Some(n) => decimal_into(n, if separator == ';' { ',' } else { '.' }, out),
             // Beyond 28 digits in percent: written as the fraction it is, and said so.
             None => {
                 let text = format!("{} (a fraction, not percent)", exact(value));
@@ -235,7 +291,7 @@ fn pretty(json: &Json) -> String {
 /// An outcome as JSON: `{values, warnings[, errors]}`.
 fn outcome_json(a: &Agreement, outcome: &super::evaluate::Outcome<'_>) -> Map<String, Json> {
     let program = &a.program;
-    let values = outcome.values.as_ref().map(|values| {
+    let values = outcome.results(a).map(|values| {
         (a.outputs().iter().zip(values))
             .map(|(&o, v)| {
                 let s = program.slot(o);
@@ -296,9 +352,9 @@ impl Sink for Tabled<'_> {
         let mut cells = vec![row.name.to_string()];
         for (a, outcome) in self.agreements.iter().zip(row.outcomes) {
             let program = &a.program;
-            match &outcome.values {
+            match outcome.results(a) {
                 Some(values) => cells.extend(
-                    (values.iter().zip(a.outputs()))
+                    (values.zip(a.outputs()))
                         .map(|(v, &o)| format_value(v, &program.slot(o).ty, program, self.locale)),
                 ),
                 None => {
@@ -335,5 +391,46 @@ impl Tabled<'_> {
             table.row(row);
         }
         table.render()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn decimals_are_written_as_normalize_writes_them() {
+        for text in [
+            "0",
+            "-0",
+            "0.00",
+            "1",
+            "-1",
+            "10",
+            "1909.19",
+            "1909.10",
+            "0.061",
+            "-0.0001",
+            "123456789012345678901234567.8",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "10000000000000000000",
+            "100000000000000000000000",
+            "9999999999999999999",
+        ] {
+            let n = Decimal::from_str(text).expect(text);
+            let mut out = String::new();
+            decimal_into(n, '.', &mut out);
+            assert_eq!(out, n.normalize().to_string(), "{text}");
+        }
+        let mut out = String::new();
+        decimal_into(
+            Decimal::from_str("-1234.5").expect("a number"),
+            ',',
+            &mut out,
+        );
+        assert_eq!(out, "-1234,5");
     }
 }
