@@ -50,7 +50,7 @@ fn main() -> io::Result<()> {
     for line in input.lines().skip(1) {
         let line = line?;
         let f: Vec<&str> = line.split(',').collect();
-        let [name, _year, places, group, _kind, _planned, budget, pools, owns, rent, depreciation, book_value, _rate, salaries, _pension, regulation] =
+        let [name, _year, places, group, _kind, _planned, budget, pools, owns, rent, depreciation, book_value, _rate, salaries, _pension, regulation, ..] =
             f.as_slice()
         else {
             continue;

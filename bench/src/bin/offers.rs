@@ -3,7 +3,8 @@
 //!
 //! Every offer is an ordinary residential offer — its own or rented premises,
 //! adults or children, civil servants self-insured — with figures that vary from
-//! row to row, and a tariff year in the agreement's period, so that no row warns.
+//! row to row, a tariff year in the agreement's period, the occupancy of the two
+//! years before and KommuneKredit's rate, so that no row warns.
 //! The same columns serve every agreement (each reads the ones it needs; the
 //! others are read by another bundled agreement). Benchmark code may hold figures.
 
@@ -23,7 +24,11 @@ fn main() -> io::Result<()> {
         out,
         "name,year,places,target_group,operator_kind,planned_occupancy,budget,central_pools,\
          owns_premises,rent,depreciation,book_value,interest_rate,civil_servant_salaries,\
-         pension_insurance,regulation"
+         pension_insurance,regulation,occupancy_history.{},occupancy_history.{},\
+         kommunekredit_20y.{}",
+        year - 2,
+        year - 1,
+        year - 1
     )?;
     for i in 0..count {
         let places = 8 + i % 33;
@@ -44,8 +49,10 @@ fn main() -> io::Result<()> {
         writeln!(
             out,
             "Tilbud {i},{year},{places},{group},municipal,{occupancy},{budget},{pools},{},{rent},\
-             {depreciation},{book_value},0.45,{salaries},self_insured,{regulation}",
-            if owns { "yes" } else { "no" }
+             {depreciation},{book_value},0.45,{salaries},self_insured,{regulation},{},{},3.4",
+            if owns { "yes" } else { "no" },
+            90 + i % 9,
+            91 + i % 8,
         )?;
     }
     out.flush()
