@@ -156,7 +156,10 @@ enum Command {
     Compare {
         /// The offer: a TOML file of inputs.
         offer: PathBuf,
-        /// Agreements to compare, separated by commas (default: every bundled regional agreement).
+        /// Agreements to compare, separated by commas: bundled names (as `takst list` shows
+        /// them) or paths of rule files, e.g. `--agreements NAME,my-region.takst`
+        /// (default: every bundled regional agreement). To add a rule file to the bundled
+        /// set, put it in agreements/ and build takst again (`cargo install --path .`).
         #[arg(long, value_delimiter = ',')]
         agreements: Vec<String>,
         /// The part to compare.

@@ -59,6 +59,18 @@ pub enum Declaration {
     Cite(Cite),
     /// `reading name [§] "label": a … b … taken a`: an ambiguous passage as a switch.
     Reading(Reading),
+    /// `drop check name "why"`: a base's rule this agreement does not have.
+    Drop(Drop),
+}
+
+/// `drop check overhead_within_cap "the agreement sets no cap"`.
+#[derive(Debug, Clone)]
+pub struct Drop {
+    /// `input`, `param`, `define`, `reading`, `check` or `part`.
+    pub kind: String,
+    pub name: Name,
+    pub reason: Option<String>,
+    pub span: Span,
 }
 
 /// `reading notice [§] "label": one_month [§] "…" current_month [§] "…" taken one_month "why"`.
@@ -146,6 +158,9 @@ pub enum Severity {
 pub struct Check {
     pub name: Name,
     pub meta: Meta,
+    /// `for notice, bill`: the parts the check belongs to (every part that computes
+    /// what it uses, if none are named).
+    pub parts: Vec<Name>,
     pub condition: Expr,
     pub severity: Severity,
     pub message: Vec<MessagePart>,
@@ -221,10 +236,9 @@ pub struct Expr {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LiteralUnit {
     None,
-    Kroner,
-    KronerPerDay,
     Percent,
-    Days,
+    /// `kr`, `kr/day`, `hours/week`, …: a quantity of this dimension.
+    Quantity(crate::types::Dimension),
 }
 
 /// A key of a table literal.

@@ -69,6 +69,8 @@ codes! {
     CheckFailed => "check_failed",
     ExampleFailed => "example_failed",
     OneReading => "one_reading",
+    NameAsKey => "name_as_key",
+    BaseCitation => "base_citation",
     UnknownReading => "unknown_reading",
 }
 

@@ -37,6 +37,7 @@ pub mod span;
 pub mod suggest;
 mod syntax_error;
 pub mod types;
+pub mod units;
 
 pub use check::{check, Loader};
 pub use diagnostic::{Code, Diagnostic, Level};

@@ -26,24 +26,105 @@ use crate::syntax_error::syntax_error;
 
 type Lowered<T> = Result<T, Diagnostic>;
 
-/// Parses one file of `sources` into its syntax tree.
-pub fn parse(sources: &Sources, file: FileId) -> Result<File, Diagnostic> {
-    limits::check_depth(sources, file)?;
+/// Parses one file of `sources` into its syntax tree, or reports every syntax error
+/// in it: after an error, parsing goes on at the next declaration.
+pub fn parse(sources: &Sources, file: FileId) -> Result<File, Vec<Diagnostic>> {
+    limits::check_depth(sources, file).map_err(|d| vec![d])?;
     let text = sources
         .get(file)
         .map(|f| f.text.clone())
         .unwrap_or_default();
-    let mut pairs =
-        Grammar::parse(Rule::file, &text).map_err(|e| syntax_error(sources, file, &text, e))?;
+    let mut errors = Vec::new();
+    let mut remaining = text.to_string();
+    let pairs = loop {
+        match Grammar::parse(Rule::file, &remaining) {
+            Ok(pairs) if errors.is_empty() => break pairs,
+            Ok(_) => return Err(errors),
+            Err(e) => {
+                let at = match e.location {
+                    pest::error::InputLocation::Pos(p) => p,
+                    pest::error::InputLocation::Span((p, _)) => p,
+                };
+                errors.push(syntax_error(sources, file, &remaining, e));
+                // Blank the declaration that failed, keeping every position, and look
+                // for the next error from the declaration after it.
+                match failed_declaration(&remaining, at) {
+                    Some(range) if errors.len() < MAX_SYNTAX_ERRORS => {
+                        remaining.replace_range(range.clone(), &blank(&remaining[range]));
+                    }
+                    _ => return Err(errors),
+                }
+            }
+        }
+    };
     let lower = Lower {
         sources,
         file,
         offset: 0,
     };
+    let mut pairs = pairs;
     match pairs.next() {
-        Some(pair) => lower.file(pair),
-        None => Err(Diagnostic::error(Code::Syntax, "the file is empty")),
+        Some(pair) => lower.file(pair).map_err(|d| vec![d]),
+        None => Err(vec![Diagnostic::error(Code::Syntax, "the file is empty")]),
     }
+}
+
+/// The most syntax errors reported for one file.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// The words a declaration starts with, at the start of a line.
+const DECLARATION_STARTS: [&str; 10] = [
+    "input", "param", "define", "reading", "check", "part", "example", "cite", "override", "drop",
+];
+
+/// The text of the declaration in which a syntax error at `at` lies: from the start of
+/// its line to the start of the next declaration. `None` if the error is in the header
+/// or no declaration follows.
+fn failed_declaration(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let starts: Vec<usize> = line_starts(text)
+        .filter(|&s| {
+            let line = &text[s..];
+            let word: String = line
+                .trim_start_matches([' ', '\t'])
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            DECLARATION_STARTS.contains(&word.as_str())
+        })
+        .collect();
+    // An error right at the start of a declaration means the one before it ended
+    // too early (`define y = 2 +` then `define z = 3`): that one failed.
+    let at_start = starts
+        .iter()
+        .any(|&s| s <= at && text.get(s..at).is_some_and(|t| t.trim().is_empty()));
+    let start = if at_start {
+        starts
+            .iter()
+            .rev()
+            .find(|&&s| s < at && text.get(s..at).is_some_and(|t| !t.trim().is_empty()))
+            .copied()?
+    } else {
+        starts.iter().rev().find(|&&s| s <= at).copied()?
+    };
+    let end = starts.iter().find(|&&s| s > start && s >= at).copied()?;
+    Some(start..end)
+}
+
+fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1))
+}
+
+/// Spaces in place of every character but line ends, byte for byte, so every
+/// position stays where it was.
+fn blank(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(c),
+            c => out.extend(std::iter::repeat_n(' ', c.len_utf8())),
+        }
+    }
+    out
 }
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
@@ -107,6 +188,27 @@ impl Lower<'_> {
                 Rule::part => Declaration::Part(self.part(pair)),
                 Rule::example => Declaration::Example(self.example(pair)?),
                 Rule::reading => Declaration::Reading(self.reading(pair)?),
+                Rule::drop => {
+                    let span = self.span(&pair);
+                    let mut kind = String::new();
+                    let mut name = None;
+                    let mut reason = None;
+                    for p in pair.into_inner() {
+                        match p.as_rule() {
+                            Rule::drop_kind => kind = p.as_str().to_string(),
+                            Rule::name => name = Some(self.name(p)),
+                            Rule::string => reason = Some(string_text(p)),
+                            _ => {}
+                        }
+                    }
+                    let name = name.ok_or_else(|| self.missing_name(span))?;
+                    Declaration::Drop(Drop {
+                        kind,
+                        name,
+                        reason,
+                        span,
+                    })
+                }
                 Rule::cite => {
                     let span = self.span(&pair);
                     let mut inner = parts(pair);
@@ -355,6 +457,10 @@ impl Lower<'_> {
         let mut inner = parts(pair);
         let (meta, name) = self.opening(&mut inner);
         let name = name.ok_or_else(|| self.missing_name(span))?;
+        let mut parts = Vec::new();
+        if let Some(list) = inner.next_if(|p| p.as_rule() == Rule::check_parts) {
+            parts = list.into_inner().map(|p| self.name(p)).collect();
+        }
         let (Some(condition), Some(severity), Some(message)) =
             (inner.next(), inner.next(), inner.next())
         else {
@@ -368,6 +474,7 @@ impl Lower<'_> {
         Ok(Check {
             name,
             meta,
+            parts,
             condition: self.expr(condition)?,
             severity,
             message: self.message(message)?,
@@ -767,11 +874,11 @@ impl Lower<'_> {
             .map(|n| n.as_str().replace('_', ""))
             .unwrap_or_default();
         let unit = match inner.next().map(|u| u.as_str()) {
-            Some("kr") => LiteralUnit::Kroner,
-            Some("kr/day") => LiteralUnit::KronerPerDay,
             Some("%") | Some("pp") => LiteralUnit::Percent,
-            Some("days") | Some("day") => LiteralUnit::Days,
-            _ => LiteralUnit::None,
+            Some(word) => crate::units::dimension(word)
+                .map(LiteralUnit::Quantity)
+                .unwrap_or(LiteralUnit::None),
+            None => LiteralUnit::None,
         };
         let too_precise = || {
             self.bad_literal(

@@ -116,6 +116,8 @@ pub struct Slot {
     pub record: Option<String>,
     /// For an input: where its figures plausibly lie (every entry of a table).
     pub plausible: Option<PlausibleRange>,
+    /// True if the citation is a base's that this agreement does not re-cite.
+    pub base_citation: bool,
 }
 
 /// Where an input's figures plausibly lie: `between 50 % and 110 %`.
@@ -164,6 +166,9 @@ pub struct CheckRule {
     /// True if the condition is a table of yes/no: it must hold for every
     /// entry, and a failure names the entries where it does not.
     pub per_entry: bool,
+    /// The parts the check belongs to (`for notice, bill`); empty: every part that
+    /// computes what it uses.
+    pub parts: Vec<String>,
 }
 
 /// A piece of a check's message.
@@ -344,7 +349,7 @@ impl Program {
 
     /// Plans the evaluation of `targets`, treating `fixed` slots as given.
     pub fn plan(&self, targets: &[SlotId], fixed: &[SlotId]) -> Plan {
-        plan(&self.slots, &self.checks, targets, fixed)
+        plan(&self.slots, &self.checks, targets, fixed, None)
     }
 }
 
@@ -365,6 +370,7 @@ pub(crate) fn plan(
     checks: &[CheckRule],
     targets: &[SlotId],
     fixed: &[SlotId],
+    part: Option<&str>,
 ) -> Plan {
     let mut state = vec![0u8; slots.len()]; // 0 new, 1 entered, 2 done
     let mut order = Vec::new();
@@ -374,7 +380,11 @@ pub(crate) fn plan(
     loop {
         let mut added = false;
         for (i, check) in checks.iter().enumerate() {
-            if !included[i] && check.uses.iter().any(|&u| state[u as usize] == 2) {
+            // A check that belongs to some parts runs only in those (and in worked
+            // examples, which test the rules themselves).
+            let belongs =
+                check.parts.is_empty() || part.is_none_or(|p| check.parts.iter().any(|c| c == p));
+            if !included[i] && belongs && check.uses.iter().any(|&u| state[u as usize] == 2) {
                 included[i] = true;
                 added = true;
                 walk(slots, &check.uses, fixed, &mut state, &mut order);

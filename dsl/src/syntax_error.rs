@@ -30,10 +30,62 @@ pub(crate) fn syntax_error(
             let mut names: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
             names.sort_unstable();
             names.dedup();
+            // Where any value may stand, say so once rather than list every kind.
+            if names.contains(&VALUE_NAME) && names.contains(&VALUE_NUMBER) {
+                names.retain(|n| !VALUE_KINDS.contains(n));
+                names.insert(0, "a value (a name, a number, a date, a text, a table)");
+            }
             join_or(&names)
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
+    // `1 + when …`: a condition inside a larger formula needs brackets.
+    let before = text.get(..at).unwrap_or("").trim_end();
+    let inside_formula = before
+        .chars()
+        .last()
+        .is_some_and(|c| "+-*/×·÷<>=≤≥≠(,[".contains(c))
+        && !before.ends_with(" =")
+        || before.ends_with(" and")
+        || before.ends_with(" or");
+    let conditional = found == "when" || found == "if";
+    if conditional && inside_formula && !before.ends_with('(') {
+        let end = (at + found.len()).min(text.len());
+        return Diagnostic::error(
+            Code::Syntax,
+            format!("a `{found}` inside a larger formula needs brackets"),
+        )
+        .label(sources, Span::new(file, at, end), "put this condition in brackets")
+        .help(format!(
+            "write `( {found} … then … otherwise … )` where it stands in the formula, or give it a name of its own with `define`"
+        ));
+    }
+    // A new declaration where the one before still needed something.
+    let line_start = text
+        .get(..at)
+        .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+    let at_line_start = text
+        .get(line_start..at)
+        .is_some_and(|t| t.trim().is_empty());
+    const STARTS: [&str; 9] = [
+        "input", "param", "define", "reading", "check", "part", "example", "cite", "override",
+    ];
+    if at_line_start && STARTS.contains(&found.as_str()) && !before.is_empty() {
+        let end = (at + found.len()).min(text.len());
+        let unfinished = before.rsplit('\n').next().unwrap_or("").trim();
+        return Diagnostic::error(
+            Code::Syntax,
+            format!("the declaration before this `{found}` is not finished"),
+        )
+        .label(
+            sources,
+            Span::new(file, at, end),
+            format!("expected {expected} before this"),
+        )
+        .help(format!(
+            "complete the line before — `{unfinished}` — or remove what it ends with"
+        ));
+    }
     let title = if text.trim().is_empty() {
         String::from("the rule file is empty")
     } else if found.is_empty() {
@@ -61,6 +113,20 @@ pub(crate) fn syntax_error(
         .help(help)
 }
 
+const VALUE_NAME: &str = "a name (letters, digits, _)";
+const VALUE_NUMBER: &str = "a number";
+/// What may start a value: listed as one item where all of them may.
+const VALUE_KINDS: [&str; 8] = [
+    VALUE_NAME,
+    VALUE_NUMBER,
+    "a date (YYYY-MM-DD)",
+    "a table `{ key: value }`",
+    "a text in quotes",
+    "yes or no",
+    "`-`",
+    "a function call",
+];
+
 /// A grammar rule as an analyst would call it.
 fn describe(rule: Rule) -> &'static str {
     match rule {
@@ -76,6 +142,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::part => "`part`",
         Rule::example => "`example`",
         Rule::cite => "`cite`",
+        Rule::drop => "`drop`",
+        Rule::drop_kind => "what to drop (input, param, define, reading, check or part)",
         Rule::reading => "`reading`",
         Rule::alternative => "an alternative reading (a name, [citation] \"label\")",
         Rule::taken => "`taken NAME`",
@@ -91,6 +159,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::citation | Rule::citation_text => "a citation like [§5.6]",
         Rule::label | Rule::string | Rule::string_text => "a text in quotes",
         Rule::severity => "`error` or `warning`",
+        Rule::check_parts => "`for PART, PART` (the parts a check belongs to)",
         Rule::figure => "a formula",
         Rule::type_expr | Rule::scalar_type | Rule::basic_type | Rule::table_type => {
             "a type (money, kr/day, percent, number, integer, year, date, days, yes/no, text)"

@@ -1,6 +1,7 @@
 //! Types and units, checked before anything is evaluated.
 //!
-//! A number carries a dimension — powers of kroner and of days — so that
+//! A number carries a dimension — powers of kroner and of units of time
+//! (hours, days, weeks, months; see `units.rs` for how they convert) — so that
 //! `money × percent` is money, `money / days` is kroner per day and
 //! `money + percent` is refused. A [`NumKind`] says how a dimensionless
 //! number reads (a percentage, a year, a plain count); it never changes what
@@ -9,30 +10,69 @@
 
 use std::fmt;
 
-/// Powers of kroner and days: `kr/day` is `{ money: 1, days: -1 }`.
+/// Powers of kroner and of the units of time: `kr/day` is `{ money: 1, days: -1 }`,
+/// `hours/week` is `{ hours: 1, weeks: -1 }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Dimension {
     pub money: i8,
+    pub hours: i8,
     pub days: i8,
+    pub weeks: i8,
+    /// A month is no fixed number of days: it converts to nothing.
+    pub months: i8,
 }
 
 impl Dimension {
-    pub const NONE: Dimension = Dimension { money: 0, days: 0 };
-    pub const MONEY: Dimension = Dimension { money: 1, days: 0 };
-    pub const DAYS: Dimension = Dimension { money: 0, days: 1 };
+    pub const NONE: Dimension = Dimension {
+        money: 0,
+        hours: 0,
+        days: 0,
+        weeks: 0,
+        months: 0,
+    };
+    pub const MONEY: Dimension = Dimension {
+        money: 1,
+        ..Dimension::NONE
+    };
+    pub const DAYS: Dimension = Dimension {
+        days: 1,
+        ..Dimension::NONE
+    };
+    pub const HOURS: Dimension = Dimension {
+        hours: 1,
+        ..Dimension::NONE
+    };
+    pub const WEEKS: Dimension = Dimension {
+        weeks: 1,
+        ..Dimension::NONE
+    };
+    pub const MONTHS: Dimension = Dimension {
+        months: 1,
+        ..Dimension::NONE
+    };
+    pub const PER_DAY: Dimension = Dimension {
+        money: 1,
+        days: -1,
+        ..Dimension::NONE
+    };
 
-    fn times(self, other: Dimension) -> Option<Dimension> {
+    fn combine(self, other: Dimension, sign: i8) -> Option<Dimension> {
+        let f = |a: i8, b: i8| a.checked_add(b.checked_mul(sign)?);
         Some(Dimension {
-            money: self.money.checked_add(other.money)?,
-            days: self.days.checked_add(other.days)?,
+            money: f(self.money, other.money)?,
+            hours: f(self.hours, other.hours)?,
+            days: f(self.days, other.days)?,
+            weeks: f(self.weeks, other.weeks)?,
+            months: f(self.months, other.months)?,
         })
     }
 
+    fn times(self, other: Dimension) -> Option<Dimension> {
+        self.combine(other, 1)
+    }
+
     fn per(self, other: Dimension) -> Option<Dimension> {
-        Some(Dimension {
-            money: self.money.checked_sub(other.money)?,
-            days: self.days.checked_sub(other.days)?,
-        })
+        self.combine(other, -1)
     }
 }
 
@@ -229,11 +269,20 @@ impl fmt::Display for Dimension {
         };
         let mut top = Vec::new();
         let mut bottom = Vec::new();
-        for (name, power) in [("kr", self.money), ("day", self.days)] {
+        // A unit of time reads in the plural above the line (`hours`), singular below
+        // it (`kr/hour`).
+        let units = [
+            ("kr", "kr", self.money),
+            ("hours", "hour", self.hours),
+            ("days", "day", self.days),
+            ("weeks", "week", self.weeks),
+            ("months", "month", self.months),
+        ];
+        for (plural, singular, power) in units {
             if power > 0 {
-                top.push(part(name, power));
+                top.push(part(plural, power));
             } else if power < 0 {
-                bottom.push(part(name, -power));
+                bottom.push(part(singular, -power));
             }
         }
         let top = if top.is_empty() {
@@ -260,6 +309,15 @@ impl fmt::Display for Type {
             }),
             Type::Number { dim, .. } if *dim == Dimension::MONEY => f.write_str("an amount (kr)"),
             Type::Number { dim, .. } if *dim == Dimension::DAYS => f.write_str("a number of days"),
+            Type::Number { dim, .. } if *dim == Dimension::HOURS => {
+                f.write_str("a number of hours")
+            }
+            Type::Number { dim, .. } if *dim == Dimension::WEEKS => {
+                f.write_str("a number of weeks")
+            }
+            Type::Number { dim, .. } if *dim == Dimension::MONTHS => {
+                f.write_str("a number of months")
+            }
             Type::Number { dim, .. } => write!(f, "a quantity in {dim}"),
             Type::Date => f.write_str("a date"),
             Type::Bool => f.write_str("yes/no"),
@@ -306,7 +364,7 @@ mod tests {
     fn money_per_number_per_days_is_money_per_day() {
         let per_place = multiply(&Type::MONEY, &Type::NUMBER, true).unwrap();
         let per_day = multiply(&per_place, &Type::DAYS, true).unwrap();
-        assert_eq!(per_day.dimension(), Some(Dimension { money: 1, days: -1 }));
+        assert_eq!(per_day.dimension(), Some(Dimension::PER_DAY));
         assert_eq!(per_day.to_string(), "a quantity in kr/day");
     }
 

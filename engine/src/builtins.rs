@@ -89,6 +89,28 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
             }
             best
         }
+        Clamp => {
+            let (Some(x), Some(low), Some(high)) = (args.first(), args.get(1), args.get(2)) else {
+                return Err(fail(
+                    Code::WrongArguments,
+                    String::from("`clamp` takes x, low and high"),
+                ));
+            };
+            let empty = match (low, high) {
+                (Value::Number(l), Value::Number(h)) => l > h,
+                (Value::Date(l), Value::Date(h)) => l > h,
+                _ => false,
+            };
+            if empty {
+                return Err(fail(
+                    Code::WrongArguments,
+                    String::from("`clamp`'s low bound is above its high bound"),
+                )
+                .help("write the bounds in order: clamp(x, low, high)"));
+            }
+            let raised = grouping::pick(false, x, low, node)?;
+            grouping::pick(true, &raised, high, node)?
+        }
         Min | Max | Average => {
             let items: Vec<Value> = match (args, table(0)) {
                 ([_], Some(t)) => t.entries.iter().map(|(_, v)| v.clone()).collect(),

@@ -112,6 +112,7 @@ pub(crate) fn pick(smallest: bool, a: &Value, b: &Value, node: &Node) -> Result<
         (Value::Number(x), Value::Number(y)) => {
             Value::Number(if (x < y) == smallest { *x } else { *y })
         }
+        (Value::Date(x), Value::Date(y)) => Value::Date(if (x < y) == smallest { *x } else { *y }),
         (Value::Table(t), Value::Table(u)) => {
             entry_by_entry(t, u, node, |x, y| pick(smallest, x, y, node))?
         }

@@ -94,11 +94,13 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             readings,
         } => readings::run(
             agreement.as_deref(),
-            input.as_deref(),
-            part.as_deref(),
-            &readings.choices,
-            format,
-            locale,
+            &readings::Query {
+                input: input.as_deref(),
+                part: part.as_deref(),
+                choices: &readings.choices,
+                format,
+                locale,
+            },
         ),
         Command::List { parts } => list::run(parts.as_deref()),
         Command::Explain { topic } => explain::run(topic.as_deref()),

@@ -173,16 +173,28 @@ struct Moves {
     not_evaluated: Vec<String>,
 }
 
-/// Lists the readings of `agreement` (of every bundled agreement if none); with
-/// `input`, what each alternative changes.
-pub fn run(
-    agreement: Option<&str>,
-    input: Option<&Path>,
-    part: Option<&str>,
-    choices: &[Choice],
-    format: Format,
-    locale: Locale,
-) -> Outcome {
+/// What `takst readings` is asked.
+pub struct Query<'a> {
+    /// An input file: show what each alternative changes on it.
+    pub input: Option<&'a Path>,
+    /// Only the readings this part rests on.
+    pub part: Option<&'a str>,
+    /// Readings switched on the command line.
+    pub choices: &'a [Choice],
+    pub format: Format,
+    pub locale: Locale,
+}
+
+/// Lists the readings of `agreement` (of every bundled agreement if none); with an
+/// input file, what each alternative changes.
+pub fn run(agreement: Option<&str>, query: &Query) -> Outcome {
+    let Query {
+        input,
+        part,
+        choices,
+        format,
+        ..
+    } = *query;
     let Some(agreement) = agreement else {
         if input.is_some() || part.is_some() || !choices.is_empty() {
             return Err(vec![Diagnostic::error(
@@ -199,22 +211,22 @@ pub fn run(
             if i > 0 {
                 output::print(if json { ",\n" } else { "\n" });
             }
-            warnings.extend(one(stem, None, None, &[], format, locale)?);
+            warnings.extend(one(stem, query)?);
         }
         output::print(if json { "]\n" } else { "" });
         return Ok(warnings);
     };
-    one(agreement, input, part, choices, format, locale)
+    one(agreement, query)
 }
 
-fn one(
-    agreement: &str,
-    input: Option<&Path>,
-    part: Option<&str>,
-    choices: &[Choice],
-    format: Format,
-    locale: Locale,
-) -> Outcome {
+fn one(agreement: &str, query: &Query) -> Outcome {
+    let Query {
+        input,
+        part,
+        choices,
+        format,
+        locale,
+    } = *query;
     let mut bundled = Vec::new();
     let mut program = load_program(agreement, &mut bundled)?;
     choose(&mut program, choices)?;
@@ -242,6 +254,10 @@ fn one(
                     .then(|| moves(&program, reading, alternative, &used_by, inputs, locale))
             })
             .collect();
+        // With --part, only the readings that part rests on.
+        if part.is_some() && used_by.is_empty() {
+            continue;
+        }
         report.push((reading, used_by, moves));
     }
     match format {

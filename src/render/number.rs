@@ -65,9 +65,11 @@ pub fn format_value(value: &Value, ty: &Type, program: &Program, locale: Locale)
     match (value, ty) {
         (Value::Unset, _) | (Value::Failed(_), _) => String::from("—"),
         (Value::Number(n), Type::Number { dim, kind }) => match (*dim, kind) {
-            (Dimension::NONE, NumKind::Percent) => {
-                format!("{} %", locale.plain(round_to(*n * Decimal::ONE_HUNDRED, 4)))
-            }
+            (Dimension::NONE, NumKind::Percent) => match n.checked_mul(Decimal::ONE_HUNDRED) {
+                Some(p) => format!("{} %", locale.plain(round_to(p, 4))),
+                // Beyond 28 digits in percent: shown as the fraction it is.
+                None => format!("{} (as a fraction)", locale.plain(*n)),
+            },
             (Dimension::NONE, NumKind::Year) => n.normalize().to_string(),
             (Dimension::NONE, _) => locale.plain(round_to(*n, 4)),
             (Dimension::MONEY, _) => format!("{} kr", locale.number(*n, 2)),

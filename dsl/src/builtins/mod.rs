@@ -14,6 +14,7 @@ pub use typing::{result_type, CallError};
 pub enum Builtin {
     Min,
     Max,
+    Clamp,
     Round,
     Floor,
     Ceil,
@@ -62,6 +63,12 @@ pub const BUILTINS: &[(&str, Builtin, &str, &str)] = &[
         Builtin::Max,
         "max(a, b, …) or max(table)",
         "the largest value",
+    ),
+    (
+        "clamp",
+        Builtin::Clamp,
+        "clamp(x, low, high)",
+        "x, held between low and high",
     ),
     (
         "round",

@@ -78,6 +78,26 @@ pub fn result_type(builtin: Builtin, args: &[Type]) -> Result<Type, CallError> {
             }
             Ok(ty)
         }
+        Clamp => {
+            let [x, low, high] = args else {
+                return Err(CallError::Arity);
+            };
+            let mut ty = x.clone();
+            for (i, bound) in [(1, low), (2, high)] {
+                let joined =
+                    if matches!(ty, Type::Table { .. }) || matches!(bound, Type::Table { .. }) {
+                        entry_by_entry(&ty, bound)
+                    } else {
+                        unify(&ty, bound)
+                    };
+                ty = joined
+                    .ok_or_else(|| CallError::Argument(i, format!("{ty}, or a number like it")))?;
+            }
+            if !numbers(&ty) && ty != Type::Date {
+                return Err(CallError::Argument(0, "a number or a date".into()));
+            }
+            Ok(ty)
+        }
         Min | Max | Average => {
             if let [Type::Table { value, .. }] = args {
                 return if value.is_number() {

@@ -45,6 +45,7 @@ pub(super) fn missing_base(
             Declaration::Reading(r) if r.meta.is_override => Some(r.name.text.as_str()),
             Declaration::Check(c) if c.meta.is_override => Some(c.name.text.as_str()),
             Declaration::Part(p) if p.meta.is_override => Some(p.name.text.as_str()),
+            Declaration::Drop(d) => Some(d.name.text.as_str()),
             _ => None,
         })
         .collect();
@@ -102,7 +103,7 @@ fn declared_name(d: &crate::ast::Declaration) -> Option<&str> {
         Declaration::Reading(r) => Some(&r.name.text),
         Declaration::Check(c) => Some(&c.name.text),
         Declaration::Part(p) => Some(&p.name.text),
-        Declaration::Cite(_) | Declaration::Example(_) => None,
+        Declaration::Cite(_) | Declaration::Example(_) | Declaration::Drop(_) => None,
     }
 }
 
@@ -118,7 +119,7 @@ pub(super) fn chain(
     let mut next: Option<(String, String)> = Some((name.to_string(), text.to_string()));
     while let Some((name, text)) = next.take() {
         let id = sources.add(name.clone(), text);
-        let file = parser::parse(sources, id).map_err(|d| vec![d])?;
+        let file = parser::parse(sources, id)?;
         if let Some((base, span)) = &file.header.extends {
             let (base_name, bytes) = loader.load(base, &name).map_err(|why| {
                 let known = loader.known();

@@ -42,6 +42,8 @@ pub(super) struct Merged<'a> {
     pub values: Vec<ValueDecl<'a>>,
     /// Each value a file overrides: the index of its slot and the base's declaration.
     pub replaced: Vec<(usize, ValueDecl<'a>)>,
+    /// The names of the base's rules a file drops.
+    pub dropped: Vec<String>,
     pub checks: Vec<&'a ast::Check>,
     pub parts: Vec<&'a ast::Part>,
 }
@@ -63,18 +65,31 @@ pub(super) fn merge<'a>(
                 Declaration::Reading(r) => values.add(*file, ValueDecl::Reading(r), sources),
                 Declaration::Check(c) => checks.add(*file, Item::Check(c), sources),
                 Declaration::Part(p) => parts.add(*file, Item::Part(p), sources),
+                Declaration::Drop(d) => match d.kind.as_str() {
+                    "check" => checks.drop(*file, d, sources),
+                    "part" => parts.drop(*file, d, sources),
+                    _ => values.drop(*file, d, sources),
+                },
                 Declaration::Example(_) | Declaration::Cite(_) => None,
             };
             diagnostics.extend(report);
         }
     }
+    let dropped: Vec<String> = [&values.dropped, &checks.dropped, &parts.dropped]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let (values, replaced) = values.kept();
     Merged {
-        replaced: values.replaced,
-        values: values.items.into_iter().map(|(_, v)| v).collect(),
+        dropped,
+        replaced,
+        values,
         checks: checks
-            .items
+            .kept()
+            .0
             .into_iter()
-            .filter_map(|(_, i)| {
+            .filter_map(|i| {
                 if let Item::Check(c) = i {
                     Some(c)
                 } else {
@@ -83,9 +98,10 @@ pub(super) fn merge<'a>(
             })
             .collect(),
         parts: parts
-            .items
+            .kept()
+            .0
             .into_iter()
-            .filter_map(|(_, i)| if let Item::Part(p) = i { Some(p) } else { None })
+            .filter_map(|i| if let Item::Part(p) = i { Some(p) } else { None })
             .collect(),
     }
 }
@@ -133,6 +149,9 @@ struct Layer<T> {
     index: HashMap<String, usize>,
     /// What overrides replaced: the index of the item and the replaced declaration.
     replaced: Vec<(usize, T)>,
+    /// Items dropped by an extending file (by index), and their names.
+    gone: Vec<bool>,
+    dropped: Vec<String>,
 }
 
 impl<'a, T: Declared<'a> + Copy> Layer<T> {
@@ -142,7 +161,58 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
             items: Vec::new(),
             index: HashMap::new(),
             replaced: Vec::new(),
+            gone: Vec::new(),
+            dropped: Vec::new(),
         }
+    }
+
+    /// Retires a base's item: `drop check NAME`.
+    fn drop(&mut self, file: FileId, drop: &ast::Drop, sources: &Sources) -> Option<Diagnostic> {
+        let found = self
+            .index
+            .get(&drop.name.text)
+            .copied()
+            .filter(|&at| self.items[at].0 != file && !self.gone[at]);
+        let Some(at) = found else {
+            let help = super::did_you_mean(
+                &drop.name.text,
+                self.index.keys().map(String::as_str),
+                "a file drops only what a base it extends declares",
+            );
+            return Some(
+                Diagnostic::error(
+                    Code::OverrideWithoutBase,
+                    format!(
+                        "`{}` is dropped, but no base agreement declares a {} of that name",
+                        drop.name.text, self.what
+                    ),
+                )
+                .label(sources, drop.name.span, "nothing to drop")
+                .help(help),
+            );
+        };
+        self.gone[at] = true;
+        self.dropped.push(drop.name.text.clone());
+        None
+    }
+
+    /// The items in force, and what overrides replaced (indices into them).
+    fn kept(self) -> (Vec<T>, Vec<(usize, T)>) {
+        let mut new_index = vec![usize::MAX; self.items.len()];
+        let mut kept = Vec::new();
+        for (i, (_, item)) in self.items.into_iter().enumerate() {
+            if !self.gone[i] {
+                new_index[i] = kept.len();
+                kept.push(item);
+            }
+        }
+        let replaced = self
+            .replaced
+            .into_iter()
+            .filter(|(at, _)| new_index[*at] != usize::MAX)
+            .map(|(at, item)| (new_index[at], item))
+            .collect();
+        (kept, replaced)
     }
 
     fn add(&mut self, file: FileId, item: T, sources: &Sources) -> Option<Diagnostic> {
@@ -170,6 +240,7 @@ impl<'a, T: Declared<'a> + Copy> Layer<T> {
             None => {
                 self.index.insert(name.text.clone(), self.items.len());
                 self.items.push((file, item));
+                self.gone.push(false);
                 None
             }
             Some(&at) => {

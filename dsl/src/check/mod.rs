@@ -55,6 +55,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
     let mut typer = typing::Typer::new(&sources, &names, &mut diagnostics);
     // The nearest period of validity: the file's own, else its nearest base's.
     typer.set_period(chain.iter().rev().find_map(|(_, f)| f.header.valid));
+    typer.set_dropped(merged.dropped.clone());
     let declared: Vec<Option<Type>> = merged
         .values
         .iter()
@@ -131,7 +132,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
             Slot {
                 name: decl.name().text.clone(),
                 label: meta.label.clone(),
-                citation: meta.citation.clone(),
+                citation: as_cited(meta.citation.clone(), span.file, root, &sources),
                 ty,
                 rule: rule.unwrap_or(SlotRule::Input { default: None }),
                 uses,
@@ -140,6 +141,11 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                 constant: false,
                 record,
                 plausible: None,
+                base_citation: span.file != root
+                    && meta
+                        .citation
+                        .as_deref()
+                        .is_some_and(|c| !c.starts_with(stem(&sources, span.file))),
             }
         })
         .collect();
@@ -168,7 +174,12 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         if let Declaration::Cite(cite) = cite {
             if let Some(slot) = typer.slot_of(&cite.name) {
                 let slot = &mut slots[slot as usize];
-                slot.citation = cite.meta.citation.clone().or(slot.citation.take());
+                let cited = as_cited(cite.meta.citation.clone(), cite.span.file, root, &sources);
+                if let Some(c) = &cite.meta.citation {
+                    slot.base_citation =
+                        cite.span.file != root && !c.starts_with(stem(&sources, cite.span.file));
+                }
+                slot.citation = cited.or(slot.citation.take());
                 slot.label = cite.meta.label.clone().or(slot.label.take());
             }
         }
@@ -186,9 +197,10 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
             let (condition, per_entry) = typer.condition(&c.condition, &types);
             let (pieces, figures, figure_uses) = message(&c.message, &types, &names, &mut typer);
             CheckRule {
+                parts: c.parts.iter().map(|p| p.text.clone()).collect(),
                 per_entry,
                 name: c.name.text.clone(),
-                citation: c.meta.citation.clone(),
+                citation: as_cited(c.meta.citation.clone(), c.span.file, root, &sources),
                 condition,
                 severity: c.severity,
                 message: written(&c.message, &sources),
@@ -213,13 +225,38 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
             PartRule {
                 name: p.name.text.clone(),
                 label: p.meta.label.clone(),
-                citation: p.meta.citation.clone(),
-                plan: program::plan(&slots, &checks, &outputs, &[]),
+                citation: as_cited(p.meta.citation.clone(), p.span.file, root, &sources),
+                plan: program::plan(&slots, &checks, &outputs, &[], Some(&p.name.text)),
                 outputs,
                 span: p.span,
             }
         })
         .collect();
+
+    // A check's parts must be parts of the agreement.
+    let part_names: Vec<&str> = merged.parts.iter().map(|p| p.name.text.as_str()).collect();
+    for c in &merged.checks {
+        for named in &c.parts {
+            if !part_names.contains(&named.text.as_str()) {
+                let help = did_you_mean(
+                    &named.text,
+                    part_names.iter().copied(),
+                    &format!("its parts are: {}", part_names.join(", ")),
+                );
+                typer.diagnostics().push(
+                    Diagnostic::error(
+                        Code::UnknownPart,
+                        format!(
+                            "the check `{}` belongs to a part `{}` the agreement does not have",
+                            c.name.text, named.text
+                        ),
+                    )
+                    .label(&sources, named.span, "no such part")
+                    .help(help),
+                );
+            }
+        }
+    }
 
     let examples = chain
         .iter()
@@ -270,6 +307,38 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
         examples,
         readings,
     })
+}
+
+/// A citation as shown in this agreement: a base's citation that the agreement does
+/// not re-cite names the base (`national: 001 §5.4, 002 §5I`), so a table of one
+/// region never passes another document's sections off as its own.
+fn as_cited(
+    citation: Option<String>,
+    file: crate::span::FileId,
+    root: crate::span::FileId,
+    sources: &Sources,
+) -> Option<String> {
+    let citation = citation?;
+    if file == root {
+        return Some(citation);
+    }
+    let stem = stem(sources, file);
+    if stem.is_empty() || citation.starts_with(stem) {
+        return Some(citation);
+    }
+    Some(format!("{stem}: {citation}"))
+}
+
+/// The short name of a rule file: `national` for `<bundled> national.takst`.
+fn stem(sources: &Sources, file: crate::span::FileId) -> &str {
+    let name = sources
+        .get(file)
+        .map(|f| f.name.as_str())
+        .unwrap_or_default();
+    name.rsplit(['/', '\\', ' '])
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches(".takst")
 }
 
 /// A check's message typed: its pieces, its figures and the slots they use.
@@ -375,7 +444,7 @@ fn example(
         targets.extend(graph::names_used(x, names));
     }
     let fixed: Vec<SlotId> = givens.iter().map(|(s, _)| *s).collect();
-    let plan = program::plan(slots, checks, &targets, &fixed);
+    let plan = program::plan(slots, checks, &targets, &fixed, None);
     ExampleRule {
         title: e.title.clone(),
         citation: e.citation.clone(),

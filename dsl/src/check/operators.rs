@@ -72,7 +72,22 @@ pub(super) fn explain_mismatch(op: BinaryOp, a: &Type, b: &Type) -> (String, Str
         x.is_dimensionless() && y.dimension() == Some(Dimension::MONEY)
             || y.is_dimensionless() && x.dimension() == Some(Dimension::MONEY)
     };
+    let months = |x: &Type| x.dimension().is_some_and(|d| d.months != 0);
+    let in_time = |x: &Type| {
+        x.dimension()
+            .is_some_and(|d| d.hours != 0 || d.days != 0 || d.weeks != 0 || d.months != 0)
+    };
     match op {
+        Add | Subtract if (months(a) || months(b)) && (*a == Type::Date || *b == Type::Date) => (
+            format!("cannot {} {b} and {a}", if op == Add { "add" } else { "subtract" }),
+            "a month is no fixed number of days: move a date by months with `add_months(date, n)`".into(),
+        ),
+        Add | Subtract | Less | LessEq | Greater | GreaterEq | Equal | NotEqual
+            if in_time(a) && in_time(b) =>
+        (
+            format!("{a} and {b} are in units of time that do not convert exactly"),
+            "7 days make a week and 24 hours a day, but hours into days would divide and a month is no number of days: convert one side yourself, e.g. `hours / (24 hours/day)`".into(),
+        ),
         Add | Subtract if percent_and_money(a, b) => (
             format!("cannot {} {b} and {a}", if op == Add { "add" } else { "subtract" }),
             "a percentage cannot be added to an amount; multiply it by an amount first, e.g. `cost × overhead_rate`".into(),

@@ -65,7 +65,7 @@ pub(crate) fn units_allowed(ty: &Type) -> String {
 
 /// The units a number of this type may be written with, in lower case.
 fn units_of(ty: &Type) -> &'static [&'static str] {
-    const PER_DAY: Dimension = Dimension { money: 1, days: -1 };
+    const PER_DAY: Dimension = Dimension::PER_DAY;
     match ty {
         Type::Number {
             kind: NumKind::Percent,
@@ -74,6 +74,16 @@ fn units_of(ty: &Type) -> &'static [&'static str] {
         Type::Number { dim, .. } if *dim == Dimension::MONEY => &["kr", "kr."],
         Type::Number { dim, .. } if *dim == PER_DAY => &["kr/day", "kr/dag", "kr./dag"],
         Type::Number { dim, .. } if *dim == Dimension::DAYS => &["days", "day", "dage", "dag"],
+        Type::Number { dim, .. } if *dim == Dimension::HOURS => &["hours", "hour", "timer", "time"],
+        Type::Number { dim, .. } if *dim == Dimension::WEEKS => &["weeks", "week", "uger", "uge"],
+        Type::Number { dim, .. } if *dim == Dimension::MONTHS => {
+            &["months", "month", "måneder", "måned"]
+        }
+        Type::Number { dim, .. } => dsl::units::UNITS
+            .iter()
+            .find(|(word, d)| d == dim && word.contains('/'))
+            .map(|(word, _)| std::slice::from_ref(word))
+            .unwrap_or(&[]),
         _ => &[],
     }
 }
@@ -85,6 +95,15 @@ fn measured_by(unit: &str) -> Option<&'static str> {
         "kr" | "kr." => "an amount (kr)",
         "kr/day" | "kr/dag" | "kr./dag" => "an amount per day",
         "days" | "day" | "dage" | "dag" => "a number of days",
+        "hours" | "hour" | "timer" | "time" => "a number of hours",
+        "weeks" | "week" | "uger" | "uge" => "a number of weeks",
+        "months" | "month" | "måneder" | "måned" => "a number of months",
+        "kr/hour" => "an amount per hour",
+        "kr/week" => "an amount per week",
+        "kr/month" => "an amount per month",
+        "hours/week" => "hours per week",
+        "hours/day" => "hours per day",
+        "days/week" => "days per week",
         _ => return None,
     })
 }

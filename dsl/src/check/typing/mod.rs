@@ -9,16 +9,17 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use std::sync::Arc;
 
-use crate::ast::{BinaryOp, Expr, ExprKind, KeyLiteral, LiteralUnit, Name, ScalarTypeExpr};
+use crate::ast::{BinaryOp, Expr, ExprKind, LiteralUnit, Name, ScalarTypeExpr};
 use crate::ast::{TypeExpr, TypeExprKind, UnaryOp};
 use crate::builtins::{self, Builtin, CallError};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{Key, Local, Node, NodeKind, SlotId};
+use crate::program::{Local, Node, NodeKind, SlotId};
 use crate::span::{Sources, Span};
 use crate::types::{self, Dimension, KeyType, Type};
 use rust_decimal::Decimal;
 
-use super::operators::{binary_type, explain_mismatch};
+mod operations;
+mod tables;
 
 /// Types expressions against the slots of one agreement.
 pub(crate) struct Typer<'a> {
@@ -30,6 +31,8 @@ pub(crate) struct Typer<'a> {
     locals: Vec<(Type, Type)>,
     /// The agreement's period of validity: `valid_from` and `valid_to` in formulas.
     period: (NaiveDate, NaiveDate),
+    /// The base's rules this agreement drops: a use of one is explained as such.
+    dropped: Vec<String>,
 }
 
 impl<'a> Typer<'a> {
@@ -45,7 +48,13 @@ impl<'a> Typer<'a> {
             choices: Vec::new(),
             locals: Vec::new(),
             period: (NaiveDate::MIN, NaiveDate::MAX),
+            dropped: Vec::new(),
         }
+    }
+
+    /// The names of the base's rules the agreement drops.
+    pub(crate) fn set_dropped(&mut self, dropped: Vec<String>) {
+        self.dropped = dropped;
     }
 
     /// Sets the agreement's period of validity, read as `valid_from` and `valid_to`.
@@ -100,7 +109,10 @@ impl<'a> Typer<'a> {
         match ty {
             ScalarTypeExpr::Basic(word) => match word.as_str() {
                 "money" => Type::MONEY,
-                "kr/day" => Type::number(Dimension { money: 1, days: -1 }),
+                "kr/day" | "kr/hour" | "kr/week" | "kr/month" | "hours/week" | "hours/day"
+                | "days/week" | "hours" | "weeks" | "months" => {
+                    Type::number(crate::units::dimension(word).unwrap_or(Dimension::NONE))
+                }
                 "percent" => Type::PERCENT,
                 "integer" => Type::INTEGER,
                 "year" => Type::YEAR,
@@ -137,7 +149,12 @@ impl<'a> Typer<'a> {
             return Some(slot);
         }
         let variant_of = self.choices.iter().any(|c| c.contains(&name.text));
-        let help = if variant_of {
+        let help = if self.dropped.contains(&name.text) {
+            format!(
+                "this agreement drops `{0}` (`drop … {0}`); drop or override what uses it too, or keep it",
+                name.text
+            )
+        } else if variant_of {
             format!(
                 "`{0}` is one of the choices of an input; test it with `is`: `… is {0}`",
                 name.text
@@ -153,7 +170,11 @@ impl<'a> Typer<'a> {
             Code::UnknownName,
             name.span,
             format!("unknown name `{}`", name.text),
-            "not declared in this agreement or its bases",
+            if self.dropped.contains(&name.text) {
+                "dropped by the agreement that extends this one"
+            } else {
+                "not declared in this agreement or its bases"
+            },
             help,
         );
         None
@@ -207,15 +228,16 @@ impl<'a> Typer<'a> {
         } else if percent_for_number(expected, &found) && !is_zero(&node) {
             // `given planned_occupancy = 0.97`: a fraction where a percentage is meant.
             let written = self.sources.slice(expr.span).trim().to_string();
-            let help = match written.parse::<Decimal>() {
-                Ok(n) => format!(
-                    "write the percentage with %: `{}` is {n} %, or did you mean `{} %`?",
-                    written,
-                    (n * Decimal::ONE_HUNDRED).normalize()
+            let meant = written
+                .parse::<Decimal>()
+                .ok()
+                .and_then(|n| Some((n, n.checked_mul(Decimal::ONE_HUNDRED)?)));
+            let help = match meant {
+                Some((n, meant)) => format!(
+                    "write the percentage with %: `{written}` is {n} %, or did you mean `{} %`?",
+                    meant.normalize()
                 ),
-                Err(_) => {
-                    String::from("make it a percentage: multiply by 100 %, or write it with %")
-                }
+                None => String::from("make it a percentage: multiply by 100 %, or write it with %"),
             };
             self.error(
                 Code::UnitMismatch,
@@ -260,10 +282,8 @@ impl<'a> Typer<'a> {
             ExprKind::Number(value, unit) => {
                 let ty = match unit {
                     LiteralUnit::None => Type::NUMBER,
-                    LiteralUnit::Kroner => Type::MONEY,
-                    LiteralUnit::KronerPerDay => Type::number(Dimension { money: 1, days: -1 }),
                     LiteralUnit::Percent => Type::PERCENT,
-                    LiteralUnit::Days => Type::DAYS,
+                    LiteralUnit::Quantity(dim) => Type::number(*dim),
                 };
                 (node(NodeKind::Number(*value)), ty)
             }
@@ -438,167 +458,6 @@ impl<'a> Typer<'a> {
             }
             ExprKind::Table(entries) => self.table(span, entries, types),
         }
-    }
-
-    fn table(
-        &mut self,
-        span: Span,
-        entries: &[(KeyLiteral, Span, Expr)],
-        types: &[Type],
-    ) -> (Node, Type) {
-        let mut value_type = Type::Error;
-        let mut out = Vec::new();
-        let mut dated = Vec::new();
-        let kind_of = |k: &KeyLiteral| match k {
-            KeyLiteral::Integer(_) => 0,
-            KeyLiteral::Text(_) => 1,
-            KeyLiteral::Date(_) => 2,
-        };
-        let first_kind = entries.first().map(|(k, ..)| kind_of(k));
-        if first_kind.is_none() {
-            // `{}` fits any table: its key and value types are unknown, not wrong.
-            return (
-                Node {
-                    kind: NodeKind::Table(Vec::new()),
-                    span,
-                },
-                Type::Error,
-            );
-        }
-        let mut complete_until = None;
-        for (key, key_span, value) in entries {
-            let (v, vt) = self.expr(value, types);
-            // A series says how far it is known: `complete_until: 2022-10-27`.
-            if first_kind == Some(2) {
-                if let KeyLiteral::Text(t) = key {
-                    if t == crate::program::COMPLETE_UNTIL {
-                        if vt != Type::Date && vt != Type::Error {
-                            self.error(
-                                Code::WrongType,
-                                value.span,
-                                format!("`complete_until` is a date, not {vt}"),
-                                "expected a date",
-                                "write the last day the series is known to hold: `complete_until: 2022-12-31`".into(),
-                            );
-                        }
-                        complete_until = Some(v);
-                        continue;
-                    }
-                }
-            }
-            value_type = match types::unify(&value_type, &vt) {
-                Some(t) => t,
-                None => self.error(
-                    Code::UnitMismatch,
-                    value.span,
-                    format!("the entries give different kinds of value: {vt} and {value_type}"),
-                    "differs from the others",
-                    "every entry of a table has the same unit".into(),
-                ),
-            };
-            if Some(kind_of(key)) != first_kind {
-                self.error(
-                    Code::WrongType,
-                    *key_span,
-                    "the keys of a table are all years, all names or all dates".into(),
-                    "a different kind of key",
-                    "use one kind of key in a table".into(),
-                );
-            }
-            match key {
-                KeyLiteral::Integer(n) => out.push((Key::Year(*n), v)),
-                KeyLiteral::Text(t) => out.push((Key::Label(Arc::from(t.as_str())), v)),
-                KeyLiteral::Date(d) => dated.push((*d, v)),
-            }
-        }
-        let (kind, ty) = match first_kind {
-            // A table keyed by dates is a series: the value on a date is the latest entry.
-            Some(2) => {
-                let mut nodes: Vec<(Key, Node)> =
-                    dated.into_iter().map(|(d, v)| (Key::Date(d), v)).collect();
-                if let Some(until) = complete_until {
-                    let key = Key::Label(Arc::from(crate::program::COMPLETE_UNTIL));
-                    nodes.push((key, until));
-                }
-                (NodeKind::Table(nodes), Type::Series(Box::new(value_type)))
-            }
-            Some(0) => (
-                NodeKind::Table(out),
-                Type::Table {
-                    key: KeyType::Year,
-                    value: Box::new(value_type),
-                },
-            ),
-            _ => (
-                NodeKind::Table(out),
-                Type::Table {
-                    key: KeyType::Label,
-                    value: Box::new(value_type),
-                },
-            ),
-        };
-        (Node { kind, span }, ty)
-    }
-
-    fn binary(
-        &mut self,
-        span: Span,
-        op: BinaryOp,
-        a: &Expr,
-        b: &Expr,
-        types: &[Type],
-    ) -> (Node, Type) {
-        let (left, lt) = self.expr(a, types);
-        let (right, rt) = if matches!(op, BinaryOp::Where | BinaryOp::Each) {
-            let (key, value) = match &lt {
-                Type::Table { key, value } => {
-                    let key = match key {
-                        KeyType::Year => Type::YEAR,
-                        KeyType::Label => Type::Text,
-                        KeyType::Date => Type::Date,
-                    };
-                    (key, (**value).clone())
-                }
-                _ => (Type::Error, Type::Error),
-            };
-            self.locals.push((key, value));
-            let typed = if op == BinaryOp::Where {
-                (self.expect_type(b, types, &Type::Bool), Type::Bool)
-            } else {
-                self.expr(b, types)
-            };
-            self.locals.pop();
-            typed
-        } else {
-            self.expr(b, types)
-        };
-        let ty = if lt == Type::Error || rt == Type::Error {
-            Type::Error
-        } else {
-            match binary_type(op, &lt, &rt) {
-                Some(t) => t,
-                None => {
-                    let (title, help) = explain_mismatch(op, &lt, &rt);
-                    self.error(
-                        Code::UnitMismatch,
-                        span,
-                        title,
-                        "these do not combine",
-                        help,
-                    )
-                }
-            }
-        };
-        // An operation on two plain numbers is marked as such, so the engine can
-        // compute it on decimals directly, without looking at what kind of value it has.
-        let numeric =
-            lt.is_number() && rt.is_number() && !matches!(op, BinaryOp::And | BinaryOp::Or);
-        let kind = if numeric {
-            NodeKind::Numeric(op, Box::new(left), Box::new(right))
-        } else {
-            NodeKind::Binary(op, Box::new(left), Box::new(right))
-        };
-        (Node { kind, span }, ty)
     }
 
     fn call(&mut self, span: Span, function: &Name, args: &[Expr], types: &[Type]) -> (Node, Type) {
