@@ -385,7 +385,7 @@ fn head(sheet: &mut Worksheet, header: &[String], bold: &Format) -> Result<(), D
 
 /// The number format of a result of this type: kroner, kroner per day, days, percent.
 fn number_format(ty: &Type) -> Option<&'static str> {
-    const PER_DAY: Dimension = Dimension { money: 1, days: -1 };
+    const PER_DAY: Dimension = Dimension::PER_DAY;
     match ty {
         Type::Number {
             kind: NumKind::Percent,
