@@ -372,3 +372,73 @@ fn shifted(text: &str) -> String {
         .normalize()
         .to_string()
 }
+
+/// Any part over a file of cases: closures with their revenue and bed days per
+/// municipality in columns (`bed_days_year_before.Aabenraa`) give what `takst
+/// close` gives for the same closure in TOML.
+#[test]
+fn closures_in_columns_give_the_figures_of_their_own_file() {
+    for agreement in ["sjaelland", "syddanmark"] {
+        let batch = json(&[
+            "batch",
+            "-a",
+            agreement,
+            "--part",
+            "closure",
+            "examples/batch/closures.csv",
+            "--format",
+            "json",
+        ]);
+        let single = json(&[
+            "close",
+            "-a",
+            agreement,
+            "examples/closures/four-municipalities.toml",
+            "--format",
+            "json",
+        ]);
+        let offers = batch["offers"].as_array().expect("offers");
+        assert_eq!(offers.len(), 2);
+        assert_eq!(offers[0]["values"], single["values"], "{agreement}");
+    }
+}
+
+/// An input missing from a row is said in the file's terms: the row, and the
+/// column to add or the cell to fill.
+#[test]
+fn an_input_missing_from_a_row_says_which_column() {
+    let dir = scratch("missing");
+    let file = dir.join("offers.csv");
+    std::fs::write(&file, "name,year,places,budget\nLindely,2022,24,\n").expect("write");
+    let (_, err, code) = takst_at(&[
+        "--color",
+        "never",
+        "batch",
+        "-a",
+        "midtjylland",
+        &file.display().to_string(),
+    ]);
+    assert_eq!(code, Some(1));
+    let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("the cell of `budget` is empty"), "{err}");
+    assert!(
+        flat.contains("help: fill its cell, like `1234567.89`"),
+        "{err}"
+    );
+    std::fs::write(&file, "name,year,places,budget\nLindely,2022,24,100000\n").expect("write");
+    let (_, err, _) = takst_at(&[
+        "--color",
+        "never",
+        "batch",
+        "-a",
+        "midtjylland",
+        &file.display().to_string(),
+    ]);
+    let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("no column `target_group`"), "{err}");
+    assert!(
+        flat.contains("add a column `target_group` to the header"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -41,6 +41,6 @@ mod value;
 pub use error::EvalError;
 pub use eval::{evaluate, message_figures, run, run_all, Evaluation, Evaluator, Finding};
 pub use formula::show_key;
-pub use inputs::{example_of, Columns, Decimals, Inputs, NAME_FIELD};
+pub use inputs::{column_example, example_of, Columns, Decimals, Inputs, NAME_FIELD};
 pub use trace::{trace, Step, Trace};
 pub use value::{Key, Series, Table, Value};

@@ -199,6 +199,13 @@ fn entry_key(ty: &Type, key: &str) -> Result<Key, String> {
         } if !matches!(**value, Type::Table { .. }) => date(key)
             .map(Key::Date)
             .ok_or(format!("`{key}` is not a date")),
+        // `revenue_shares.Aarhus`: an entry per party, municipality, department.
+        Type::Table {
+            key: KeyType::Label,
+            value,
+        } if !matches!(**value, Type::Table { .. }) && !key.is_empty() => {
+            Ok(Key::Label(Arc::from(key)))
+        }
         // `discount_rate.complete_until`: how far the series is known.
         Type::Series(_) if key == dsl::program::COMPLETE_UNTIL => {
             Ok(Key::Label(Arc::from(dsl::program::COMPLETE_UNTIL)))
@@ -213,14 +220,54 @@ fn entry_key(ty: &Type, key: &str) -> Result<Key, String> {
 /// How the entries of an input are named as columns.
 fn entry_example(name: &str, ty: &Type) -> String {
     match ty {
+        Type::Table { value, .. } if matches!(**value, Type::Table { .. }) => format!(
+            "`{name}` is a table of tables, which one row of columns cannot hold: give it in a TOML input file (`takst run`)"
+        ),
         Type::Table {
             key: KeyType::Year, ..
         } => format!("`{name}.2024`, `{name}.2025`"),
         Type::Table {
+            key: KeyType::Label,
+            ..
+        } => format!("`{name}.Aarhus`, `{name}.Randers` (one column per name)"),
+        Type::Table {
             key: KeyType::Date, ..
         }
         | Type::Series(_) => format!("`{name}.2024-01-01`"),
-        _ => String::from("(this input is given in a TOML file, not in a table of offers)"),
+        _ => format!("`{name}`"),
+    }
+}
+
+/// How an input is given in a tariff file's columns: the help for one that is
+/// missing from a row, in the file's own terms.
+pub fn column_example(name: &str, ty: &Type, program: &Program) -> String {
+    let cell = |ty: &Type| {
+        let example = example_of(name, ty, program);
+        let value = example
+            .split_once(" = ")
+            .map_or(example.as_str(), |(_, v)| v);
+        value
+            .split("   (")
+            .next()
+            .unwrap_or(value)
+            .trim_matches('"')
+            .to_string()
+    };
+    match ty {
+        Type::Table { value, .. } | Type::Series(value)
+            if !matches!(**value, Type::Table { .. }) =>
+        {
+            format!(
+                "give it in columns named {}, each cell like `{}`",
+                entry_example(name, ty),
+                cell(value)
+            )
+        }
+        Type::Table { .. } => entry_example(name, ty),
+        _ => format!(
+            "add a column `{name}` to the header and fill its cell, like `{}`",
+            cell(ty)
+        ),
     }
 }
 
@@ -376,7 +423,11 @@ impl Inputs {
             range,
         } in gathered
         {
-            found.sort_by(|a, b| a.0.cmp(&b.0));
+            // Years and dates in order; names as the columns give them, as a TOML
+            // file's table keeps its order.
+            if !found.iter().all(|(k, _)| matches!(k, Key::Label(_))) {
+                found.sort_by(|a, b| a.0.cmp(&b.0));
+            }
             let value = match program.slot(slot).ty {
                 Type::Series(_) => Value::Series(Arc::new(Series {
                     complete_until: found.iter().find_map(|(k, v)| match (k, v) {

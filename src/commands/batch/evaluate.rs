@@ -473,6 +473,7 @@ impl Worker {
                 context,
                 chunk,
                 &cells,
+                record,
                 *line,
                 repeated[index],
                 errors,
@@ -491,6 +492,7 @@ impl Worker {
         context: &Context,
         chunk: &Chunk,
         cells: &[Field],
+        record: &Range<usize>,
         line: usize,
         repeated: Option<usize>,
         mut errors: Vec<Diagnostic>,
@@ -556,7 +558,7 @@ impl Worker {
         let mut row_errors = shared.clone();
         for (a, agreement) in context.agreements.iter().enumerate() {
             let (errors, warnings, h) = match split {
-                true => self.evaluate(context, a, agreement, file, cells, &label),
+                true => self.evaluate(context, a, agreement, file, cells, record, &label),
                 false => (Vec::new(), Vec::new(), Held::Nothing),
             };
             let wrong = !shared.is_empty() || !errors.is_empty();
@@ -614,6 +616,7 @@ impl Worker {
         agreement: &Agreement,
         file: &SourceFile,
         cells: &[Field],
+        record: &Range<usize>,
         label: &dyn Fn() -> String,
     ) -> (Vec<Diagnostic>, Vec<Diagnostic>, Held) {
         let program = &agreement.program;
@@ -644,7 +647,7 @@ impl Worker {
             Err(_) => engine::run_all(program, rule, inputs),
         };
         let what = format!("{}, {}", file.name, label());
-        let errors = judge(
+        let mut errors = judge(
             program,
             inputs,
             &evaluation,
@@ -653,6 +656,47 @@ impl Worker {
             &mut warnings,
             context.locale,
         );
+        for d in errors.iter_mut().filter(|d| d.code == Code::MissingInput) {
+            missing_here(d, agreement, file, record.clone());
+        }
         (errors, warnings, Held::Own(evaluation.values))
     }
+}
+
+/// An input missing from a row, said in the tariff file's terms: pointed at the
+/// row (not at the start of its piece of the file), with how to give it in columns.
+fn missing_here(
+    d: &mut Diagnostic,
+    agreement: &Agreement,
+    file: &SourceFile,
+    record: Range<usize>,
+) {
+    let program = &agreement.program;
+    let Some(name) = d.title.split('`').nth(1).map(str::to_string) else {
+        return;
+    };
+    let Some(slot) = program.slot_id(&name) else {
+        return;
+    };
+    let column = agreement.columns.position(&name).is_some();
+    let message = match column {
+        true => format!("the cell of `{name}` is empty"),
+        false => format!("no column `{name}`"),
+    };
+    d.labels
+        .retain(|l| !std::sync::Arc::ptr_eq(&l.source.text, &file.text));
+    let label = dsl::diagnostic::Label {
+        source: file.clone(),
+        range: record.start..record.start,
+        message,
+    };
+    d.labels.insert(0, label);
+    let help = engine::column_example(&name, &program.slot(slot).ty, program);
+    d.help = Some(match column {
+        true => help.replace(
+            &format!("add a column `{name}` to the header and fill its cell"),
+            "fill its cell",
+        ),
+        false => help,
+    });
 }
