@@ -609,6 +609,7 @@ impl Worker {
     }
 
     /// One row under one agreement: its errors, its warnings, and where its values are.
+    #[allow(clippy::too_many_arguments)]
     fn evaluate(
         &mut self,
         context: &Context,
