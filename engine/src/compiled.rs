@@ -14,8 +14,8 @@
 use dsl::program::{PartRule, Plan, Program, SlotRule};
 
 use crate::compile::Compiler;
-use crate::eval::compute;
 use crate::formula::eval;
+use crate::general::compute;
 use crate::machine::{CompiledPlan, Input, Op, Otherwise, NO_REGISTER, REGISTERS};
 use crate::value::Value;
 use rust_decimal::Decimal;

@@ -31,6 +31,7 @@ mod eval;
 pub mod examples;
 mod fast;
 mod formula;
+mod general;
 mod grouping;
 mod inputs;
 mod machine;
@@ -39,8 +40,9 @@ mod trace;
 mod value;
 
 pub use error::EvalError;
-pub use eval::{evaluate, message_figures, run, run_all, Evaluation, Evaluator, Finding};
+pub use eval::{run, run_all, Evaluation, Evaluator};
 pub use formula::show_key;
+pub use general::{evaluate, message_figures, Finding};
 pub use inputs::{column_example, example_of, Columns, Decimals, Inputs, NAME_FIELD};
 pub use trace::{trace, Step, Trace};
 pub use value::{Key, Series, Table, Value};

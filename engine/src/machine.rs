@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use dsl::program::{Key, Plan, Program, SlotId};
 use rust_decimal::Decimal;
 
-use crate::eval::{check_one, compute, general_step, run_checks, Finding};
+use crate::general::{check_one, compute, general_step, run_checks, Finding};
 use crate::inputs::Inputs;
 use crate::value::Value;
 
