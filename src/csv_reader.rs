@@ -110,32 +110,43 @@ struct Scan {
 /// last record needs no line break, and a `\r` last is a line break.
 fn scan(bytes: &[u8], separator: u8, ended: bool) -> Scan {
     let (mut records, mut end, mut from) = (Vec::new(), 0, 0);
-    let (mut quoted, mut field_start, mut quote) = (false, true, 0);
+    let (mut quoted, mut quote) = (false, 0);
     let (mut line, mut record_line, mut lines) = (0, 0, 0);
     let mut at = 0;
     while at < bytes.len() {
-        let b = bytes[at];
         if quoted {
-            match b {
+            // Inside quotes: only a quote ends the field; line breaks are counted.
+            let Some(next) = memchr::memchr3(b'"', b'\n', b'\r', &bytes[at..]) else {
+                break;
+            };
+            at += next;
+            match bytes[at] {
                 // `""` is a quote inside the field.
                 b'"' => match bytes.get(at + 1) {
                     Some(b'"') => at += 1,
                     _ => quoted = false,
                 },
                 b'\n' => line += 1,
-                b'\r' if bytes.get(at + 1) != Some(&b'\n') => line += 1,
+                _ if bytes.get(at + 1) != Some(&b'\n') => line += 1,
                 _ => {}
             }
             at += 1;
             continue;
         }
-        match b {
-            b'"' if field_start => {
-                quoted = true;
-                quote = at;
-                field_start = false;
+        // Outside quotes: the next quote or line break, the rest skipped at once.
+        let Some(next) = memchr::memchr3(b'"', b'\n', b'\r', &bytes[at..]) else {
+            break;
+        };
+        at += next;
+        match bytes[at] {
+            // A quote opens a quoted field only at the start of a field.
+            b'"' => {
+                if at == from || bytes[at - 1] == separator {
+                    quoted = true;
+                    quote = at;
+                }
             }
-            b'\n' | b'\r' => {
+            b => {
                 let next = at + 1;
                 let crlf = b == b'\r' && bytes.get(next) == Some(&b'\n');
                 if b == b'\r' && next == bytes.len() && !ended {
@@ -146,13 +157,10 @@ fn scan(bytes: &[u8], separator: u8, ended: bool) -> Scan {
                 at += usize::from(crlf);
                 end = at + 1;
                 from = end;
-                field_start = true;
                 line += 1;
                 record_line = line;
                 lines = line;
             }
-            b if b == separator => field_start = true,
-            _ => field_start = false,
         }
         at += 1;
     }
@@ -444,10 +452,7 @@ pub fn fields<'a>(
             continue;
         }
         // An unquoted field: up to the next separator.
-        let to = bytes[at..end]
-            .iter()
-            .position(|&b| b == sep)
-            .map_or(end, |n| at + n);
+        let to = memchr::memchr(sep, &bytes[at..end]).map_or(end, |n| at + n);
         out.push((Cow::Borrowed(&text[at..to]), at..to));
         if to == end {
             return Ok(());
@@ -461,10 +466,7 @@ pub fn fields<'a>(
 }
 
 fn memchr_quote(bytes: &[u8], from: usize, end: usize) -> Option<usize> {
-    bytes[from.min(end)..end]
-        .iter()
-        .position(|&b| b == b'"')
-        .map(|n| from + n)
+    memchr::memchr(b'"', &bytes[from.min(end)..end]).map(|n| from + n)
 }
 
 #[cfg(test)]

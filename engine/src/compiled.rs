@@ -26,12 +26,16 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
     let mut compiler = Compiler::new(program, &plan.order, values);
     let (mut numbers, mut copied, mut constants) = (Vec::new(), Vec::new(), Vec::new());
     let mut stores = Vec::new();
+    let mut prefix = vec![0u32; program.slots.len()];
     for &slot in &plan.order {
         let definition = &program.slots[slot as usize];
         let reg = compiler.register_of(slot);
         let number = definition.ty.is_number() && reg != NO_REGISTER;
         if number && !definition.constant {
             stores.push((slot, reg));
+        }
+        if let Some(p) = prefix.get_mut(slot as usize) {
+            *p = stores.len() as u32;
         }
         let formula = match &definition.rule {
             _ if definition.constant => continue,
@@ -105,6 +109,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         registers,
         missing: Vec::new(),
         failures: Vec::new(),
+        prefix,
     }
 }
 

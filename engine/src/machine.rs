@@ -197,6 +197,8 @@ pub(crate) struct CompiledPlan {
     /// The failure of each input that has been missing, computed once: it is the
     /// same on every run.
     pub(crate) failures: Vec<(SlotId, Value)>,
+    /// For each slot, how many of `stores` come before it in the plan (or with it).
+    pub(crate) prefix: Vec<u32>,
 }
 
 /// A condition as a register value.
@@ -230,8 +232,10 @@ impl CompiledPlan {
             registers: r,
             missing,
             failures,
+            prefix,
             ..
         } = self;
+        let mut stored = 0;
         let r: &mut Registers = r;
         crate::budget::start();
         missing.clear();
@@ -397,7 +401,10 @@ impl CompiledPlan {
                     (0, None)
                 }
                 Op::Compute { slot, reg } => {
-                    store(stores, r, values, missing);
+                    let upto = prefix
+                        .get(slot as usize)
+                        .map_or(stores.len(), |&p| p as usize);
+                    store(stores, r, values, missing, &mut stored, upto);
                     compute(program, slot, values);
                     if !load(r, reg, &values[slot as usize]) {
                         return (general(program, plan, inputs, values), false);
@@ -429,7 +436,7 @@ impl CompiledPlan {
                     continue;
                 }
                 Op::CheckGeneral(check) => {
-                    store(stores, r, values, missing);
+                    store(stores, r, values, missing, &mut stored, stores.len());
                     check_one(program, check, values, &mut findings);
                     continue;
                 }
@@ -445,7 +452,13 @@ impl CompiledPlan {
                 break;
             };
             pc = end as usize;
-            store(stores, r, values, missing);
+            let upto = match ending {
+                Ending::Slot(slot, _) => prefix
+                    .get(slot as usize)
+                    .map_or(stores.len(), |&p| p as usize),
+                Ending::Check(_) => stores.len(),
+            };
+            store(stores, r, values, missing, &mut stored, upto);
             match ending {
                 Ending::Slot(slot, reg) => {
                     compute(program, slot, values);
@@ -456,20 +469,27 @@ impl CompiledPlan {
                 Ending::Check(check) => check_one(program, check, values, &mut findings),
             }
         }
-        store(stores, r, values, missing);
+        store(stores, r, values, missing, &mut stored, stores.len());
         (findings, true)
     }
 }
 
-/// Stores the number slots' registers in the values; an input missing in this run
-/// holds its failure, not its register.
+/// Stores the registers of the number slots `stored..upto` (in the plan's order:
+/// the general path, computing a slot, reads only the slots before it, and those
+/// are final once their code has run) in the values, and moves `stored` on; an
+/// input missing in this run holds its failure, not its register.
 fn store(
     stores: &[(SlotId, Reg)],
     r: &Registers,
     values: &mut [Value],
     missing: &[(SlotId, Value)],
+    stored: &mut usize,
+    upto: usize,
 ) {
-    for &(slot, reg) in stores {
+    let upto = upto.min(stores.len());
+    let from = (*stored).min(upto);
+    *stored = (*stored).max(upto);
+    for &(slot, reg) in &stores[from..upto] {
         if let Some(value) = values.get_mut(slot as usize) {
             match value {
                 Value::Number(held) => *held = r[reg as usize],

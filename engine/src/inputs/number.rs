@@ -268,6 +268,35 @@ pub(crate) fn trimmed(text: &str) -> &str {
 /// reads the same.
 fn plain_decimal(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
+    // Up to 19 digits, in one pass over 64 bits.
+    if bytes.len() <= 20 {
+        let (negative, body) = match bytes.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, bytes),
+        };
+        let (mut mantissa, mut point, mut count) = (0u64, None, 0usize);
+        for (at, &b) in body.iter().enumerate() {
+            match b {
+                b'0'..=b'9' => {
+                    // Past 19 digits the sum is thrown away (the long way reads it).
+                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+                    count += 1;
+                }
+                b'.' if point.is_none() && at > 0 => point = Some(at),
+                _ => return None,
+            }
+        }
+        let whole = point.unwrap_or(body.len());
+        let scale = body.len() - whole - usize::from(point.is_some());
+        let fits = count <= 19 && whole > 0 && (point.is_none() || scale > 0);
+        if fits && !(whole > 1 && body[0] == b'0') && !(negative && mantissa == 0) {
+            let (lo, mid) = (mantissa as u32, (mantissa >> 32) as u32);
+            return Some(Decimal::from_parts(lo, mid, 0, negative, scale as u32));
+        }
+        if count <= 19 {
+            return None;
+        }
+    }
     let (negative, body) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
@@ -334,10 +363,6 @@ mod tests {
 
     #[test]
     fn plain_numbers_read_the_same_both_ways() {
-        let ty = Type::Number {
-            kind: NumKind::Plain,
-            dim: Dimension::MONEY,
-        };
         for text in [
             "0",
             "7",
@@ -349,18 +374,25 @@ mod tests {
             "12.3400",
             "9999999999999999999999999999",
             "0.0000000000000000000000000001",
+            "9999999999999999999",
+            "-9999999999999999999",
+            "18446744073709551615",
+            "12345678901234567890",
+            "99999999999999999999",
+            "0.5",
         ] {
             let quick = plain_decimal(text).expect(text);
             let long = Decimal::from_str(text).expect(text);
             assert_eq!(quick, long, "{text}");
             assert_eq!(quick.to_string(), long.to_string(), "{text}");
         }
+        // `-0` and `-0.0` are left to the long way, which keeps the sign as written.
         for text in [
-            "", "-", "01", "1.", ".5", "1e5", "+1", "1_000", "-0", "1 kr",
+            "", "-", "01", "1.", ".5", "1e5", "+1", "1_000", "-0", "-0.0", "1 kr", "-.5", "1..2",
+            "-01", "00",
         ] {
             assert_eq!(plain_decimal(text), None, "{text}");
         }
-        let _ = ty;
     }
 
     fn n(s: &str) -> Decimal {

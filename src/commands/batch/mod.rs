@@ -425,12 +425,17 @@ mod tests {
     #[test]
     fn a_tariff_file_under_several_agreements_at_once() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/batch/offers.csv");
-        let names: Vec<String> = ["midtjylland", "sjaelland", "syddanmark"]
-            .iter()
-            .map(|s| s.to_string())
+        // Every bundled regional agreement (each extends the national base).
+        let names: Vec<String> = crate::catalog::bundled()
+            .filter(|(_, _, text)| {
+                text.lines()
+                    .any(|l| l.starts_with("agreement ") && l.contains(" extends "))
+            })
+            .map(|(stem, ..)| stem.to_string())
             .collect();
+        assert!(names.len() >= 3, "{names:?}");
         let all = evaluate_file(&path, &names, "tariff", &[]).expect("evaluates");
-        assert_eq!(all.agreements.len(), 3);
+        assert_eq!(all.agreements.len(), names.len());
         assert_eq!(all.rows.len(), 7);
         assert!(all.report.errors.is_empty());
         // Columns one agreement reads and another does not are no slip.

@@ -5,7 +5,7 @@
 //! CSV file. A cell holds a binary double; it is written as the shortest text that
 //! reads back as the same double (`0.061`, never `0.06099999…`), so the decimal an
 //! analyst typed is the decimal read. A cell whose number format is a percentage
-//! (`6,1 %`, stored as 0.061) is read as the percentage shown: `6.1 %`. A date
+//! (`5,5 %`, stored as 0.055) is read as the percentage shown: `5.5 %`. A date
 //! cell is read as its date.
 //!
 //! Writing (rust_xlsxwriter, a sheet at a time in constant memory): one sheet per
