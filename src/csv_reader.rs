@@ -384,6 +384,31 @@ pub fn fields<'a>(
     separator: char,
     out: &mut Vec<Field<'a>>,
 ) -> Result<(), Diagnostic> {
+    fields_upto(file, range, separator, out, usize::MAX)
+}
+
+/// The field numbered `at` of the record at `range` (its text, unquoted), read
+/// without splitting the fields after it.
+pub fn field<'a>(
+    file: &'a SourceFile,
+    range: Range<usize>,
+    separator: char,
+    at: usize,
+) -> Option<Cow<'a, str>> {
+    let mut out = Vec::new();
+    fields_upto(file, range, separator, &mut out, at.saturating_add(1)).ok()?;
+    out.into_iter().nth(at).map(|(text, _)| text)
+}
+
+/// [`fields`], up to `limit` fields.
+fn fields_upto<'a>(
+    file: &'a SourceFile,
+    range: Range<usize>,
+    separator: char,
+    out: &mut Vec<Field<'a>>,
+    limit: usize,
+) -> Result<(), Diagnostic> {
+    let limit = out.len().saturating_add(limit);
     let text: &'a str = &file.text;
     let bytes = text.as_bytes();
     let sep = separator as u8;
@@ -429,7 +454,7 @@ pub fn fields<'a>(
             };
             out.push((content, open..close + 1));
             at = close + 1;
-            if at >= end {
+            if at >= end || out.len() >= limit {
                 return Ok(());
             }
             if bytes[at] != sep {
@@ -454,7 +479,7 @@ pub fn fields<'a>(
         // An unquoted field: up to the next separator.
         let to = memchr::memchr(sep, &bytes[at..end]).map_or(end, |n| at + n);
         out.push((Cow::Borrowed(&text[at..to]), at..to));
-        if to == end {
+        if to == end || out.len() >= limit {
             return Ok(());
         }
         at = to + 1;

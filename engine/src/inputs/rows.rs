@@ -348,7 +348,7 @@ impl Inputs {
         };
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
-        let mut gathered: Vec<Gathered> = Vec::new();
+        let mut gathered: smallvec::SmallVec<[Gathered; 2]> = smallvec::SmallVec::new();
         for ((text, span), column) in cells.iter().zip(&columns.columns) {
             let text = super::number::trimmed(text.as_ref());
             if text.is_empty() {
@@ -365,11 +365,14 @@ impl Inputs {
                 (Type::Table { value, .. } | Type::Series(value), _) => value,
                 (ty, _) => ty,
             };
-            let name: std::borrow::Cow<str> = match key {
-                Some(key) => {
-                    format!("{}.{}", definition.name, crate::formula::show_key(key)).into()
+            // The cell's name in messages (`occupancy_history.2020`): made only for one.
+            let name = || -> std::borrow::Cow<str> {
+                match key {
+                    Some(key) => {
+                        format!("{}.{}", definition.name, crate::formula::show_key(key)).into()
+                    }
+                    None => definition.name.as_str().into(),
                 }
-                None => definition.name.as_str().into(),
             };
             let value = match reader.value(&name, text, span, ty) {
                 Ok(value) => value,
@@ -383,11 +386,16 @@ impl Inputs {
                 matches!(key, Some(Key::Label(_))) && matches!(definition.ty, Type::Series(_));
             let range = definition.plausible.as_ref().filter(|_| !until);
             if let Some(r) = range.filter(|_| !text.contains('%')) {
-                if let Some(d) = super::plausible::fraction_for_percent(&name, &value, ty, r) {
-                    warnings.push(d.label_in(file.clone(), span.clone(), "a fraction?"));
+                let fraction = super::plausible::fraction_for_percent;
+                if fraction(&definition.name, &value, ty, r).is_some() {
+                    if let Some(d) = fraction(&name(), &value, ty, r) {
+                        warnings.push(d.label_in(file.clone(), span.clone(), "a fraction?"));
+                    }
                 }
             }
-            if let Some(d) = range.and_then(|r| super::plausible::check(&name, &value, ty, r)) {
+            let check = super::plausible::check;
+            let implausible = range.filter(|r| check(&definition.name, &value, ty, r).is_some());
+            if let Some(d) = implausible.and_then(|r| check(&name(), &value, ty, r)) {
                 let d = d.label_in(file.clone(), span.clone(), "this cell");
                 if d.is_error() {
                     errors.push(d);
@@ -473,14 +481,16 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
-    fn value(
+    fn value<'n>(
         &self,
-        name: &str,
+        name: &dyn Fn() -> std::borrow::Cow<'n, str>,
         text: &str,
         span: &Range<usize>,
         ty: &Type,
     ) -> Result<Value, Diagnostic> {
         let bad = |what: String| {
+            let name = name();
+            let name = name.as_ref();
             Diagnostic::error(Code::BadInput, format!("`{name}` in {}: {what}", self.file.name))
                 .label_in(self.file.clone(), span.clone(), format!("expected {ty}"))
                 .help(match (ty, self.decimals) {

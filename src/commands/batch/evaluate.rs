@@ -279,10 +279,7 @@ fn nth_field<'a>(
     separator: char,
     at: usize,
 ) -> Option<std::borrow::Cow<'a, str>> {
-    let mut fields = Vec::new();
-    csv_reader::fields(file, range.clone(), separator, &mut fields).ok()?;
-    let (text, _) = fields.into_iter().nth(at)?;
-    Some(text)
+    csv_reader::field(file, range.clone(), separator, at)
 }
 
 /// What is decided in the file's order.
