@@ -168,26 +168,37 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// A part for every offer of a tariff file (CSV, one offer per line).
+    /// A part for every row of a tariff file (CSV or XLSX, one offer per row).
     ///
     /// The header names the inputs: `name,places,budget,occupancy_history.2020,…`; a
     /// `name` column names the offer. Results are written only if every offer is right.
+    /// In CSV and XLSX an amount is rounded to the øre (JSON keeps every figure exact).
+    /// A row may be at most 1 MiB; a file may be of any size (it is read piece by
+    /// piece, and the rows evaluated on every core).
     Batch {
-        /// A bundled agreement or the path of a rule file.
-        #[arg(long, short)]
-        agreement: String,
-        /// The tariff file (CSV, separated by commas or, as a Danish spreadsheet
-        /// saves it, by semicolons with decimal commas).
+        /// A bundled agreement or the path of a rule file; several, separated by
+        /// commas, for a column group each.
+        #[arg(
+            long,
+            short,
+            visible_alias = "agreements",
+            value_delimiter = ',',
+            required = true
+        )]
+        agreement: Vec<String>,
+        /// The tariff file: CSV (separated by commas or, as a Danish spreadsheet
+        /// saves it, by semicolons with decimal commas) or an XLSX workbook (its first sheet).
         offers: PathBuf,
-        /// The part to evaluate for each offer.
+        /// The part to evaluate for each row.
         #[arg(long, default_value = "tariff")]
         part: String,
         /// Write the results to this file (whole, or not at all) instead of printing them.
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// Output format: CSV in the tariff file's own separator, JSON, or a table.
-        #[arg(long, value_enum, default_value_t = Format::Csv)]
-        format: Format,
+        /// Output format: CSV in the tariff file's own dialect, JSON, a table, or an
+        /// XLSX workbook (default: XLSX for an output file named .xlsx, else CSV).
+        #[arg(long, value_enum)]
+        format: Option<commands::batch::Format>,
         /// How amounts are written in a table: da = 1.234.567,89 kr, en = 1,234,567.89 kr.
         #[arg(long, value_enum, default_value_t = Locale::Da)]
         locale: Locale,
@@ -196,6 +207,10 @@ enum Command {
         /// still 1, and every error is reported.
         #[arg(long)]
         keep_going: bool,
+        /// How many threads evaluate rows (default: one per core); the results are the
+        /// same, byte for byte, for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+        threads: Option<u16>,
         #[command(flatten)]
         readings: ReadingChoices,
     },

@@ -9,4 +9,4 @@ mod table;
 
 pub use matrix::matrix;
 pub use number::{format_value, Locale};
-pub use table::{csv, csv_separated, Table};
+pub use table::{csv, Table};

@@ -19,7 +19,10 @@ use engine::{Columns, Decimals, Inputs, Value};
 use super::super::comparison::{figures, Agreement, Comparison, Kind, Offer, Outcome};
 use super::super::eval::judge;
 use super::super::judge_unknown_fields;
-use crate::csv_reader::{self, Field};
+use crate::csv_reader;
+
+/// A cell of the file, owned: its text and where it is written.
+type Field = (String, std::ops::Range<usize>);
 use crate::render::Locale;
 use crate::{catalog, files};
 
@@ -28,6 +31,13 @@ const MAX_COLUMNS: usize = 2_000;
 
 /// How much of an offer's name is shown in a diagnostic.
 const NAME_SHOWN: usize = 60;
+
+/// A tariff file the report holds whole (`takst batch` streams one of any size).
+const TARIFF_FILE: files::Limit = files::Limit {
+    bytes: 64 * 1024 * 1024,
+    what: "a tariff file for a report",
+    help: "a report shows a region's file; split a larger one, or use `takst batch`",
+};
 
 /// A tariff file, read and split into cells.
 pub struct TariffFile {
@@ -46,7 +56,7 @@ pub struct TariffFile {
 impl TariffFile {
     /// Reads the tariff file at `path`: UTF-8 text, a header naming the inputs.
     pub fn read(path: &Path) -> Result<TariffFile, Vec<Diagnostic>> {
-        let text = files::read_text(path, &files::TARIFF_FILE).map_err(|d| match d.code {
+        let text = files::read_text(path, &TARIFF_FILE).map_err(|d| match d.code {
             Code::NotText if d.title.contains("UTF-8") => {
                 vec![d.help("in Excel, save it with 'Save as' → 'CSV UTF-8 (comma delimited)'")]
             }
@@ -55,13 +65,20 @@ impl TariffFile {
         let file = SourceFile {
             name: path.display().to_string(),
             text: Arc::from(text),
+            first_line: 0,
         };
-        let records = csv_reader::read(&file).map_err(|d| vec![d])?;
-        let decimals = match records.separator {
+        let (dialect, records) = csv_reader::read(&file).map_err(|d| vec![d])?;
+        let decimals = match dialect.separator {
             ';' => Decimals::Comma,
             _ => Decimals::Point,
         };
-        let mut records = records.records.into_iter();
+        let mut records = records.into_iter().map(|(cells, line)| {
+            let cells: Vec<Field> = cells
+                .into_iter()
+                .map(|(t, s)| (t.into_owned(), s))
+                .collect();
+            (cells, line)
+        });
         let Some((header, _)) = records.next() else {
             return Err(vec![Diagnostic::error(
                 Code::BadInput,
@@ -172,6 +189,7 @@ impl TariffFile {
         // One file serves every agreement: a column only some of them read is expected.
         warnings.retain(|d| !(d.code == Code::UnknownInput && d.level == Level::Note));
         let mut base = Inputs::new(program);
+        let mut inputs = Inputs::new(program);
         for (name, text) in catalog::reference_data() {
             base.read(program, &name, text)?;
         }
@@ -181,11 +199,10 @@ impl TariffFile {
         for (((cells, _), (_, row)), row_errors) in
             self.rows.iter().zip(&self.offers).zip(&self.row_errors)
         {
-            let mut inputs = base.clone();
             let cells: Vec<(&str, std::ops::Range<usize>)> =
                 cells.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
             let (mut errors, mut warnings) = (row_errors.clone(), Vec::new());
-            match inputs.read_row(program, &columns, &self.file, &cells, self.decimals) {
+            match inputs.read_row(&base, program, &columns, &self.file, &cells, self.decimals) {
                 Ok(implausible) => warnings = implausible,
                 Err(e) => errors.extend(e),
             }
