@@ -402,15 +402,18 @@ impl Inputs {
             let range = definition.plausible.as_ref().filter(|_| !until);
             if let Some(r) = range.filter(|_| !text.contains('%')) {
                 let fraction = super::plausible::fraction_for_percent;
-                if fraction(&definition.name, &value, ty, r).is_some() {
-                    if let Some(d) = fraction(&name(), &value, ty, r) {
+                let cell = super::plausible::Written::Cell;
+                if fraction(&definition.name, &value, ty, r, cell).is_some() {
+                    if let Some(d) = fraction(&name(), &value, ty, r, cell) {
                         warnings.push(d.label_in(file.clone(), span.clone(), "a fraction?"));
                     }
                 }
             }
             let check = super::plausible::check;
-            let implausible = range.filter(|r| check(&definition.name, &value, ty, r).is_some());
-            if let Some(d) = implausible.and_then(|r| check(&name(), &value, ty, r)) {
+            let cell = super::plausible::Written::Cell;
+            let implausible =
+                range.filter(|r| check(&definition.name, &value, ty, r, cell).is_some());
+            if let Some(d) = implausible.and_then(|r| check(&name(), &value, ty, r, cell)) {
                 let d = d.label_in(file.clone(), span.clone(), "this cell");
                 if d.is_error() {
                     errors.push(d);
