@@ -247,10 +247,7 @@ fn central_pools_split_over_the_rows_of_each_operator() {
     assert_eq!(runs[0], runs[2], "one thread and three differ");
     let mut lines = runs[0].0.lines();
     let header = csv_fields(lines.next().expect("a header"));
-    let share = header
-        .iter()
-        .position(|h| h == "central_pools_share")
-        .expect("B");
+    let share = header.iter().position(|h| h == "central_pools").expect("B");
     let mut sums = vec![rust_decimal::Decimal::ZERO; operators];
     let mut count = 0;
     for (i, line) in lines.enumerate() {
