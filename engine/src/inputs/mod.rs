@@ -547,8 +547,9 @@ impl Reader<'_> {
     }
 }
 
-/// The field (or column) that names an offer, a closure, a row, for people: read by
-/// no agreement, and never reported as unknown.
+/// The field (or column) that names an offer, a closure, a row, for people: read only
+/// by an agreement that declares it as an input (the key of its own entry in a table
+/// gathered across rows), and never reported as unknown.
 pub const NAME_FIELD: &str = "name";
 
 /// The diagnostic for a field or column `name` that is not an input of `program`:
