@@ -185,3 +185,52 @@ fn uses_any(slots: &[Slot], slot: SlotId, tables: &[SlotId]) -> Option<SlotId> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+
+    struct NoBases;
+    impl crate::Loader for NoBases {
+        fn load(&self, n: &str, _: &str) -> Result<(String, Vec<u8>), String> {
+            Err(n.into())
+        }
+    }
+
+    /// The codes of the errors of a rule file with these declarations.
+    fn codes(declarations: &str) -> Vec<Code> {
+        let text =
+            format!("agreement \"G\"\ninput operator: text\ninput budget: money\n{declarations}\n");
+        match crate::check("g.takst", &text, &NoBases) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.code)
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_gathered_table_is_checked_against_its_figure_and_group() {
+        let ok = "input budgets: money per offer gathered budget over rows of the same operator";
+        assert_eq!(codes(ok), vec![]);
+        let by_year =
+            "input budgets: money per year gathered budget over rows of the same operator";
+        assert_eq!(codes(by_year), vec![Code::WrongType]);
+        let percent =
+            "input budgets: percent per offer gathered budget over rows of the same operator";
+        assert_eq!(codes(percent), vec![Code::UnitMismatch]);
+        let by_money =
+            "input budgets: money per offer gathered budget over rows of the same budget";
+        assert_eq!(codes(by_money), vec![Code::WrongType]);
+        let unknown =
+            "input budgets: money per offer gathered budgt over rows of the same operator";
+        assert_eq!(codes(unknown), vec![Code::UnknownName]);
+        // Each row's figure would need every row's table first.
+        let circle =
+            "input budgets: money per offer gathered share over rows of the same operator\n\
+                      define share = sum(budgets)";
+        assert_eq!(codes(circle), vec![Code::Cycle]);
+    }
+}
