@@ -212,6 +212,62 @@ fn any_number_of_threads_gives_the_same_bytes() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// An operator's central pools split over the rows of the same operator (Midtjylland
+/// §5.3): the tables are gathered over the whole file before any row is evaluated,
+/// so the shares are the same for any number of threads, and each operator's add up
+/// to its pools to the øre — though its rows lie in different chunks of the file.
+#[test]
+fn central_pools_split_over_the_rows_of_each_operator() {
+    let dir = scratch("gathered");
+    let file = dir.join("operators.csv");
+    let operators = 37;
+    let mut text = String::from(
+        "name,operator_name,year,places,target_group,operator_kind,planned_occupancy,budget,operator_central_pools,depreciation,book_value\n",
+    );
+    for i in 0..6_000 {
+        // Operators interleaved, so each has rows in every chunk; budgets that
+        // do not divide evenly.
+        let budget = 5_000_000 + (i * 7_919) % 3_000_000;
+        text.push_str(&format!(
+            "Tilbud {i},Driftsherre {},2022,20,adults,municipal,97,{budget},1000000,100000,2000000\n",
+            i % operators
+        ));
+    }
+    std::fs::write(&file, text).expect("write");
+    let file = file.display().to_string();
+    let runs: Vec<_> = ["1", "2", "3"]
+        .iter()
+        .map(|threads| {
+            let args = ["batch", "-a", "midtjylland", &file, "--threads", threads];
+            takst_at(&args)
+        })
+        .collect();
+    assert_eq!(runs[0].2, Some(0), "{}", runs[0].1);
+    assert_eq!(runs[0], runs[1], "one thread and two differ");
+    assert_eq!(runs[0], runs[2], "one thread and three differ");
+    let mut lines = runs[0].0.lines();
+    let header = csv_fields(lines.next().expect("a header"));
+    let share = header.iter().position(|h| h == "central_pools").expect("B");
+    let mut sums = vec![rust_decimal::Decimal::ZERO; operators];
+    let mut count = 0;
+    for (i, line) in lines.enumerate() {
+        let fields = csv_fields(line);
+        let figure: rust_decimal::Decimal = fields[share].parse().expect("a figure");
+        assert!(figure > rust_decimal::Decimal::ZERO, "{line}");
+        sums[i % operators] += figure;
+        count += 1;
+    }
+    assert_eq!(count, 6_000);
+    for (operator, sum) in sums.iter().enumerate() {
+        assert_eq!(
+            *sum,
+            rust_decimal::Decimal::from(1_000_000),
+            "Driftsherre {operator}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// A file saved by Excel (a byte order mark, `\r\n`) gets its results back the
 /// same way, so that Excel opens them as it opened the offers.
 #[test]

@@ -110,9 +110,24 @@ pub struct Input {
     pub name: Name,
     pub meta: Meta,
     pub ty: TypeExpr,
+    /// `gathered gross_budget over rows of the same operator`: a table built from
+    /// the rows of a tariff file.
+    pub gathered: Option<Gathering>,
     /// `between 50 % and 110 %`: where the input's figures plausibly lie.
     pub plausible: Option<Box<Plausible>>,
     pub default: Option<Expr>,
+    pub span: Span,
+}
+
+/// `gathered gross_budget over rows of the same operator`: an input table whose
+/// entries are the rows of a tariff file in the same group as the row evaluated,
+/// each keyed by its row's name and holding that row's `value`.
+#[derive(Debug, Clone)]
+pub struct Gathering {
+    /// The figure each row gives (an input or a formula of the row).
+    pub value: Name,
+    /// The text input whose equal values make a group (`operator`).
+    pub group: Name,
     pub span: Span,
 }
 

@@ -297,9 +297,11 @@ impl Lower<'_> {
         let mut ty = None;
         let mut default = None;
         let mut plausible = None;
+        let mut gathered = None;
         for part in inner {
             match part.as_rule() {
                 Rule::type_expr => ty = Some(self.type_expr(part)?),
+                Rule::gathered => gathered = Some(self.gathered(part)),
                 Rule::plausible => plausible = Some(Box::new(self.plausible(part)?)),
                 Rule::default => {
                     if let Some(e) = part.into_inner().next() {
@@ -314,10 +316,30 @@ impl Lower<'_> {
             name,
             meta,
             ty,
+            gathered,
             plausible,
             default,
             span,
         })
+    }
+
+    /// `gathered gross_budget over rows of the same operator`.
+    fn gathered(&self, pair: Pair<Rule>) -> Gathering {
+        let span = self.span(&pair);
+        let mut names = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::name)
+            .map(|p| self.name(p));
+        // The grammar gives both names.
+        let value = names.next().unwrap_or(Name {
+            text: String::new(),
+            span,
+        });
+        let group = names.next().unwrap_or(Name {
+            text: String::new(),
+            span,
+        });
+        Gathering { value, group, span }
     }
 
     fn plausible(&self, pair: Pair<Rule>) -> Lowered<Plausible> {

@@ -118,6 +118,22 @@ pub struct Slot {
     pub plausible: Option<PlausibleRange>,
     /// True if the citation is a base's that this agreement does not re-cite.
     pub base_citation: bool,
+    /// For an input table gathered across the rows of a tariff file: what each row
+    /// gives, and which rows are gathered together.
+    pub gathered: Option<Gathered>,
+}
+
+/// `gathered gross_budget over rows of the same operator`: in `takst batch`, the
+/// input is the table of every row of the file whose `group` equals this row's,
+/// each keyed by its row's name and holding its `value`; given in an input file
+/// like any table otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gathered {
+    /// The figure each row gives: an input or a formula over the row's inputs.
+    pub value: SlotId,
+    /// The text input that names each row's group.
+    pub group: SlotId,
+    pub span: Span,
 }
 
 /// Where an input's figures plausibly lie: `between 50 % and 110 %`.

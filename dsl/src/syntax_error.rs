@@ -151,6 +151,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::expect => "`expect`",
         Rule::override_mark => "`override`",
         Rule::default => "`default`",
+        Rule::gathered | Rule::gathered_word => "`gathered NAME over rows of the same GROUP`",
         Rule::plausible | Rule::between | Rule::at_least | Rule::at_most => {
             "a plausible range (`between 50 % and 110 %`, `at least 1`, `at most 25 %`)"
         }

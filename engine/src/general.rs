@@ -116,16 +116,27 @@ pub(crate) fn compute(program: &Program, slot: SlotId, values: &mut [Value]) {
             definition.span,
             format!("the input `{}` is missing", definition.name),
         )
-        .help(crate::inputs::example_of(
-            &definition.name,
-            &definition.ty,
-            program,
-        ))),
+        .help(missing_help(program, definition))),
     };
     values[s] = value.unwrap_or_else(|mut e| {
         e.slot.get_or_insert(slot);
         Value::Failed(Arc::new(e))
     });
+}
+
+/// How to give an input that is missing: a gathered table says where it comes from.
+fn missing_help(program: &Program, definition: &dsl::program::Slot) -> String {
+    let example = crate::inputs::example_of(&definition.name, &definition.ty, program);
+    match &definition.gathered {
+        Some(g) => format!(
+            "`{}` is gathered over the rows of the same {} when a tariff file is evaluated (`takst batch`); for one offer, give the {} of its {}'s offers by name: {example}",
+            definition.name,
+            program.slot(g.group).name,
+            program.slot(g.value).name,
+            program.slot(g.group).name,
+        ),
+        None => example,
+    }
 }
 
 /// The checks of a plan that do not hold, or cannot be evaluated.

@@ -9,6 +9,7 @@
 //! 3. [`graph`]: find what each formula uses, reject cycles, order the slots.
 //! 4. [`typing`]: resolve every name to a slot and every operation to a type.
 
+mod gathered;
 mod graph;
 mod load;
 mod merge;
@@ -146,6 +147,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                         .citation
                         .as_deref()
                         .is_some_and(|c| !c.starts_with(stem(&sources, span.file))),
+                gathered: None,
             }
         })
         .collect();
@@ -184,6 +186,13 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
             }
         }
     }
+    gathered::resolve(
+        &merged.values,
+        &names,
+        &mut slots,
+        &sources,
+        typer.diagnostics(),
+    );
     let constant = graph::params_without_inputs(&slots, &order, &sources, typer.diagnostics());
     for (slot, constant) in slots.iter_mut().zip(constant) {
         slot.constant = constant;

@@ -90,6 +90,17 @@ impl Inputs {
         }
     }
 
+    /// Gives a gathered input the table of the row's group (or why it has none),
+    /// shown at `range` of the row's file — its group's cell — as `shown`.
+    pub fn give_gathered(&mut self, slot: SlotId, value: Value, range: Range<usize>, shown: &str) {
+        let origin = Origin {
+            file: self.files.len().saturating_sub(1),
+            range,
+            shown: Shown::Text(Arc::from(shown)),
+        };
+        self.give(slot, value, origin);
+    }
+
     /// The value given for a slot, if any.
     #[inline]
     pub fn value(&self, slot: SlotId) -> Option<&Value> {
@@ -542,8 +553,9 @@ impl Reader<'_> {
     }
 }
 
-/// The field (or column) that names an offer, a closure, a row, for people: read by
-/// no agreement, and never reported as unknown.
+/// The field (or column) that names an offer, a closure, a row, for people: read only
+/// by an agreement that declares it as an input (the key of its own entry in a table
+/// gathered across rows), and never reported as unknown.
 pub const NAME_FIELD: &str = "name";
 
 /// The diagnostic for a field or column `name` that is not an input of `program`:

@@ -86,6 +86,24 @@ impl Columns {
                 continue;
             }
             let input = |n: &str| program.slot_id(n).filter(|&s| program.slot(s).is_input());
+            // A gathered table is made from the rows; a column cannot also give it.
+            let gathered = |n: &str| input(n).filter(|&s| program.slot(s).gathered.is_some());
+            if let Some(slot) = gathered(name).or_else(|| gathered(name.split_once('.')?.0)) {
+                let s = program.slot(slot);
+                let group = s
+                    .gathered
+                    .as_ref()
+                    .map_or("", |g| program.slot(g.group).name.as_str());
+                errors.push(bad(
+                    span,
+                    format!("`{}` is gathered over the rows of the same {group}: no column gives it", s.name),
+                    "gathered, not given",
+                    format!("remove the column; each row's `{}` is gathered into the table of its {group}",
+                        s.gathered.as_ref().map_or("", |g| program.slot(g.value).name.as_str())),
+                ));
+                columns.push(Column::Ignored);
+                continue;
+            }
             let column = match (input(name), name.split_once('.')) {
                 (Some(slot), _) => match &program.slot(slot).ty {
                     Type::Table { .. } | Type::Series(_) => {

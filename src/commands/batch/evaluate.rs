@@ -19,6 +19,7 @@ use dsl::span::SourceFile;
 use dsl::{Code, Diagnostic, Program};
 use engine::{Columns, Decimals, Inputs, Value};
 
+use super::gather::{self, Gather};
 use super::sheet::{Chunk, Sheet};
 use crate::commands::eval::judge;
 use crate::csv_reader::{self, Field};
@@ -38,9 +39,11 @@ pub struct Agreement {
     pub program: Program,
     /// The part evaluated (an index into `program.parts`).
     pub part: usize,
-    columns: Columns,
+    pub(super) columns: Columns,
     /// The reference data, read once.
-    base: Inputs,
+    pub(super) base: Inputs,
+    /// The inputs gathered across rows that the part reads.
+    pub(super) gathers: Vec<Gather>,
 }
 
 impl Agreement {
@@ -58,11 +61,13 @@ impl Agreement {
         for (name, text) in crate::catalog::reference_data() {
             base.read(&program, &name, text)?;
         }
+        let gathers = Gather::of(&program, part, &columns);
         let agreement = Agreement {
             program,
             part,
             columns,
             base,
+            gathers,
         };
         Ok((agreement, warnings))
     }
@@ -201,6 +206,8 @@ pub fn run<S: Sink>(
     mut progress: impl FnMut(u64),
 ) -> Result<Report, Vec<Diagnostic>> {
     let threads = settings.threads.max(1);
+    // The tables gathered across rows, made before any row is evaluated.
+    let tables = gather::first_pass(sheet, agreements, threads)?;
     let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(agreements)).collect();
     let mut order = Order::default();
     let mut report = Report::default();
@@ -214,6 +221,7 @@ pub fn run<S: Sink>(
         width,
         name_column,
         locale: settings.locale,
+        tables: &tables,
     };
     while let Some(chunk) = sheet.next_chunk().map_err(|d| vec![d])? {
         // An offer named as an earlier one, found in the file's order.
@@ -265,7 +273,7 @@ pub fn run<S: Sink>(
 }
 
 /// The row ranges of `parts` parts of `count` rows, in order.
-fn split(count: usize, parts: usize) -> Vec<Range<usize>> {
+pub(super) fn split(count: usize, parts: usize) -> Vec<Range<usize>> {
     let each = count.div_ceil(parts.max(1)).max(1);
     (0..parts)
         .map(|i| (i * each).min(count)..((i + 1) * each).min(count))
@@ -399,6 +407,8 @@ struct Context<'a> {
     width: usize,
     name_column: Option<usize>,
     locale: Locale,
+    /// The tables gathered across rows, per agreement, per gathered input.
+    tables: &'a [Vec<engine::Gathering>],
 }
 
 /// A thread's evaluators and inputs, one per agreement, kept from chunk to chunk.
@@ -631,6 +641,21 @@ impl Worker {
             Ok(warnings) => warnings,
             Err(errors) => return (errors, Vec::new(), Held::Nothing),
         };
+        // Each gathered input: the table of the row's group, shown at its group's cell.
+        for (gather, table) in agreement.gathers.iter().zip(&context.tables[a]) {
+            let group = match inputs.value(gather.group) {
+                Some(Value::Text(group)) => Some(group.clone()),
+                _ => None,
+            };
+            let at = gather.group_column.and_then(|i| cells.get(i));
+            let range = at.map_or(record.start..record.start, |(_, span)| span.clone());
+            let shown = match &group {
+                Some(group) => format!("(the rows of `{group}`)"),
+                None => String::from("(no group)"),
+            };
+            let value = table.table(program, group.as_deref());
+            inputs.give_gathered(gather.slot, value, range, &shown);
+        }
         let evaluator = &mut self.evaluators[a];
         // The compiled plan on every row; a result that failed is evaluated again
         // with every check, for the report `takst eval` gives.

@@ -14,6 +14,7 @@
 //! row's figures and warnings under each agreement, kept in memory.
 
 mod evaluate;
+mod gather;
 mod sheet;
 mod write;
 mod xlsx;

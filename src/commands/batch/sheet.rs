@@ -27,6 +27,8 @@ pub const MAX_COLUMNS: usize = 2_000;
 pub struct Sheet {
     rows: Rows,
     name: String,
+    /// Where it was opened, to read it again.
+    path: std::path::PathBuf,
     /// The header: the file (chunk) it is in, and its fields.
     pub header_file: SourceFile,
     pub header: Vec<(String, Range<usize>)>,
@@ -69,17 +71,32 @@ impl Sheet {
         let size = meta.is_file().then_some(meta.len());
         if zipped {
             let rows = xlsx::Rows::open(path, &name)?;
-            return Self::start(Rows::Xlsx(Box::new(rows)), name, size, true);
+            return Self::start(Rows::Xlsx(Box::new(rows)), name, path, size, true);
         }
         // Read again from the start, as a stream.
         let file = File::open(path).map_err(cannot)?;
         let reader = Reader::new(BufReader::with_capacity(1 << 20, file), &name)?;
-        Self::start(Rows::Csv(reader), name, size, false)
+        Self::start(Rows::Csv(reader), name, path, size, false)
+    }
+
+    /// The same file, opened again at its first row: for a second pass over it.
+    /// Only a plain file can be read twice.
+    pub fn again(&self) -> Result<Sheet, Diagnostic> {
+        let plain = std::fs::metadata(&self.path).is_ok_and(|m| m.is_file());
+        if !plain {
+            return Err(Diagnostic::error(
+                Code::BadInput,
+                format!("{} cannot be read twice, and the agreement gathers figures across its rows", self.name),
+            )
+            .help("save the rows to a file and give its path: a table gathered over the rows of a group is made before any row is evaluated"));
+        }
+        Sheet::open(&self.path)
     }
 
     fn start(
         mut rows: Rows,
         name: String,
+        path: &Path,
         size: Option<u64>,
         xlsx: bool,
     ) -> Result<Sheet, Diagnostic> {
@@ -127,6 +144,7 @@ impl Sheet {
                 return Ok(Sheet {
                     rows,
                     name,
+                    path: path.to_path_buf(),
                     header_file: chunk.file.clone(),
                     header,
                     dialect,

@@ -1,0 +1,258 @@
+//! Tables gathered across the rows of a tariff file (`input … gathered gross_budget
+//! over rows of the same operator`): one table per group, each row of the group an
+//! entry keyed by its name, holding the figure the row gives.
+//!
+//! A tariff file is read twice: the first pass gives every row's group, name and
+//! figure to [`Gathering::add`] in the file's order; the second evaluates each row
+//! with its group's table ([`Gathering::table`]). What is wrong with a group — a row
+//! without a name, a figure that could not be computed, a name given twice — makes
+//! the group's table a failure, an error only for a row that reads it (and named
+//! there: never a table with a row left out).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use dsl::program::{Key, Program, SlotId};
+use dsl::Code;
+
+use crate::error::EvalError;
+use crate::value::{Table, Value};
+
+/// The tables of one gathered input, by group.
+#[derive(Debug)]
+pub struct Gathering {
+    slot: SlotId,
+    groups: HashMap<Arc<str>, Group>,
+}
+
+#[derive(Debug)]
+enum Group {
+    Rows {
+        entries: Vec<(Key, Value)>,
+        /// The line of each name, to say where a name was first given.
+        lines: HashMap<Arc<str>, usize>,
+    },
+    /// The group's table cannot be made: why.
+    Broken(Arc<EvalError>),
+    /// Made: the table every row of the group is given.
+    Made(Value),
+}
+
+impl Gathering {
+    /// No rows yet, for the gathered input `slot`.
+    pub fn new(slot: SlotId) -> Gathering {
+        Gathering {
+            slot,
+            groups: HashMap::new(),
+        }
+    }
+
+    /// The gathered input.
+    pub fn slot(&self) -> SlotId {
+        self.slot
+    }
+
+    /// How many groups there are.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// True if no row has a group.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Adds the row on `line`, of the group `group` (a row without one is in none),
+    /// named `name`, giving `figure` — or why its figure could not be computed.
+    pub fn add(
+        &mut self,
+        program: &Program,
+        group: &str,
+        name: Option<&str>,
+        line: usize,
+        figure: Result<Value, String>,
+    ) {
+        let group = group.trim();
+        if group.is_empty() {
+            return;
+        }
+        let entry = match self.groups.get_mut(group) {
+            Some(entry) => entry,
+            None => self
+                .groups
+                .entry(Arc::from(group))
+                .or_insert_with(|| Group::Rows {
+                    entries: Vec::new(),
+                    lines: HashMap::new(),
+                }),
+        };
+        let Group::Rows { entries, lines } = entry else {
+            return;
+        };
+        let gathered = &program.slot(self.slot);
+        let (table, span) = (&gathered.name, gathered.gathered.as_ref().map(|g| g.span));
+        let span = span.unwrap_or(gathered.span);
+        let (figure_name, group_name) = match &gathered.gathered {
+            Some(g) => (
+                program.slot(g.value).name.as_str(),
+                program.slot(g.group).name.as_str(),
+            ),
+            None => ("", ""),
+        };
+        let broken = |code, title: String, help: String| {
+            Group::Broken(Arc::new(EvalError::new(code, span, title).help(help)))
+        };
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        let Some(name) = name else {
+            *entry = broken(
+                Code::GroupIncomplete,
+                format!("`{table}` of the {group_name} `{group}` cannot be made: the row on line {line} has no name"),
+                format!("a gathered table is keyed by the rows' names: fill the `name` cell on line {line}"),
+            );
+            return;
+        };
+        if let Some(first) = lines.get(name) {
+            *entry = broken(
+                Code::NamedTwiceInGroup,
+                format!("two rows of the {group_name} `{group}` are named `{name}` (lines {first} and {line})"),
+                format!("give each offer of the {group_name} a name of its own: `{table}` holds one entry per name"),
+            );
+            return;
+        }
+        match figure {
+            Ok(value) => {
+                let name: Arc<str> = Arc::from(name);
+                lines.insert(name.clone(), line);
+                entries.push((Key::Label(name), value));
+            }
+            Err(why) => {
+                *entry = broken(
+                    Code::GroupIncomplete,
+                    format!("`{table}` of the {group_name} `{group}` cannot be made: `{figure_name}` of line {line} ({name}) is not known: {why}"),
+                    format!("correct line {line}: every row of the {group_name} gives its `{figure_name}` to the table"),
+                );
+            }
+        }
+    }
+
+    /// Makes every group's table, once the first pass is done.
+    pub fn finish(&mut self) {
+        for group in self.groups.values_mut() {
+            let made = match std::mem::replace(group, Group::Made(Value::Unset)) {
+                Group::Rows { entries, .. } => Value::Table(Arc::new(Table { entries })),
+                Group::Broken(error) => Value::Failed(error),
+                Group::Made(value) => value,
+            };
+            *group = Group::Made(made);
+        }
+    }
+
+    /// The table a row of `group` is given (after [`Gathering::finish`]); a failure
+    /// if the row names no group, or its group's table could not be made.
+    pub fn table(&self, program: &Program, group: Option<&str>) -> Value {
+        let gathered = program.slot(self.slot);
+        let span = gathered.gathered.as_ref().map_or(gathered.span, |g| g.span);
+        let group_name =
+            (gathered.gathered.as_ref()).map_or("", |g| program.slot(g.group).name.as_str());
+        let table = &gathered.name;
+        let group = group.map(str::trim).filter(|g| !g.is_empty());
+        match group.and_then(|g| self.groups.get(g)) {
+            Some(Group::Made(value)) => value.clone(),
+            Some(Group::Broken(error)) => Value::Failed(error.clone()),
+            Some(Group::Rows { .. }) | None => Value::Failed(Arc::new(
+                EvalError::new(
+                    Code::NoGroup,
+                    span,
+                    format!("`{table}` is gathered over the rows of the same {group_name}, and this row names no {group_name}"),
+                )
+                .help(format!(
+                    "fill the row's `{group_name}` cell (a column `{group_name}` in the header, the same text on every row of one {group_name})"
+                )),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program() -> Program {
+        struct NoBases;
+        impl dsl::Loader for NoBases {
+            fn load(&self, n: &str, _: &str) -> Result<(String, Vec<u8>), String> {
+                Err(n.into())
+            }
+        }
+        let text = "agreement \"G\"\n\
+                    input operator: text\n\
+                    input budget: money\n\
+                    input budgets: money per offer gathered budget over rows of the same operator\n";
+        dsl::check("g.takst", text, &NoBases).expect("checks")
+    }
+
+    fn money(n: i64) -> Value {
+        Value::Number(n.into())
+    }
+
+    #[test]
+    fn rows_of_a_group_make_its_table_in_the_files_order() {
+        let program = program();
+        let slot = program.slot_id("budgets").expect("declared");
+        let mut g = Gathering::new(slot);
+        g.add(&program, "Aarhus", Some("Engen"), 2, Ok(money(100)));
+        g.add(&program, "Randers", Some("Toften"), 3, Ok(money(50)));
+        g.add(&program, " Aarhus ", Some("Lyngen"), 4, Ok(money(300)));
+        g.add(&program, "", Some("Alene"), 5, Ok(money(7)));
+        g.finish();
+        assert_eq!(g.len(), 2);
+        let Value::Table(aarhus) = g.table(&program, Some("Aarhus")) else {
+            panic!("a table");
+        };
+        assert_eq!(
+            aarhus.entries,
+            vec![
+                (Key::Label("Engen".into()), money(100)),
+                (Key::Label("Lyngen".into()), money(300))
+            ]
+        );
+        let Value::Failed(e) = g.table(&program, Some("")) else {
+            panic!("no group");
+        };
+        assert_eq!(e.code, Code::NoGroup);
+        let Value::Failed(e) = g.table(&program, Some("Odder")) else {
+            panic!("no group");
+        };
+        assert_eq!(e.code, Code::NoGroup);
+    }
+
+    #[test]
+    fn a_group_with_a_row_left_out_has_no_table() {
+        let program = program();
+        let slot = program.slot_id("budgets").expect("declared");
+        let mut g = Gathering::new(slot);
+        g.add(&program, "Aarhus", Some("Engen"), 2, Ok(money(100)));
+        g.add(&program, "Aarhus", Some("Engen"), 3, Ok(money(100)));
+        g.add(
+            &program,
+            "Randers",
+            Some("Toften"),
+            4,
+            Err("the cell is empty".into()),
+        );
+        g.add(&program, "Randers", Some("Hvidsten"), 5, Ok(money(1)));
+        g.add(&program, "Odder", None, 6, Ok(money(1)));
+        g.finish();
+        let code = |group| match g.table(&program, Some(group)) {
+            Value::Failed(e) => Some((e.code, e.title.clone())),
+            _ => None,
+        };
+        let (c, title) = code("Aarhus").expect("broken");
+        assert_eq!(c, Code::NamedTwiceInGroup);
+        assert!(title.contains("lines 2 and 3"), "{title}");
+        let (c, title) = code("Randers").expect("broken");
+        assert_eq!(c, Code::GroupIncomplete);
+        assert!(title.contains("line 4 (Toften)"), "{title}");
+        assert_eq!(code("Odder").map(|c| c.0), Some(Code::GroupIncomplete));
+    }
+}
