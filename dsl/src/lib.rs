@@ -28,6 +28,7 @@ pub mod ast;
 pub mod builtins;
 mod check;
 pub mod diagnostic;
+pub mod format;
 pub mod limits;
 pub mod lines;
 pub mod needs;
@@ -40,5 +41,13 @@ pub mod types;
 pub mod units;
 
 pub use check::{check, Loader};
+
+/// Parses one rule file into its syntax tree (its spans in file 0), without reading
+/// the bases it extends: what an editor shows of a file as it is typed.
+pub fn parse(name: &str, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    let mut sources = span::Sources::default();
+    let file = sources.add(name, text);
+    parser::parse(&sources, file)
+}
 pub use diagnostic::{Code, Diagnostic, Level};
 pub use program::Program;

@@ -6,8 +6,10 @@ mod compare;
 mod eval;
 mod explain;
 mod export;
+mod fmt;
 mod list;
 pub mod readings;
+mod shell;
 mod test;
 
 use std::path::Path;
@@ -102,6 +104,10 @@ pub fn run(command: Command, color: bool) -> ExitCode {
         ),
         Command::List { parts } => list::run(parts.as_deref()),
         Command::Explain { topic } => explain::run(topic.as_deref()),
+        Command::Fmt { files, check } => fmt::run(&files, check),
+        Command::Lsp => crate::lsp::run(),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man(),
         Command::Export {
             name,
             output,
