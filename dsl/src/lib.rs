@@ -49,5 +49,14 @@ pub fn parse(name: &str, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
     let file = sources.add(name, text);
     parser::parse(&sources, file)
 }
+
+/// Parses one rule file as [`parse`] does, and keeps what parses: the syntax tree of
+/// the file without the declarations that have syntax errors (their positions kept),
+/// and the errors. An editor navigates a file with a declaration half typed.
+pub fn parse_recovering(name: &str, text: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+    let mut sources = span::Sources::default();
+    let file = sources.add(name, text);
+    parser::parse_recovering(&sources, file)
+}
 pub use diagnostic::{Code, Diagnostic, Level};
 pub use program::Program;

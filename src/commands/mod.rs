@@ -1,7 +1,7 @@
 //! The subcommands. Each returns the figures to print, or diagnostics.
 
 mod batch;
-mod check;
+pub(crate) mod check;
 mod compare;
 mod eval;
 mod explain;
