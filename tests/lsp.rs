@@ -5,179 +5,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
+
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant};
 
+use lsp_client::Client;
 use serde_json::{json, Value};
-
-/// How long an answer may take on a busy machine.
-const PATIENCE: Duration = Duration::from_secs(60);
-
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    /// Notifications that arrived while waiting for something else.
-    pending: Vec<Value>,
-    next_id: i64,
-}
-
-impl Client {
-    fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_takst"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("takst lsp starts");
-        let stdin = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
-        let (send, messages) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(n) = line.strip_prefix("Content-Length: ") {
-                        length = n.parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let Ok(message) = serde_json::from_slice(&body) else {
-                    return;
-                };
-                if send.send(message).is_err() {
-                    return;
-                }
-            }
-        });
-        let mut client = Client {
-            child,
-            stdin,
-            messages,
-            pending: Vec::new(),
-            next_id: 1,
-        };
-        let init = client.request(
-            "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-        );
-        assert_eq!(init["capabilities"]["hoverProvider"], json!(true), "{init}");
-        client.notify("initialized", json!({}));
-        client
-    }
-
-    fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("written");
-        self.stdin.flush().expect("flushed");
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let message = self
-                .messages
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .unwrap_or_else(|_| panic!("no answer to {method}"));
-            if message["id"] == json!(id) {
-                assert!(message.get("error").is_none(), "{method}: {message}");
-                return message["result"].clone();
-            }
-            self.pending.push(message);
-        }
-    }
-
-    /// The next diagnostics published for `uri`.
-    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        let is_for = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-        };
-        if let Some(at) = self.pending.iter().position(is_for) {
-            let message = self.pending.remove(at);
-            return message["params"]["diagnostics"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-        }
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let message = self
-                .messages
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("diagnostics are published");
-            if is_for(&message) {
-                return message["params"]["diagnostics"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-            }
-            self.pending.push(message);
-        }
-    }
-
-    fn open(&mut self, uri: &str, text: &str) {
-        self.notify(
-            "textDocument/didOpen",
-            json!({ "textDocument": { "uri": uri, "languageId": "takst", "version": 1, "text": text } }),
-        );
-    }
-
-    fn change(&mut self, uri: &str, version: i64, text: &str) {
-        self.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
-        );
-    }
-
-    fn at(&mut self, method: &str, uri: &str, (line, character): (usize, usize)) -> Value {
-        let mut params = json!({
-            "textDocument": { "uri": uri },
-            "position": { "line": line, "character": character },
-        });
-        if method == "textDocument/references" {
-            params["context"] = json!({ "includeDeclaration": true });
-        }
-        self.request(method, params)
-    }
-
-    fn stop(mut self) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        let deadline = Instant::now() + PATIENCE;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                assert!(status.success(), "takst lsp exits with {status}");
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        panic!("takst lsp did not exit");
-    }
-}
 
 /// A folder of its own for one test, holding a copy of a bundled agreement (whose base
 /// is then the bundled one: no national.takst beside it).
@@ -204,7 +38,7 @@ fn position(text: &str, needle: &str, nth: usize) -> (usize, usize) {
 #[test]
 fn a_mistake_is_reported_as_it_is_typed_and_fixed_by_its_did_you_mean() {
     let (folder, uri, text) = region_copy("mistake", |t| t.to_string());
-    let mut client = Client::start();
+    let mut client = Client::start(env!("CARGO_BIN_EXE_takst"));
     client.open(&uri, &text);
     assert_eq!(
         client.diagnostics(&uri),
@@ -267,7 +101,7 @@ fn a_syntax_error_is_reported_where_it_is() {
             1,
         )
     });
-    let mut client = Client::start();
+    let mut client = Client::start(env!("CARGO_BIN_EXE_takst"));
     client.open(&uri, &text);
     let diagnostics = client.diagnostics(&uri);
     assert_eq!(diagnostics[0]["code"], "takst::syntax", "{diagnostics:#?}");
@@ -287,7 +121,7 @@ fn a_syntax_error_is_reported_where_it_is() {
 #[test]
 fn hover_shows_label_unit_citation_formula_and_each_example() {
     let (folder, uri, text) = region_copy("hover", |t| t.to_string());
-    let mut client = Client::start();
+    let mut client = Client::start(env!("CARGO_BIN_EXE_takst"));
     client.open(&uri, &text);
     client.diagnostics(&uri);
     // `meal_tariff_per_month` in the part `meal_service`.
@@ -341,7 +175,7 @@ fn hover_shows_label_unit_citation_formula_and_each_example() {
 #[test]
 fn definition_leads_into_the_bundled_base_and_references_back() {
     let (folder, uri, text) = region_copy("definition", |t| t.to_string());
-    let mut client = Client::start();
+    let mut client = Client::start(env!("CARGO_BIN_EXE_takst"));
     client.open(&uri, &text);
     client.diagnostics(&uri);
     // `depreciation` is used here and declared only in the national base.
@@ -392,7 +226,7 @@ fn definition_leads_into_the_bundled_base_and_references_back() {
 #[test]
 fn completion_offers_names_builtins_units_and_choices() {
     let (folder, uri, text) = region_copy("completion", |t| t.to_string());
-    let mut client = Client::start();
+    let mut client = Client::start(env!("CARGO_BIN_EXE_takst"));
     client.open(&uri, &text);
     client.diagnostics(&uri);
     let labels = |items: &Value| -> Vec<String> {
@@ -456,7 +290,7 @@ fn symbols_and_formatting() {
             1,
         )
     });
-    let mut client = Client::start();
+    let mut client = Client::start(env!("CARGO_BIN_EXE_takst"));
     client.open(&uri, &text);
     client.diagnostics(&uri);
     let symbols = client.request(

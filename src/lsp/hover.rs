@@ -169,8 +169,9 @@ fn examples(program: &Program, id: SlotId) -> String {
         out.push_str(&shown.join("\n"));
     }
     if not_computed > 0 {
+        let other = if shown.is_empty() { "" } else { "other " };
         out.push_str(&format!(
-            "\n\n({not_computed} example(s) do not give what it needs)"
+            "\n\n(the {other}{not_computed} example(s) do not give all it needs)"
         ));
     }
     out
