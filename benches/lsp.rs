@@ -32,7 +32,11 @@ fn keystrokes(c: &mut Criterion) {
     assert!(client.diagnostics(&uri).is_empty(), "the agreement checks");
 
     let comment = text.replacen("# Region Syddanmark", "# Region Syddanmarkx", 1);
-    let slip = text.replacen("  overhead_rate × overhead_base", "  overhead_rat × overhead_base", 1);
+    let slip = text.replacen(
+        "  overhead_rate × overhead_base",
+        "  overhead_rat × overhead_base",
+        1,
+    );
     let syntax = text.replacen(
         "param development_cap [bilag 10] \"Højeste udviklingsprocent\" =",
         "param development_cap [bilag 10] \"Højeste udviklingsprocent\"",

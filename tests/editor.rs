@@ -44,7 +44,11 @@ fn neovim_shows_the_mistake_the_section_and_the_base() {
     let text = std::fs::read_to_string(common::root().join("agreements/syddanmark-2025-26.takst"))
         .expect("the agreement");
     // A slip: `overhead_rate` misspelt in the formula of `overhead`.
-    let wrong = text.replacen("  overhead_rate × overhead_base", "  overhead_rat × overhead_base", 1);
+    let wrong = text.replacen(
+        "  overhead_rate × overhead_base",
+        "  overhead_rat × overhead_base",
+        1,
+    );
     assert_ne!(wrong, text);
     let file = folder.join("syddanmark-2025-26.takst");
     std::fs::write(&file, &wrong).expect("written");
@@ -60,7 +64,10 @@ fn neovim_shows_the_mistake_the_section_and_the_base() {
             common::root().join("tests/editor/neovim.lua").display()
         ))
         .env("TAKST_BIN", env!("CARGO_BIN_EXE_takst"))
-        .env("TAKST_CONFIG", common::root().join("editors/nvim/takst.lua"))
+        .env(
+            "TAKST_CONFIG",
+            common::root().join("editors/nvim/takst.lua"),
+        )
         .env("TAKST_FILE", &file)
         .env("TAKST_OUT", &out)
         .env("TAKST_HOVER_LINE", hover_line.to_string())
@@ -91,7 +98,10 @@ fn neovim_shows_the_mistake_the_section_and_the_base() {
     assert_eq!(result["filetype"], "takst");
 
     // The diagnostic, where the slip is (0-based line and column in Neovim's terms).
-    let diagnostics = result["diagnostics"].as_array().cloned().unwrap_or_default();
+    let diagnostics = result["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(diagnostics.len(), 1, "{result:#}");
     let d = &diagnostics[0];
     let (line, column) = cursor(&wrong, "overhead_rat ×", 0);
@@ -99,7 +109,10 @@ fn neovim_shows_the_mistake_the_section_and_the_base() {
     assert_eq!(d["col"], column);
     assert_eq!(d["code"], "takst::unknown_name");
     let message = d["message"].as_str().unwrap_or("");
-    assert!(message.contains("did you mean `overhead_rate`?"), "{message}");
+    assert!(
+        message.contains("did you mean `overhead_rate`?"),
+        "{message}"
+    );
 
     // A hover while the mistake stands: the label and the section.
     let hover = result["hover_with_mistake"].as_str().unwrap_or("");

@@ -110,7 +110,10 @@ impl Client {
     /// The next diagnostics published for `uri`.
     pub fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         let published = self.published(uri);
-        published["diagnostics"].as_array().cloned().unwrap_or_default()
+        published["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The next `publishDiagnostics` for `uri`: its parameters (version, diagnostics).
@@ -174,4 +177,3 @@ impl Client {
         panic!("takst lsp did not exit");
     }
 }
-
