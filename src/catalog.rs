@@ -176,9 +176,13 @@ fn names() -> &'static [Names] {
     NAMES.get_or_init(|| {
         bundled()
             .map(|(stem, display, text)| {
-                let shown = dsl::check(&display, text, &Files)
-                    .map(|p| p.agreement.name)
-                    .unwrap_or_default();
+                // The name its `agreement "…"` line declares, read without checking
+                // the whole file (which took most of a short command's time).
+                let shown = declared_name(text).map(str::to_string).unwrap_or_else(|| {
+                    dsl::check(&display, text, &Files)
+                        .map(|p| p.agreement.name)
+                        .unwrap_or_default()
+                });
                 Names {
                     stem,
                     stem_key: key(stem),
@@ -188,6 +192,99 @@ fn names() -> &'static [Names] {
             })
             .collect()
     })
+}
+
+/// Every input (and record) a bundled agreement declares, with the agreements that
+/// read it (a base's inputs are read by each agreement that extends it), read from
+/// the declarations' lines without checking every agreement — which took most of
+/// the time of a command on a file with a field another agreement reads.
+pub fn readers_of_inputs() -> Vec<(String, Vec<String>)> {
+    let files: Vec<(&str, &str)> = bundled().map(|(stem, _, text)| (stem, text)).collect();
+    let mut readers: Vec<(String, Vec<String>)> = Vec::new();
+    for &(stem, text) in &files {
+        let Some(name) = declared_name(text) else {
+            continue;
+        };
+        // The file and its bases, up the chain.
+        let mut chain = vec![text];
+        let mut at = text;
+        while let Some(base) = declared_base(at) {
+            match files.iter().find(|(s, _)| *s == base) {
+                Some(&(_, base_text)) if chain.len() < 16 => {
+                    chain.push(base_text);
+                    at = base_text;
+                }
+                _ => break,
+            }
+        }
+        let _ = stem;
+        for text in chain {
+            for input in declared_inputs(text) {
+                match readers.iter_mut().find(|(n, _)| *n == input) {
+                    Some((_, by)) if !by.iter().any(|b| b == name) => by.push(name.to_string()),
+                    Some(_) => {}
+                    None => readers.push((input, vec![name.to_string()])),
+                }
+            }
+        }
+    }
+    readers
+}
+
+/// The base named on a rule file's agreement line: `extends "national"`.
+fn declared_base(text: &str) -> Option<&str> {
+    let line = (text.lines().map(str::trim_start)).find(|l| l.starts_with("agreement "))?;
+    let rest = line
+        .split_once(" extends ")?
+        .1
+        .trim_start()
+        .strip_prefix('"')?;
+    Some(&rest[..rest.find('"')?])
+}
+
+/// The inputs a rule file declares, and the records of the inputs per name (the
+/// last key of `money per year per department`, unless it is a year).
+fn declared_inputs(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in text.lines().map(str::trim_start) {
+        let line = line.strip_prefix("override ").unwrap_or(line).trim_start();
+        let Some(rest) = line.strip_prefix("input ") else {
+            continue;
+        };
+        let name: String = (rest.trim_start().chars())
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            continue;
+        }
+        names.push(name);
+        // The type, after the label's closing quote (a label may hold a colon).
+        let after_label = rest.rsplit_once('"').map_or(rest, |(_, t)| t);
+        let ty = after_label.split_once(':').map_or(after_label, |(_, t)| t);
+        let ty = ty.split(" between ").next().unwrap_or(ty);
+        let ty = ty.split(" at ").next().unwrap_or(ty);
+        let ty = ty.split(" default ").next().unwrap_or(ty);
+        let words: Vec<&str> = ty.split_whitespace().collect();
+        let record = (words.windows(2))
+            .filter(|w| w[0] == "per")
+            .map(|w| w[1])
+            .next_back();
+        if let Some(record) = record.filter(|r| *r != "year") {
+            names.push(record.to_string());
+        }
+    }
+    names
+}
+
+/// The name on a rule file's `agreement "NAME"` line, if a line begins so.
+fn declared_name(text: &str) -> Option<&str> {
+    let line = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| l.starts_with("agreement ") || l.starts_with("agreement\t"))?;
+    let rest = line["agreement".len()..].trim_start().strip_prefix('"')?;
+    let name = &rest[..rest.find('"')?];
+    (!name.contains('\\')).then_some(name)
 }
 
 /// A name as it is compared: lower case, Danish letters spelt out, and nothing but
@@ -293,6 +390,47 @@ impl Loader for Files {
 #[cfg(test)]
 mod tests {
     use super::key;
+
+    #[test]
+    fn the_declared_name_is_the_name_the_checker_reads() {
+        for (stem, display, text) in super::bundled() {
+            let checked = dsl::check(&display, text, &super::Files).map(|p| p.agreement.name);
+            if let Ok(name) = checked {
+                assert_eq!(super::declared_name(text), Some(name.as_str()), "{stem}");
+            }
+        }
+    }
+
+    /// The inputs read from the declarations' lines are those the checker finds.
+    #[test]
+    fn the_readers_of_inputs_are_those_the_checker_finds() {
+        let mut checked: Vec<(String, Vec<String>)> = Vec::new();
+        for (_, display, text) in super::bundled() {
+            let program = dsl::check(&display, text, &super::Files).expect("checks");
+            for slot in program.slots.iter().filter(|s| s.is_input()) {
+                for name in [Some(slot.name.clone()), slot.record.clone()]
+                    .into_iter()
+                    .flatten()
+                {
+                    match checked.iter_mut().find(|(n, _)| *n == name) {
+                        Some((_, by)) if !by.contains(&program.agreement.name) => {
+                            by.push(program.agreement.name.clone())
+                        }
+                        Some(_) => {}
+                        None => checked.push((name, vec![program.agreement.name.clone()])),
+                    }
+                }
+            }
+        }
+        let mut read = super::readers_of_inputs();
+        for list in [&mut checked, &mut read] {
+            for (_, by) in list.iter_mut() {
+                by.sort();
+            }
+            list.sort();
+        }
+        assert_eq!(read, checked);
+    }
 
     #[test]
     fn names_compare_without_case_spaces_hyphens_or_danish_letters() {

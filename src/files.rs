@@ -38,13 +38,6 @@ pub const INPUT_FILE: Limit = Limit {
            check that you chose the right file",
 };
 
-/// A tariff file (CSV): far beyond any region's (a few thousand offers).
-pub const TARIFF_FILE: Limit = Limit {
-    bytes: 64 * 1024 * 1024,
-    what: "a tariff file",
-    help: "split the file by operator or by municipality",
-};
-
 /// How long to wait for the first byte of a file that is not a plain file (a FIFO).
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -248,6 +241,25 @@ impl Whole {
         })
     }
 
+    /// Begins writing, piece by piece: to the partial file, which
+    /// [`Writing::finish`] renames onto the file; dropped unfinished (an error
+    /// half-way), the partial file is removed.
+    pub fn begin(self) -> Result<Writing, Diagnostic> {
+        let opened = remove_stale(&self.partial).and_then(|()| {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&self.partial)
+        });
+        match opened {
+            Ok(file) => Ok(Writing {
+                file: Some(io::BufWriter::with_capacity(1 << 20, file)),
+                whole: self,
+            }),
+            Err(e) => Err(cannot_write(&self.name, &e)),
+        }
+    }
+
     /// Writes `text`, whole or not at all.
     pub fn write(self, text: &str) -> Result<(), Diagnostic> {
         let (target, partial) = (&self.target, &self.partial);
@@ -275,6 +287,163 @@ impl Whole {
             cannot_write(&self.name, &e)
         })
     }
+}
+
+/// A file being written piece by piece, whole or not at all (see [`Whole::begin`]).
+pub struct Writing {
+    file: Option<io::BufWriter<File>>,
+    whole: Whole,
+}
+
+impl Writing {
+    /// The file's name, for messages.
+    pub fn name(&self) -> &str {
+        &self.whole.name
+    }
+
+    /// Writes the rest, then puts the file in place.
+    pub fn finish(mut self) -> Result<(), Diagnostic> {
+        let Whole {
+            name,
+            target,
+            partial,
+        } = &self.whole;
+        let written = match self.file.take() {
+            Some(file) => file
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .and_then(|f| f.sync_all())
+                .and_then(|()| match fs::metadata(target) {
+                    Ok(old) => fs::set_permissions(partial, old.permissions()),
+                    Err(_) => Ok(()),
+                })
+                .and_then(|()| fs::rename(partial, target)),
+            None => Err(io::Error::other("already finished")),
+        };
+        if let Ok(mut p) = PARTIAL.lock() {
+            *p = None;
+        }
+        written.map_err(|e| {
+            let _ = fs::remove_file(partial);
+            cannot_write(name, &e)
+        })
+    }
+}
+
+impl Write for Writing {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match &mut self.file {
+            Some(file) => file.write(bytes),
+            None => Err(io::Error::other("already finished")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(file) => file.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Writing {
+    /// Unfinished: nothing half-written is left.
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.whole.partial);
+            if let Ok(mut p) = PARTIAL.lock() {
+                *p = None;
+            }
+        }
+    }
+}
+
+/// What is written to standard output only once it is known to be whole: held in
+/// memory up to a limit, then in a temporary file (removed when done), so that a
+/// million rows of results take no more memory than a thousand.
+pub struct Spool {
+    memory: Vec<u8>,
+    file: Option<File>,
+}
+
+impl Spool {
+    /// Held in memory up to this many bytes.
+    const IN_MEMORY: usize = 8 * 1024 * 1024;
+
+    pub fn new() -> Spool {
+        Spool {
+            memory: Vec::new(),
+            file: None,
+        }
+    }
+
+    /// Everything written, to standard output.
+    pub fn print(mut self) -> Result<(), Diagnostic> {
+        let cannot = |e: io::Error| {
+            Diagnostic::error(
+                Code::CannotWrite,
+                format!("cannot keep the results: {}", plain(&e)),
+            )
+            .help("the results wait in a temporary file until they are whole; check the disk has room, or write them with -o")
+        };
+        if let Some(mut file) = self.file.take() {
+            use std::io::Seek;
+            file.write_all(&self.memory).map_err(cannot)?;
+            file.seek(io::SeekFrom::Start(0)).map_err(cannot)?;
+            let mut block = vec![0u8; 1 << 20];
+            loop {
+                let n = file.read(&mut block).map_err(cannot)?;
+                if n == 0 {
+                    break;
+                }
+                crate::output::bytes(&block[..n]);
+            }
+            return Ok(());
+        }
+        crate::output::bytes(&self.memory);
+        Ok(())
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.memory.extend_from_slice(bytes);
+        if self.memory.len() > Self::IN_MEMORY {
+            let file = match &mut self.file {
+                Some(file) => file,
+                None => self.file.insert(temporary()?),
+            };
+            file.write_all(&self.memory)?;
+            self.memory.clear();
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A file in the temporary folder, removed at once: it lives while it is open.
+fn temporary() -> io::Result<File> {
+    let dir = std::env::temp_dir();
+    for attempt in 0..100u32 {
+        let path = dir.join(format!("takst-{}-{attempt}.spool", std::process::id()));
+        match fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => {
+                let _ = fs::remove_file(&path);
+                return Ok(file);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("no temporary file could be made"))
 }
 
 fn cannot_write(name: &str, e: &io::Error) -> Diagnostic {

@@ -169,32 +169,84 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// A part for every offer of a tariff file (CSV, one offer per line).
+    /// A part for every row of a tariff file (CSV or XLSX, one offer per row).
     ///
     /// The header names the inputs: `name,places,budget,occupancy_history.2020,…`; a
     /// `name` column names the offer. Results are written only if every offer is right.
+    /// In CSV and XLSX an amount is rounded to the øre (JSON keeps every figure exact).
+    /// A row may be at most 1 MiB; a file may be of any size (it is read piece by
+    /// piece, and the rows evaluated on every core).
     Batch {
-        /// A bundled agreement or the path of a rule file.
-        #[arg(long, short)]
-        agreement: String,
-        /// The tariff file (CSV, separated by commas or, as a Danish spreadsheet
-        /// saves it, by semicolons with decimal commas).
+        /// A bundled agreement or the path of a rule file; several, separated by
+        /// commas, for a column group each.
+        #[arg(
+            long,
+            short,
+            visible_alias = "agreements",
+            value_delimiter = ',',
+            required = true
+        )]
+        agreement: Vec<String>,
+        /// The tariff file: CSV (separated by commas or, as a Danish spreadsheet
+        /// saves it, by semicolons with decimal commas) or an XLSX workbook (its first sheet).
         offers: PathBuf,
-        /// The part to evaluate for each offer.
+        /// The part to evaluate for each row.
         #[arg(long, default_value = "tariff")]
         part: String,
         /// Write the results to this file (whole, or not at all) instead of printing them.
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// Output format: CSV in the tariff file's own separator, JSON, or a table.
-        #[arg(long, value_enum, default_value_t = Format::Csv)]
-        format: Format,
+        /// Output format: CSV in the tariff file's own dialect, JSON, a table, or an
+        /// XLSX workbook (default: XLSX for an output file named .xlsx, else CSV).
+        #[arg(long, value_enum)]
+        format: Option<commands::batch::Format>,
         /// How amounts are written in a table: da = 1.234.567,89 kr, en = 1,234,567.89 kr.
         #[arg(long, value_enum, default_value_t = Locale::Da)]
         locale: Locale,
         /// Write the offers that are right even when others are not: every offer keeps
         /// its line, a wrong one with its errors instead of figures; the exit code is
         /// still 1, and every error is reported.
+        #[arg(long)]
+        keep_going: bool,
+        /// How many threads evaluate rows (default: one per core); the results are the
+        /// same, byte for byte, for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+        threads: Option<u16>,
+        #[command(flatten)]
+        readings: ReadingChoices,
+    },
+    /// One offer, or a whole tariff file, under several agreements: a page with charts.
+    ///
+    /// For one offer: the figures side by side with their sections and explanations,
+    /// the tariff's make-up, the warnings, and what each alternative reading changes.
+    /// For a tariff file: how the tariffs are spread, the offers that differ most, and
+    /// every offer in a table that sorts. The page holds everything it shows (styles,
+    /// charts): it opens from a mail.
+    Report {
+        /// The offer (a TOML file of inputs) or a tariff file (CSV, as `takst batch` reads it).
+        input: PathBuf,
+        /// Agreements to compare, separated by commas (default: every bundled regional agreement).
+        #[arg(long, value_delimiter = ',')]
+        agreements: Vec<String>,
+        /// The part to compare.
+        #[arg(long, default_value = "tariff")]
+        part: String,
+        /// The figure a tariff file's charts compare (default: the part's amount per
+        /// day, such as the tariff per day).
+        #[arg(long)]
+        figure: Option<String>,
+        /// Write the report to this file (whole, or not at all) instead of printing it.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// HTML, or the same content as JSON (the schema of `takst compare --format json`).
+        #[arg(long, value_enum, default_value_t = commands::report::ReportFormat::Html)]
+        format: commands::report::ReportFormat,
+        /// The report's language and how amounts are written: da = 1.234.567,89 kr,
+        /// en = 1,234,567.89 kr.
+        #[arg(long, value_enum, default_value_t = Locale::Da)]
+        locale: Locale,
+        /// A tariff file: write the report even when some offers' figures are wrong,
+        /// those offers marked with their errors; the exit code is still 1.
         #[arg(long)]
         keep_going: bool,
         #[command(flatten)]

@@ -33,6 +33,17 @@ pub fn print(text: &str) {
     }
 }
 
+/// Prints bytes on stdout (results already in their encoding), as [`print`] does.
+pub fn bytes(bytes: &[u8]) {
+    let Ok(mut state) = STATE.lock() else { return };
+    if !matches!(*state, State::Open) {
+        return;
+    }
+    if let Err(e) = io::stdout().lock().write_all(bytes) {
+        *state = failed(e);
+    }
+}
+
 /// Prints diagnostics on stderr. Where stderr cannot be written there is nowhere
 /// left to say so: the exit code still tells.
 pub fn diagnostics(text: &str) {

@@ -349,7 +349,7 @@ fn labels_on_very_long_lines_are_reported_by_their_places() {
         "{stderr}"
     );
     assert!(
-        flat.contains("long-line.csv:1:1; a line beside it is too long to show)"),
+        flat.contains("long-line.csv:3:1; a line beside it is too long to show)"),
         "{stderr}"
     );
     let name = "x".repeat(500);

@@ -28,6 +28,8 @@ const PRINTING: &[&[&str]] = &[
         "examples/accounts/economic-unit-takeover.toml",
     ],
     &["batch", "-a", "syddanmark", "examples/batch/offers-da.csv"],
+    &["report", "examples/adults-108-home.toml"],
+    &["report", "--format", "json", "examples/batch/offers.csv"],
     &[
         "eval",
         "-a",

@@ -301,9 +301,9 @@ impl miette::SourceCode for SourceFile {
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
+            inner.line() + self.first_line,
             inner.column(),
-            inner.line_count(),
+            inner.line_count() + self.first_line,
         )))
     }
 }

@@ -101,7 +101,7 @@ impl Located {
         let line = self.line_of(offset);
         let start = self.starts.get(line).copied().unwrap_or(0);
         let text = self.file.text.get(start..offset.max(start)).unwrap_or("");
-        (line + 1, text.chars().count() + 1)
+        (line + 1 + self.file.first_line, text.chars().count() + 1)
     }
 }
 
@@ -129,9 +129,9 @@ impl SourceCode for Located {
             self.file.name.clone(),
             data,
             SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
-            inner.line() + first,
+            inner.line() + first + self.file.first_line,
             inner.column(),
-            inner.line_count() + first,
+            inner.line_count() + first + self.file.first_line,
         )))
     }
 }
@@ -142,10 +142,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn located(text: &str) -> Located {
-        Located::new(SourceFile {
-            name: "f".into(),
-            text: Arc::from(text),
-        })
+        Located::new(SourceFile::new("f", text))
     }
 
     #[test]

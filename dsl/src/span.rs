@@ -53,6 +53,21 @@ pub struct SourceFile {
     /// The name shown in diagnostics (a path, or `bundled:national`).
     pub name: String,
     pub text: Arc<str>,
+    /// How many lines of the file come before `text`: 0 for a whole file; more for
+    /// a piece of a large file read piece by piece (a tariff file of a million
+    /// rows), so that its lines are shown with their numbers in the file.
+    pub first_line: usize,
+}
+
+impl SourceFile {
+    /// A whole file.
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+            first_line: 0,
+        }
+    }
 }
 
 /// Every source file a program was built from; spans index into it.
@@ -65,10 +80,7 @@ impl Sources {
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
         let id = FileId(u16::try_from(self.files.len()).unwrap_or(u16::MAX));
-        self.files.push(SourceFile {
-            name: name.into(),
-            text: text.into(),
-        });
+        self.files.push(SourceFile::new(name, text));
         id
     }
 

@@ -37,6 +37,8 @@ pub(crate) struct Compiler<'p> {
     pub(crate) ends: Vec<(u32, Ending)>,
     /// How deep inside branches not always taken the formula being compiled is.
     guarded: u32,
+    /// The inputs that may be missing (no default): each read is guarded ([`Op::Need`]).
+    may_be_missing: Vec<bool>,
 }
 
 impl<'p> Compiler<'p> {
@@ -74,6 +76,9 @@ impl<'p> Compiler<'p> {
                 registers.push(start);
             }
         }
+        let may_be_missing = (program.slots.iter())
+            .map(|s| matches!(s.rule, SlotRule::Input { default: None }))
+            .collect();
         Compiler {
             program,
             slot_registers,
@@ -82,6 +87,7 @@ impl<'p> Compiler<'p> {
             registers,
             ends: Vec::new(),
             guarded: 0,
+            may_be_missing,
         }
     }
 
@@ -175,8 +181,24 @@ impl<'p> Compiler<'p> {
         self.ops.len() - 1
     }
 
-    fn read(&self, slot: SlotId) -> Option<Reg> {
-        Some(self.register_of(slot)).filter(|&r| r != NO_REGISTER)
+    /// The register of a slot read by a formula, after a guard if it is an input
+    /// that may be missing.
+    fn read(&mut self, slot: SlotId) -> Option<Reg> {
+        let reg = Some(self.register_of(slot)).filter(|&r| r != NO_REGISTER)?;
+        if self.may_be_missing.get(slot as usize) == Some(&true) {
+            self.emit(Op::Need(slot));
+        }
+        Some(reg)
+    }
+
+    /// True for a value that is in a register without any operation: a literal, or
+    /// a slot that is never missing.
+    fn plain(&self, node: &Node) -> bool {
+        match node.kind {
+            NodeKind::Number(_) | NodeKind::Bool(_) => true,
+            NodeKind::Slot(slot) => self.may_be_missing.get(slot as usize) != Some(&true),
+            _ => false,
+        }
     }
 
     /// The register for a result: the one asked for, or a new one.
@@ -464,7 +486,7 @@ impl<'p> Compiler<'p> {
         value: fn(&mut Self, &Node, Option<Reg>) -> Option<Reg>,
     ) -> Option<Reg> {
         if let [(condition, then)] = arms {
-            if plain(then) && plain(otherwise) {
+            if self.plain(then) && self.plain(otherwise) {
                 // Both values are at hand: choosing one is a single operation.
                 let c = self.condition(condition, None)?;
                 let (a, b) = (value(self, then, None)?, value(self, otherwise, None)?);
@@ -541,12 +563,4 @@ impl Compare {
             Compare::NotEqual => (Compare::Equal, x, y),
         }
     }
-}
-
-/// True for a value that is in a register without any operation: a literal or a slot.
-fn plain(node: &Node) -> bool {
-    matches!(
-        node.kind,
-        NodeKind::Number(_) | NodeKind::Bool(_) | NodeKind::Slot(_)
-    )
 }

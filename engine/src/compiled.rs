@@ -14,8 +14,8 @@
 use dsl::program::{PartRule, Plan, Program, SlotRule};
 
 use crate::compile::Compiler;
-use crate::eval::compute;
 use crate::formula::eval;
+use crate::general::compute;
 use crate::machine::{CompiledPlan, Input, Op, Otherwise, NO_REGISTER, REGISTERS};
 use crate::value::Value;
 use rust_decimal::Decimal;
@@ -26,12 +26,16 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
     let mut compiler = Compiler::new(program, &plan.order, values);
     let (mut numbers, mut copied, mut constants) = (Vec::new(), Vec::new(), Vec::new());
     let mut stores = Vec::new();
+    let mut prefix = vec![0u32; program.slots.len()];
     for &slot in &plan.order {
         let definition = &program.slots[slot as usize];
         let reg = compiler.register_of(slot);
         let number = definition.ty.is_number() && reg != NO_REGISTER;
         if number && !definition.constant {
             stores.push((slot, reg));
+        }
+        if let Some(p) = prefix.get_mut(slot as usize) {
+            *p = stores.len() as u32;
         }
         let formula = match &definition.rule {
             _ if definition.constant => continue,
@@ -66,6 +70,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
                     slot,
                     reg,
                     otherwise,
+                    output: part.outputs.contains(&slot),
                 };
                 match number {
                     true => numbers.push(input),
@@ -102,6 +107,9 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         constants,
         unsure,
         registers,
+        missing: Vec::new(),
+        failures: Vec::new(),
+        prefix,
     }
 }
 

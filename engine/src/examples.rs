@@ -4,8 +4,8 @@ use dsl::program::{BinaryOp, ExampleRule, NodeKind, Program, Severity};
 use dsl::span::Span;
 
 use crate::error::EvalError;
-use crate::eval::evaluate;
 use crate::formula::eval;
+use crate::general::evaluate;
 use crate::value::Value;
 
 /// How one example went.

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use dsl::program::{Key, Plan, Program, SlotId};
 use rust_decimal::Decimal;
 
-use crate::eval::{check_one, compute, general_step, run_checks, Finding};
+use crate::general::{check_one, compute, general_step, run_checks, Finding};
 use crate::inputs::Inputs;
 use crate::value::Value;
 
@@ -118,6 +118,11 @@ pub(crate) enum Op {
     },
     /// `when c then a otherwise b` of plain values: the register `a` if `c` is true, else `b`.
     Select(Reg, Reg, Reg, Reg),
+    /// An input that has no default is read here: when it is not given, the slot
+    /// is computed by the general evaluator (which says the input is missing).
+    /// Emitted where the input is read, so that an input missing in a branch not
+    /// taken costs nothing.
+    Need(SlotId),
     /// A slot computed by the general evaluator.
     Compute {
         slot: SlotId,
@@ -149,6 +154,8 @@ pub(crate) struct Input {
     pub(crate) slot: SlotId,
     pub(crate) reg: Reg,
     pub(crate) otherwise: Otherwise,
+    /// One of the part's results: when it is missing, the part fails.
+    pub(crate) output: bool,
 }
 
 /// What an input holds when it is not given.
@@ -184,6 +191,14 @@ pub(crate) struct CompiledPlan {
     /// the machine ran to the end.
     pub(crate) unsure: Vec<SlotId>,
     pub(crate) registers: Box<Registers>,
+    /// The inputs missing in this run (not given, no default), with the failure each
+    /// holds: their registers hold nothing, and [`Op::Need`] guards every read.
+    pub(crate) missing: Vec<(SlotId, Value)>,
+    /// The failure of each input that has been missing, computed once: it is the
+    /// same on every run.
+    pub(crate) failures: Vec<(SlotId, Value)>,
+    /// For each slot, how many of `stores` come before it in the plan (or with it).
+    pub(crate) prefix: Vec<u32>,
 }
 
 /// A condition as a register value.
@@ -215,10 +230,15 @@ impl CompiledPlan {
             pool,
             constants,
             registers: r,
+            missing,
+            failures,
+            prefix,
             ..
         } = self;
+        let mut stored = 0;
         let r: &mut Registers = r;
         crate::budget::start();
+        missing.clear();
         for input in numbers.iter() {
             let given = match (inputs.value(input.slot), input.otherwise) {
                 (Some(Value::Number(n)), _) => *n,
@@ -227,7 +247,22 @@ impl CompiledPlan {
                     _ => return (general(program, plan, inputs, values), false),
                 },
                 (None, Otherwise::Default) => continue,
-                // Missing, or not a number: the general path says what is wrong.
+                // Missing: an error only where it is read (`Op::Need`).
+                (None, Otherwise::Missing) if !input.output => {
+                    let failure = match failures.iter().find(|(s, _)| *s == input.slot) {
+                        Some((_, failure)) => failure.clone(),
+                        None => {
+                            compute(program, input.slot, values);
+                            let failure = values[input.slot as usize].clone();
+                            failures.push((input.slot, failure.clone()));
+                            failure
+                        }
+                    };
+                    values[input.slot as usize].clone_from(&failure);
+                    missing.push((input.slot, failure));
+                    continue;
+                }
+                // Not a number: the general path says what is wrong.
                 _ => return (general(program, plan, inputs, values), false),
             };
             r[input.reg as usize] = given;
@@ -244,7 +279,10 @@ impl CompiledPlan {
                 (None, Otherwise::Missing) => {
                     compute(program, input.slot, values);
                     if !load(r, input.reg, &values[s]) {
-                        return (general(program, plan, inputs, values), false);
+                        if input.output {
+                            return (general(program, plan, inputs, values), false);
+                        }
+                        missing.push((input.slot, values[s].clone()));
                     }
                     continue;
                 }
@@ -356,8 +394,17 @@ impl CompiledPlan {
                 Op::Select(d, c, a, b) => {
                     (d, Some(get(r, if get(r, c).is_zero() { b } else { a })))
                 }
+                Op::Need(slot) => {
+                    if inputs.value(slot).is_some() {
+                        continue;
+                    }
+                    (0, None)
+                }
                 Op::Compute { slot, reg } => {
-                    store(stores, r, values);
+                    let upto = prefix
+                        .get(slot as usize)
+                        .map_or(stores.len(), |&p| p as usize);
+                    store(stores, r, values, missing, &mut stored, upto);
                     compute(program, slot, values);
                     if !load(r, reg, &values[slot as usize]) {
                         return (general(program, plan, inputs, values), false);
@@ -389,7 +436,7 @@ impl CompiledPlan {
                     continue;
                 }
                 Op::CheckGeneral(check) => {
-                    store(stores, r, values);
+                    store(stores, r, values, missing, &mut stored, stores.len());
                     check_one(program, check, values, &mut findings);
                     continue;
                 }
@@ -405,7 +452,13 @@ impl CompiledPlan {
                 break;
             };
             pc = end as usize;
-            store(stores, r, values);
+            let upto = match ending {
+                Ending::Slot(slot, _) => prefix
+                    .get(slot as usize)
+                    .map_or(stores.len(), |&p| p as usize),
+                Ending::Check(_) => stores.len(),
+            };
+            store(stores, r, values, missing, &mut stored, upto);
             match ending {
                 Ending::Slot(slot, reg) => {
                     compute(program, slot, values);
@@ -416,19 +469,37 @@ impl CompiledPlan {
                 Ending::Check(check) => check_one(program, check, values, &mut findings),
             }
         }
-        store(stores, r, values);
+        store(stores, r, values, missing, &mut stored, stores.len());
         (findings, true)
     }
 }
 
-/// Stores the number slots' registers in the values.
-fn store(stores: &[(SlotId, Reg)], r: &Registers, values: &mut [Value]) {
-    for &(slot, reg) in stores {
+/// Stores the registers of the number slots `stored..upto` (in the plan's order:
+/// the general path, computing a slot, reads only the slots before it, and those
+/// are final once their code has run) in the values, and moves `stored` on; an
+/// input missing in this run holds its failure, not its register.
+fn store(
+    stores: &[(SlotId, Reg)],
+    r: &Registers,
+    values: &mut [Value],
+    missing: &[(SlotId, Value)],
+    stored: &mut usize,
+    upto: usize,
+) {
+    let upto = upto.min(stores.len());
+    let from = (*stored).min(upto);
+    *stored = (*stored).max(upto);
+    for &(slot, reg) in &stores[from..upto] {
         if let Some(value) = values.get_mut(slot as usize) {
             match value {
                 Value::Number(held) => *held = r[reg as usize],
                 other => *other = Value::Number(r[reg as usize]),
             }
+        }
+    }
+    for (slot, failure) in missing {
+        if let Some(value) = values.get_mut(*slot as usize) {
+            value.clone_from(failure);
         }
     }
 }

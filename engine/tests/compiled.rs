@@ -165,6 +165,57 @@ fn a_part_of_more_numbers_than_registers_gives_the_same_figures() {
     }
 }
 
+/// An input without a default left out is an error only where it is read: in a
+/// branch not taken it changes nothing; read, it is missing — also when a slot
+/// defined as it, or a plain choice between it and another, reads it; and a
+/// missing input that is a result fails the part.
+#[test]
+fn an_input_left_out_is_missing_only_where_it_is_read() {
+    let text = "agreement \"a\"\n\
+        input owns: yes/no\ninput rent: money\ninput budget: money\n\
+        input flag: yes/no\n\
+        define premises = when owns then 0 kr otherwise rent\n\
+        define same = rent\n\
+        define plain = when owns then budget otherwise rent\n\
+        define both = budget + premises\n\
+        define checked = when flag then 1 kr otherwise 2 kr\n\
+        check rent_positive: owns or rent > 0 kr else error \"rent\"\n\
+        part p: both, plain, checked\n\
+        part q: same\n\
+        part r: rent, both\n";
+    let program = dsl::check("a.takst", text, &NoBases).expect("checks");
+    for part in ["p", "q", "r"] {
+        let part = program.part(part).expect("part");
+        for input in [
+            "owns = true\nbudget = 100\nflag = true\n",
+            "owns = false\nbudget = 100\nflag = false\n",
+            "owns = false\nbudget = 100\nrent = 7\nflag = true\n",
+            "owns = true\nbudget = 100\n",
+            "owns = true\nrent = 5\n",
+        ] {
+            let mut inputs = Inputs::new(&program);
+            inputs.read(&program, "i.toml", input).expect("inputs");
+            same(&program, part, &inputs, &format!("{}: {input}", part.name));
+        }
+    }
+    // The branch not taken: the figure, without the input.
+    let part = program.part("p").expect("part");
+    let mut inputs = Inputs::new(&program);
+    (inputs.read(
+        &program,
+        "i.toml",
+        "owns = true\nbudget = 100\nflag = true\n",
+    ))
+    .expect("inputs");
+    let mut evaluator = engine::Evaluator::default();
+    for _ in 0..2 {
+        let (values, findings) = evaluator.run(&program, part, &inputs).expect("runs");
+        let both = program.slot_id("both").expect("both");
+        assert_eq!(values[both as usize], Value::Number(100.into()));
+        assert!(findings.is_empty());
+    }
+}
+
 fn number() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
         "x",

@@ -4,7 +4,6 @@
 //! `02020` and `"+2020"` as three entries for one year).
 
 use std::ops::Range;
-use std::sync::Arc;
 
 use dsl::span::SourceFile;
 use dsl::{Diagnostic, Loader};
@@ -194,10 +193,7 @@ fn a_year_has_one_key() {
 /// Reads a tariff file's header and first row; the errors' titles, or the row's inputs.
 fn row(csv: &str, decimals: Decimals) -> Result<Inputs, Vec<String>> {
     let program = program();
-    let file = SourceFile {
-        name: "t.csv".into(),
-        text: Arc::from(csv),
-    };
+    let file = SourceFile::new("t.csv", csv);
     let mut at = 0;
     let mut lines: Vec<Vec<(String, Range<usize>)>> = Vec::new();
     let separator = if decimals == Decimals::Comma {
@@ -215,13 +211,10 @@ fn row(csv: &str, decimals: Decimals) -> Result<Inputs, Vec<String>> {
     }
     let titles = |e: Vec<Diagnostic>| e.into_iter().map(|d| d.title).collect::<Vec<_>>();
     let (columns, _) = Columns::read(&program, &file, &lines[0]).map_err(titles)?;
-    let mut inputs = Inputs::new(&program);
-    let cells: Vec<(&str, Range<usize>)> = lines[1]
-        .iter()
-        .map(|(t, s)| (t.as_str(), s.clone()))
-        .collect();
+    let base = Inputs::new(&program);
+    let mut inputs = base.clone();
     inputs
-        .read_row(&program, &columns, &file, &cells, decimals)
+        .read_row(&base, &program, &columns, &file, &lines[1], decimals)
         .map_err(titles)?;
     Ok(inputs)
 }

@@ -1,7 +1,7 @@
 //! The fuzz targets: plain functions of bytes, run by any driver.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use dsl::span::SourceFile;
 use dsl::{Diagnostic, Program};
@@ -247,18 +247,15 @@ pub fn tariff_file(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let file = SourceFile {
-        name: "fuzz.csv".into(),
-        text: Arc::from(text),
-    };
-    let records = match csv_reader::read(&file) {
-        Ok(records) => records,
+    let file = SourceFile::new("fuzz.csv", text);
+    let (dialect, records) = match csv_reader::read(&file) {
+        Ok(read) => read,
         Err(d) => return render(&[d]),
     };
-    let Some(((header, _), rows)) = records.records.split_first() else {
+    let Some(((header, _), rows)) = records.split_first() else {
         return;
     };
-    let decimals = match records.separator {
+    let decimals = match dialect.separator {
         ';' => Decimals::Comma,
         _ => Decimals::Point,
     };
@@ -275,13 +272,13 @@ pub fn tariff_file(data: &[u8]) {
             continue;
         };
         let base = reference_inputs(program);
+        let mut inputs = base.clone();
         let mut evaluator = engine::Evaluator::default();
         let mut diagnostics = Vec::new();
         for (cells, _) in rows {
-            let mut inputs = base.clone();
-            let cells: Vec<(&str, std::ops::Range<usize>)> =
-                cells.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
-            if let Err(mut errors) = inputs.read_row(program, &columns, &file, &cells, decimals) {
+            if let Err(mut errors) =
+                inputs.read_row(&base, program, &columns, &file, cells, decimals)
+            {
                 diagnostics.append(&mut errors);
                 continue;
             }

@@ -3,35 +3,13 @@
 use std::path::Path;
 
 use dsl::types::Type;
-use dsl::Diagnostic;
 use engine::Value;
-use serde_json::{json, Map, Value as Json};
 
-use super::eval::{evaluate, exact, find_part, json_value, Evaluated};
-use super::{distinct, load_program, readings, InputFile, Outcome};
-use crate::catalog;
+use super::comparison;
+use super::eval::exact;
+use super::Outcome;
 use crate::render::{csv, format_value, Table};
 use crate::{Format, Output};
-
-/// The agreements compared by default: every bundled one that no other extends.
-fn default_agreements() -> Vec<String> {
-    let programs: Vec<(String, dsl::Program)> = catalog::bundled()
-        .filter_map(|(stem, ..)| {
-            load_program(stem, &mut Vec::new())
-                .ok()
-                .map(|p| (stem.to_string(), p))
-        })
-        .collect();
-    programs
-        .iter()
-        .filter(|(_, p)| {
-            !programs
-                .iter()
-                .any(|(_, q)| q.agreement.bases.contains(&p.agreement.name))
-        })
-        .map(|(stem, _)| stem.clone())
-        .collect()
-}
 
 /// A row of the comparison: one named figure under each agreement.
 struct Row {
@@ -44,132 +22,53 @@ struct Row {
 /// found and checked, and the input file read and evaluated under each, before
 /// anything is printed: a mistake is reported once, and no half a table.
 pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> Outcome {
-    let names = if agreements.is_empty() {
-        default_agreements()
-    } else {
-        agreements.to_vec()
-    };
-    let choices = readings::applying(&names, &output.readings.choices)?;
-    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-    let mut programs = Vec::new();
-    for (name, choices) in names.iter().zip(&choices) {
-        let program = load_program(name, &mut warnings).and_then(|mut program| {
-            readings::choose(&mut program, choices)?;
-            Ok(program)
-        });
-        match program {
-            Ok(program) => programs.push((name.clone(), program)),
-            Err(d) => errors.extend(d),
-        }
+    let comparison::OfferCompared {
+        comparison,
+        warnings,
+        ..
+    } = comparison::of_offer(
+        path,
+        agreements,
+        part,
+        &output.readings.choices,
+        output.locale,
+    )?;
+    if output.format == Format::Json {
+        let doc = comparison::json(&comparison);
+        outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return Ok(warnings);
     }
-    let input = InputFile::read(path).map_err(|d| errors.extend(d)).ok();
-    let Some(input) = input.filter(|_| errors.is_empty()) else {
-        errors.append(&mut warnings);
-        return Err(distinct(errors));
-    };
-    let mut results: Vec<(String, Result<Evaluated, Vec<Diagnostic>>)> = Vec::new();
-    for (name, program) in programs {
-        let result = match find_part(&program, part) {
-            Ok(index) => evaluate(program, index, &input, output.locale),
-            Err(lacking) => Err(lacking),
-        };
-        results.push((name, result));
-    }
-    let lacks_part = |e: &[Diagnostic]| e.iter().all(|d| d.code == dsl::Code::UnknownPart);
-    // One file serves every agreement compared: a field that only some of them read
-    // is expected here, not worth a note per agreement.
-    let read_elsewhere =
-        |d: &Diagnostic| d.code == dsl::Code::UnknownInput && d.level == dsl::Level::Note;
-    for (_, result) in &mut results {
-        match result {
-            Ok(e) => {
-                e.warnings.retain(|w| !read_elsewhere(w));
-                warnings.append(&mut e.warnings);
-            }
-            // An agreement without the rule says so; that is information, not a failure.
-            Err(e) if lacks_part(e) => {}
-            Err(e) => {
-                e.retain(|d| !read_elsewhere(d));
-                errors.append(e);
-            }
-        }
-    }
-    if !errors.is_empty() {
-        errors.append(&mut warnings);
-        return Err(distinct(errors));
-    }
-    if results.iter().all(|(_, r)| r.is_err()) {
-        return Err(vec![dsl::Diagnostic::error(
-            dsl::Code::UnknownPart,
-            format!("none of the agreements compared has a part `{part}`"),
-        )
-        .help("`takst list --parts AGREEMENT` lists an agreement's parts")]);
-    }
-    let mut rows: Vec<Row> = Vec::new();
-    for (column, (_, result)) in results.iter().enumerate() {
-        let Ok(e) = result else { continue };
-        for &s in &e.part().outputs {
-            let slot = e.program.slot(s);
-            let at = match rows.iter().position(|r| r.name == slot.name) {
-                Some(at) => at,
-                None => {
-                    rows.push(Row {
-                        name: slot.name.clone(),
-                        label: slot.label.clone().unwrap_or_else(|| slot.name.clone()),
-                        cells: vec![None; names.len()],
-                    });
-                    rows.len() - 1
-                }
-            };
-            rows[at].cells[column] = Some((e.value(s).clone(), slot.ty.clone()));
-            // Where the agreements name a figure differently, the neutral name is shown.
-            let label = slot.label.clone().unwrap_or_else(|| slot.name.clone());
-            if rows[at].label != label {
-                rows[at].label = slot.name.clone();
-            }
-        }
-    }
-    let titles: Vec<String> = results
-        .iter()
-        .map(|(name, r)| match r {
-            Ok(e) => e.program.agreement.name.clone(),
-            Err(_) => name.clone(),
+    let offer = &comparison.offers[0];
+    let rows: Vec<Row> = (comparison.figures.iter().enumerate())
+        .map(|(f, figure)| Row {
+            name: figure.name.clone(),
+            label: figure.label.clone(),
+            cells: (0..comparison.agreements.len())
+                .map(|a| {
+                    let agreement = &comparison.agreements[a];
+                    let at = figure.at[a]?;
+                    let slot = agreement.program.slot(agreement.outputs()[at]);
+                    let value = comparison.value(offer, f, a)?;
+                    Some((value.clone(), slot.ty.clone()))
+                })
+                .collect(),
         })
         .collect();
-    let program_of = |i: usize| results[i].1.as_ref().ok().map(|e| &e.program);
+    let titles: Vec<String> = comparison
+        .agreements
+        .iter()
+        .map(|a| match a.part {
+            Some(_) => a.name().to_string(),
+            None => a.asked.clone(),
+        })
+        .collect();
+    let program_of = |i: usize| {
+        let a = &comparison.agreements[i];
+        a.part.map(|_| &a.program)
+    };
+    let columns = comparison.agreements.len();
     match output.format {
-        Format::Json => {
-            let agreements: Vec<Json> = results
-                .iter()
-                .map(|(name, r)| match r {
-                    Ok(e) => json!({ "name": e.program.agreement.name, "ok": true,
-                        "warnings": e.warnings.iter().map(|w| w.title.clone()).collect::<Vec<_>>() }),
-                    Err(d) => json!({ "name": name, "ok": false,
-                        "errors": d.iter().map(|x| x.title.clone()).collect::<Vec<_>>() }),
-                })
-                .collect();
-            let json_rows: Vec<Json> = rows
-                .iter()
-                .map(|row| {
-                    let values: Map<String, Json> = row
-                        .cells
-                        .iter()
-                        .zip(&titles)
-                        .map(|(c, t)| {
-                            (
-                                t.clone(),
-                                c.as_ref().map_or(Json::Null, |(v, _)| json_value(v)),
-                            )
-                        })
-                        .collect();
-                    json!({ "name": row.name, "label": row.label, "values": values,
-                        "difference": difference(row).map(|d| d.normalize().to_string()) })
-                })
-                .collect();
-            let doc = json!({ "input": path.display().to_string(), "part": part,
-                "agreements": agreements, "rows": json_rows });
-            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-        }
+        Format::Json => {}
         Format::Csv => {
             let rows = expand(rows);
             let mut header = vec![String::from("name")];
@@ -209,8 +108,8 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
                     });
                 }
                 let diff = match (difference(row), row.cells.iter().flatten().next()) {
-                    (Some(d), Some((_, ty))) => program_of(0)
-                        .or_else(|| (1..names.len()).find_map(program_of))
+                    (Some(d), Some((_, ty))) => (0..columns)
+                        .find_map(program_of)
                         .map(|p| format_value(&Value::Number(d), ty, p, output.locale))
                         .unwrap_or_default(),
                     _ => String::new(),
@@ -220,16 +119,14 @@ pub fn run(path: &Path, agreements: &[String], part: &str, output: &Output) -> O
             }
             out!("{}", table.render());
             outln!("\n— : the agreement has no such figure. difference: largest minus smallest.");
-        }
-    }
-    if output.format == Format::Table {
-        for (name, result) in &results {
-            if result.is_err() {
-                outln!("{name}: no part `{part}` in this agreement");
+            for (title, agreement) in titles.iter().zip(&comparison.agreements) {
+                if agreement.part.is_none() {
+                    outln!("{title}: no part `{part}` in this agreement");
+                }
             }
         }
     }
-    Ok(distinct(warnings))
+    Ok(warnings)
 }
 
 /// Rows whose figures are tables become a heading and one row per key (all keys of
@@ -301,20 +198,5 @@ fn flatten(row: &Row, path: &str, out: &mut Vec<Row>) {
 
 /// Largest minus smallest, for a row of numbers of one unit under at least two agreements.
 fn difference(row: &Row) -> Option<rust_decimal::Decimal> {
-    let numbers: Vec<_> = row
-        .cells
-        .iter()
-        .flatten()
-        .map(|(v, ty)| {
-            v.as_number()
-                .filter(|_| ty.is_number())
-                .map(|n| (n, ty.dimension()))
-        })
-        .collect::<Option<Vec<_>>>()?;
-    if numbers.len() < 2 || numbers.iter().any(|(_, d)| *d != numbers[0].1) {
-        return None;
-    }
-    let max = numbers.iter().map(|(n, _)| *n).max()?;
-    let min = numbers.iter().map(|(n, _)| *n).min()?;
-    Some(max - min)
+    comparison::spread(row.cells.iter().map(|c| c.as_ref().map(|(v, ty)| (v, ty))))
 }

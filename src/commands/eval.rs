@@ -436,7 +436,8 @@ fn header_json(e: &Evaluated, path: &Path) -> Json {
     })
 }
 
-fn trace_json(e: &Evaluated) -> Json {
+/// The trace of an evaluation as JSON: every figure with its formula and what it used.
+pub fn trace_json(e: &Evaluated) -> Json {
     let trace = engine::trace(&e.program, &e.part().plan, &e.evaluation, &e.inputs);
     trace
         .steps

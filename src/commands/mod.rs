@@ -1,14 +1,16 @@
 //! The subcommands. Each returns the figures to print, or diagnostics.
 
-mod batch;
+pub mod batch;
 pub(crate) mod check;
 mod compare;
+pub mod comparison;
 mod eval;
 mod explain;
 mod export;
 mod fmt;
 mod list;
 pub mod readings;
+pub mod report;
 mod shell;
 mod test;
 
@@ -72,17 +74,19 @@ pub fn run(command: Command, color: bool) -> ExitCode {
             format,
             locale,
             keep_going,
+            threads,
             readings,
         } => batch::run(
-            &agreement,
             &offers,
             &batch::Options {
+                agreements: &agreement,
                 part: &part,
                 out: output.as_deref(),
                 format,
                 locale,
                 keep_going,
                 choices: &readings.choices,
+                threads: threads.map(usize::from),
             },
         ),
         Command::Readings {
@@ -100,6 +104,29 @@ pub fn run(command: Command, color: bool) -> ExitCode {
                 choices: &readings.choices,
                 format,
                 locale,
+            },
+        ),
+        Command::Report {
+            input,
+            agreements,
+            part,
+            figure,
+            output,
+            format,
+            locale,
+            keep_going,
+            readings,
+        } => report::run(
+            &input,
+            &report::Options {
+                agreements: &agreements,
+                part: &part,
+                figure: figure.as_deref(),
+                out: output.as_deref(),
+                format,
+                locale,
+                keep_going,
+                choices: &readings.choices,
             },
         ),
         Command::List { parts } => list::run(parts.as_deref()),
@@ -147,27 +174,7 @@ pub fn load_program(
 /// Every input of every bundled agreement, with the agreements that declare it.
 fn readers_of_inputs() -> &'static [(String, Vec<String>)] {
     static READERS: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
-    READERS.get_or_init(|| {
-        let mut readers: Vec<(String, Vec<String>)> = Vec::new();
-        for (stem, ..) in catalog::bundled() {
-            let Ok(program) = load_program(stem, &mut Vec::new()) else {
-                continue;
-            };
-            for slot in program.slots.iter().filter(|s| s.is_input()) {
-                let names = [Some(slot.name.clone()), slot.record.clone()];
-                for name in names.into_iter().flatten() {
-                    match readers.iter_mut().find(|(n, _)| *n == name) {
-                        Some((_, by)) if !by.contains(&program.agreement.name) => {
-                            by.push(program.agreement.name.clone())
-                        }
-                        Some(_) => {}
-                        None => readers.push((name, vec![program.agreement.name.clone()])),
-                    }
-                }
-            }
-        }
-        readers
-    })
+    READERS.get_or_init(catalog::readers_of_inputs)
 }
 
 /// Decides on the fields of an input file (or columns of a tariff file) that this

@@ -155,22 +155,65 @@ fn parts_using<'p>(program: &'p Program, reading: &ReadingRule) -> Vec<&'p PartR
 }
 
 /// One result that an alternative reading changes.
-struct Change {
-    part: String,
-    figure: String,
-    label: String,
-    taken: String,
-    alternative: String,
-    difference: String,
-    taken_json: Json,
-    alternative_json: Json,
+pub struct Change {
+    pub part: String,
+    pub figure: String,
+    pub label: String,
+    /// The figure under the reading in force, and under the alternative, as shown.
+    pub taken: String,
+    pub alternative: String,
+    /// Under the alternative minus under the reading in force, as shown (numbers only).
+    pub difference: String,
+    pub taken_json: Json,
+    pub alternative_json: Json,
 }
 
 /// What one alternative changes on the input, part by part.
-struct Moves {
-    changes: Vec<Change>,
+pub struct Moves {
+    pub changes: Vec<Change>,
     /// Parts that could not be evaluated on this input (they need other inputs).
-    not_evaluated: Vec<String>,
+    pub not_evaluated: Vec<String>,
+}
+
+/// A reading, the parts that use it, and — given an input — what each alternative
+/// but the one in force would change (by alternative; none for the one in force).
+pub struct Alternatives<'p> {
+    pub reading: &'p ReadingRule,
+    pub used_by: Vec<&'p PartRule>,
+    pub moves: Vec<Option<Moves>>,
+}
+
+/// Every reading of `program` with the parts that use it — with `part`, only the
+/// readings that part rests on — and what each alternative would change on `inputs`.
+pub fn alternatives<'p>(
+    program: &'p Program,
+    inputs: Option<&Inputs>,
+    part: Option<&str>,
+    locale: Locale,
+) -> Vec<Alternatives<'p>> {
+    let mut report = Vec::new();
+    for reading in &program.readings {
+        let used_by: Vec<&PartRule> = parts_using(program, reading)
+            .into_iter()
+            .filter(|p| part.is_none_or(|wanted| p.name == wanted))
+            .collect();
+        if part.is_some() && used_by.is_empty() {
+            continue;
+        }
+        let moves: Vec<Option<Moves>> = (0..reading.alternatives.len())
+            .map(|alternative| {
+                let inputs = inputs?;
+                (alternative as u32 != reading.chosen)
+                    .then(|| moves(program, reading, alternative, &used_by, inputs, locale))
+            })
+            .collect();
+        report.push(Alternatives {
+            reading,
+            used_by,
+            moves,
+        });
+    }
+    report
 }
 
 /// What `takst readings` is asked.
@@ -241,30 +284,12 @@ fn one(agreement: &str, query: &Query) -> Outcome {
         None => (None, Vec::new()),
     };
     warnings.splice(0..0, bundled);
-    let mut report = Vec::new();
-    for reading in &program.readings {
-        let used_by: Vec<&PartRule> = parts_using(&program, reading)
-            .into_iter()
-            .filter(|p| part.is_none_or(|wanted| p.name == wanted))
-            .collect();
-        let moves: Vec<Option<Moves>> = (0..reading.alternatives.len())
-            .map(|alternative| {
-                let inputs = inputs.as_ref()?;
-                (alternative as u32 != reading.chosen)
-                    .then(|| moves(&program, reading, alternative, &used_by, inputs, locale))
-            })
-            .collect();
-        // With --part, only the readings that part rests on.
-        if part.is_some() && used_by.is_empty() {
-            continue;
-        }
-        report.push((reading, used_by, moves));
-    }
+    let report = alternatives(&program, inputs.as_ref(), part, locale);
     match format {
         Format::Json => {
             let doc: Vec<Json> = report
                 .iter()
-                .map(|(reading, used_by, moves)| reading_json(reading, used_by, moves))
+                .map(|a| reading_json(a.reading, &a.used_by, &a.moves))
                 .collect();
             let doc = json!({
                 "agreement": program.agreement.name,
@@ -281,9 +306,9 @@ fn one(agreement: &str, query: &Query) -> Outcome {
             if report.is_empty() {
                 out.push_str("\nThis agreement declares no readings.\n");
             }
-            for (reading, used_by, moves) in &report {
+            for a in &report {
                 out.push('\n');
-                out.push_str(&reading_text(reading, used_by, moves));
+                out.push_str(&reading_text(a.reading, &a.used_by, &a.moves));
             }
             if input.is_none() && !report.is_empty() {
                 out.push_str(
@@ -442,7 +467,7 @@ fn reading_text(reading: &ReadingRule, used_by: &[&PartRule], moves: &[Option<Mo
     out
 }
 
-fn reading_json(reading: &ReadingRule, used_by: &[&PartRule], moves: &[Option<Moves>]) -> Json {
+pub fn reading_json(reading: &ReadingRule, used_by: &[&PartRule], moves: &[Option<Moves>]) -> Json {
     let alternatives: Vec<Json> = reading
         .alternatives
         .iter()

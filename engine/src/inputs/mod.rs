@@ -33,14 +33,23 @@ mod slips;
 
 use number::{read_date, read_number, read_year, units_allowed, NotRead};
 
-pub use rows::{Columns, Decimals};
+pub use rows::{column_example, Columns, Decimals};
 
 /// Where an input value came from.
 #[derive(Debug, Clone)]
 struct Origin {
     file: usize,
     range: Range<usize>,
-    shown: String,
+    shown: Shown,
+}
+
+/// How a given input is shown in an explanation.
+#[derive(Debug, Clone)]
+enum Shown {
+    /// As written at its place in the file (a cell of a tariff file), trimmed.
+    Written,
+    /// This text (a value read from TOML, or "(table)").
+    Text(Arc<str>),
 }
 
 /// The inputs of one evaluation, by slot, with their origins.
@@ -68,7 +77,7 @@ impl Inputs {
         let origin = Origin {
             file: usize::MAX,
             range: 0..0,
-            shown: String::new(),
+            shown: Shown::Text(Arc::from("")),
         };
         self.give(slot, value, origin);
     }
@@ -94,7 +103,13 @@ impl Inputs {
     pub fn origin(&self, slot: SlotId) -> Option<(&SourceFile, Range<usize>, &str)> {
         let o = self.origins.get(slot as usize)?.as_ref()?;
         let file = self.files.get(o.file)?;
-        Some((file, o.range.clone(), o.shown.as_str()))
+        let shown = match &o.shown {
+            Shown::Written => (file.text.get(o.range.clone()).unwrap_or_default())
+                .trim()
+                .trim_matches('"'),
+            Shown::Text(text) => text,
+        };
+        Some((file, o.range.clone(), shown))
     }
 
     /// The last file read (the user's input file), if any.
@@ -122,10 +137,7 @@ impl Inputs {
         name: &str,
         text: &str,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let file = SourceFile {
-            name: name.to_string(),
-            text: Arc::from(text),
-        };
+        let file = SourceFile::new(name, text);
         let doc = match ImDocument::parse(text) {
             Ok(doc) => doc,
             Err(e) => {
@@ -175,7 +187,7 @@ impl Inputs {
                                 let origin = Origin {
                                     file: index,
                                     range: span.clone(),
-                                    shown: String::from("(table)"),
+                                    shown: Shown::Text(Arc::from("(table)")),
                                 };
                                 self.give(slot, Value::Table(Arc::new(table)), origin);
                             }
@@ -197,9 +209,9 @@ impl Inputs {
                     let range = span.start..range.end.max(span.end);
                     let shown = text.get(item.span().unwrap_or(0..0)).unwrap_or("").trim();
                     let shown = if shown.len() > 40 || shown.contains('\n') {
-                        String::from("(table)")
+                        Shown::Text(Arc::from("(table)"))
                     } else {
-                        shown.to_string()
+                        Shown::Text(Arc::from(shown))
                     };
                     let origin = Origin {
                         file: index,
@@ -582,6 +594,14 @@ pub(crate) fn unknown_input(
 /// whole number or a year must be whole.
 fn of_kind(number: Decimal, kind: NumKind) -> Result<Value, &'static str> {
     match kind {
+        // Dividing by 100 is moving the point, while the scale allows it.
+        NumKind::Percent if number.scale() + 2 <= 28 => {
+            let mut fraction = number;
+            match fraction.set_scale(number.scale() + 2) {
+                Ok(()) => Ok(Value::Number(fraction)),
+                Err(_) => Err("this percentage is too large"),
+            }
+        }
         NumKind::Percent => number
             .checked_div(Decimal::ONE_HUNDRED)
             .map(Value::Number)
@@ -595,16 +615,20 @@ fn of_kind(number: Decimal, kind: NumKind) -> Result<Value, &'static str> {
 
 /// Yes or no, in English or Danish (a Danish spreadsheet writes `SAND`/`FALSK`).
 fn yes_or_no(text: &str) -> Option<bool> {
-    match text.trim().to_lowercase().as_str() {
-        "yes" | "ja" | "true" | "sand" => Some(true),
-        "no" | "nej" | "false" | "falsk" => Some(false),
-        _ => None,
+    let text = text.trim();
+    let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(text));
+    if is(&["yes", "ja", "true", "sand"]) {
+        Some(true)
+    } else if is(&["no", "nej", "false", "falsk"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
 /// The variant named `wanted` of the choice type `c`, or what is wrong with it.
 fn choice(program: &Program, c: u32, wanted: &str) -> Result<Value, String> {
-    let variants = program.choices.get(c as usize).cloned().unwrap_or_default();
+    let variants: &[String] = program.choices.get(c as usize).map_or(&[], Vec::as_slice);
     let wanted = wanted.trim();
     match variants.iter().position(|v| v == wanted) {
         Some(i) => Ok(Value::Choice(i as u32)),

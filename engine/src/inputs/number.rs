@@ -116,7 +116,10 @@ fn is_grouping(c: char) -> bool {
 /// Reads `text` as a number of type `ty` (a percentage is returned as written:
 /// `5.5 %` is 5.5).
 pub(crate) fn read_number(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
-    let text = text.trim();
+    let text = trimmed(text);
+    if let Some(n) = plain_decimal(text) {
+        return Ok(n);
+    }
     let malformed = |why: &str, meant: Option<String>| NotRead::Malformed {
         why: why.to_string(),
         meant,
@@ -246,6 +249,83 @@ pub(crate) fn read_number(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
     Decimal::from_str(&written).map_err(|_| NotRead::TooPrecise)
 }
 
+/// `text` without white space around it; without a look at the characters when it
+/// begins and ends with a visible ASCII character (most cells).
+pub(crate) fn trimmed(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+    let bytes = text.as_bytes();
+    if visible(bytes.first()) && visible(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
+/// A number written plainly — digits, a `-` in front, a `.` before decimals, no
+/// leading zero, no grouping, no unit, at most [`MAX_DIGITS`] digits — read without
+/// a copy (most cells of a tariff file); `None` for anything else, which
+/// [`read_number`] reads the long way, or refuses. What this reads, the long way
+/// reads the same.
+fn plain_decimal(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    // Up to 19 digits, in one pass over 64 bits.
+    if bytes.len() <= 20 {
+        let (negative, body) = match bytes.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, bytes),
+        };
+        let (mut mantissa, mut point, mut count) = (0u64, None, 0usize);
+        for (at, &b) in body.iter().enumerate() {
+            match b {
+                b'0'..=b'9' => {
+                    // Past 19 digits the sum is thrown away (the long way reads it).
+                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+                    count += 1;
+                }
+                b'.' if point.is_none() && at > 0 => point = Some(at),
+                _ => return None,
+            }
+        }
+        let whole = point.unwrap_or(body.len());
+        let scale = body.len() - whole - usize::from(point.is_some());
+        let fits = count <= 19 && whole > 0 && (point.is_none() || scale > 0);
+        if fits && !(whole > 1 && body[0] == b'0') && !(negative && mantissa == 0) {
+            let (lo, mid) = (mantissa as u32, (mantissa >> 32) as u32);
+            return Some(Decimal::from_parts(lo, mid, 0, negative, scale as u32));
+        }
+        if count <= 19 {
+            return None;
+        }
+    }
+    let (negative, body) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (whole, fraction) = match body.iter().position(|&b| b == b'.') {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let digits = |part: &[u8]| !part.is_empty() && part.iter().all(u8::is_ascii_digit);
+    if !digits(whole) || (whole.len() > 1 && whole[0] == b'0') || !fraction.is_none_or(digits) {
+        return None;
+    }
+    let fraction = fraction.unwrap_or_default();
+    let significant = whole.iter().skip_while(|&&b| b == b'0').count() + fraction.len();
+    if significant > MAX_DIGITS {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    for &b in whole.iter().chain(fraction) {
+        mantissa = mantissa * 10 + i128::from(b - b'0');
+    }
+    // `-0` is left to the long way, which keeps its sign as written.
+    if negative && mantissa == 0 {
+        return None;
+    }
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Decimal::try_from_i128_with_scale(mantissa, u32::try_from(fraction.len()).ok()?).ok()
+}
+
 /// The digits and decimal point of `text`, without grouping characters.
 fn plain(text: &str) -> String {
     text.chars()
@@ -280,6 +360,40 @@ pub(crate) fn read_date(key: &str) -> Result<NaiveDate, Option<NaiveDate>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_numbers_read_the_same_both_ways() {
+        for text in [
+            "0",
+            "7",
+            "14800000",
+            "-12.50",
+            "0.061",
+            "1.0",
+            "0.000",
+            "12.3400",
+            "9999999999999999999999999999",
+            "0.0000000000000000000000000001",
+            "9999999999999999999",
+            "-9999999999999999999",
+            "18446744073709551615",
+            "12345678901234567890",
+            "99999999999999999999",
+            "0.5",
+        ] {
+            let quick = plain_decimal(text).expect(text);
+            let long = Decimal::from_str(text).expect(text);
+            assert_eq!(quick, long, "{text}");
+            assert_eq!(quick.to_string(), long.to_string(), "{text}");
+        }
+        // `-0` and `-0.0` are left to the long way, which keeps the sign as written.
+        for text in [
+            "", "-", "01", "1.", ".5", "1e5", "+1", "1_000", "-0", "-0.0", "1 kr", "-.5", "1..2",
+            "-01", "00",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
+    }
 
     fn n(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

@@ -17,7 +17,7 @@ use dsl::types::{KeyType, Type};
 use dsl::{Code, Diagnostic};
 
 use super::number::{read_number, read_year, units_allowed, NotRead};
-use super::{choice, example_of, of_kind, yes_or_no, Inputs, Origin};
+use super::{choice, example_of, of_kind, yes_or_no, Inputs, Origin, Shown};
 use crate::value::{Series, Table, Value};
 
 /// How numbers are written in the cells.
@@ -47,6 +47,8 @@ enum Column {
 pub struct Columns {
     columns: Vec<Column>,
     names: Vec<String>,
+    /// The inputs the columns give, each once.
+    slots: Vec<SlotId>,
 }
 
 impl Columns {
@@ -57,7 +59,7 @@ impl Columns {
     pub fn read(
         program: &Program,
         file: &SourceFile,
-        header: &[(String, Range<usize>)],
+        header: &[(impl AsRef<str>, Range<usize>)],
     ) -> Result<(Columns, Vec<Diagnostic>), Vec<Diagnostic>> {
         let (mut columns, mut errors, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
         let bad = |span: &Range<usize>, title: String, label: &str, help: String| {
@@ -69,7 +71,7 @@ impl Columns {
         // The column of each entry: `rate.2024-05-01` and `rate.01-05-2024` are one.
         let mut entries: std::collections::HashMap<(SlotId, Key), &str> = Default::default();
         for (name, span) in header {
-            let name = name.trim();
+            let name = name.as_ref().trim();
             if !seen.insert(name) {
                 errors.push(bad(
                     span,
@@ -150,8 +152,26 @@ impl Columns {
             errors.append(&mut warnings);
             return Err(errors);
         }
-        let names = header.iter().map(|(n, _)| n.trim().to_string()).collect();
-        Ok((Columns { columns, names }, warnings))
+        let names = header
+            .iter()
+            .map(|(n, _)| n.as_ref().trim().to_string())
+            .collect();
+        let mut slots: Vec<SlotId> = (columns.iter())
+            .filter_map(|c| match c {
+                Column::Input(slot) | Column::Entry(slot, _) => Some(*slot),
+                Column::Ignored => None,
+            })
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        Ok((
+            Columns {
+                columns,
+                names,
+                slots,
+            },
+            warnings,
+        ))
     }
 
     /// The index of the column of this name, if the header has one.
@@ -179,6 +199,13 @@ fn entry_key(ty: &Type, key: &str) -> Result<Key, String> {
         } if !matches!(**value, Type::Table { .. }) => date(key)
             .map(Key::Date)
             .ok_or(format!("`{key}` is not a date")),
+        // `revenue_shares.Aarhus`: an entry per party, municipality, department.
+        Type::Table {
+            key: KeyType::Label,
+            value,
+        } if !matches!(**value, Type::Table { .. }) && !key.is_empty() => {
+            Ok(Key::Label(Arc::from(key)))
+        }
         // `discount_rate.complete_until`: how far the series is known.
         Type::Series(_) if key == dsl::program::COMPLETE_UNTIL => {
             Ok(Key::Label(Arc::from(dsl::program::COMPLETE_UNTIL)))
@@ -193,14 +220,54 @@ fn entry_key(ty: &Type, key: &str) -> Result<Key, String> {
 /// How the entries of an input are named as columns.
 fn entry_example(name: &str, ty: &Type) -> String {
     match ty {
+        Type::Table { value, .. } if matches!(**value, Type::Table { .. }) => format!(
+            "`{name}` is a table of tables, which one row of columns cannot hold: give it in a TOML input file (`takst run`)"
+        ),
         Type::Table {
             key: KeyType::Year, ..
         } => format!("`{name}.2024`, `{name}.2025`"),
         Type::Table {
+            key: KeyType::Label,
+            ..
+        } => format!("`{name}.Aarhus`, `{name}.Randers` (one column per name)"),
+        Type::Table {
             key: KeyType::Date, ..
         }
         | Type::Series(_) => format!("`{name}.2024-01-01`"),
-        _ => String::from("(this input is given in a TOML file, not in a table of offers)"),
+        _ => format!("`{name}`"),
+    }
+}
+
+/// How an input is given in a tariff file's columns: the help for one that is
+/// missing from a row, in the file's own terms.
+pub fn column_example(name: &str, ty: &Type, program: &Program) -> String {
+    let cell = |ty: &Type| {
+        let example = example_of(name, ty, program);
+        let value = example
+            .split_once(" = ")
+            .map_or(example.as_str(), |(_, v)| v);
+        value
+            .split("   (")
+            .next()
+            .unwrap_or(value)
+            .trim_matches('"')
+            .to_string()
+    };
+    match ty {
+        Type::Table { value, .. } | Type::Series(value)
+            if !matches!(**value, Type::Table { .. }) =>
+        {
+            format!(
+                "give it in columns named {}, each cell like `{}`",
+                entry_example(name, ty),
+                cell(value)
+            )
+        }
+        Type::Table { .. } => entry_example(name, ty),
+        _ => format!(
+            "add a column `{name}` to the header and fill its cell, like `{}`",
+            cell(ty)
+        ),
     }
 }
 
@@ -215,7 +282,11 @@ fn date(text: &str) -> Option<NaiveDate> {
 /// A number written with a decimal comma: `1.234.567,89` → `1234567.89`. Points
 /// must group digits by three, so that `0.45` (a decimal point in a file that
 /// writes decimal commas) is refused rather than read as 45.
-fn with_decimal_comma(text: &str) -> Option<String> {
+fn with_decimal_comma(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    // Digits alone (and a `-`) read the same either way.
+    if !text.contains([',', '.']) {
+        return Some(std::borrow::Cow::Borrowed(text));
+    }
     let (whole, fraction) = match text.split_once(',') {
         Some((w, f)) => (w, Some(f)),
         None => (text, None),
@@ -233,23 +304,43 @@ fn with_decimal_comma(text: &str) -> Option<String> {
         plain.push('.');
         plain.push_str(f);
     }
-    Some(plain)
+    Some(std::borrow::Cow::Owned(plain))
 }
 
 impl Inputs {
     /// Gives this row's cells (with where they are written in `file`) as inputs,
-    /// typed as `program` declares them. Returns the warnings (figures outside a
-    /// range that only warns), or every error found, each pointing at its cell.
+    /// typed as `program` declares them, over what `base` gives (the reference
+    /// data): the inputs of the columns are first set back to `base`'s, so that one
+    /// `Inputs` serves every row of a file without a copy per row. Returns the
+    /// warnings (figures outside a range that only warns), or every error found,
+    /// each pointing at its cell.
     pub fn read_row(
         &mut self,
+        base: &Inputs,
         program: &Program,
         columns: &Columns,
         file: &SourceFile,
-        cells: &[(&str, Range<usize>)],
+        cells: &[(impl AsRef<str>, Range<usize>)],
         decimals: Decimals,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let index = self.files.len();
-        self.files.push(file.clone());
+        if self.given.len() != base.given.len() || self.files.len() < base.files.len() {
+            *self = base.clone();
+        }
+        for &slot in &columns.slots {
+            let s = slot as usize;
+            if let (Some(v), Some(o)) = (self.given.get_mut(s), self.origins.get_mut(s)) {
+                v.clone_from(&base.given[s]);
+                o.clone_from(&base.origins[s]);
+            }
+        }
+        // The row's file is the one after the base's.
+        let index = base.files.len();
+        self.files.truncate(index + 1);
+        match self.files.get_mut(index) {
+            Some(held) if Arc::ptr_eq(&held.text, &file.text) => {}
+            Some(held) => *held = file.clone(),
+            None => self.files.push(file.clone()),
+        }
         let reader = Cells {
             program,
             file,
@@ -257,9 +348,9 @@ impl Inputs {
         };
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
-        let mut gathered: Vec<Gathered> = Vec::new();
+        let mut gathered: smallvec::SmallVec<[Gathered; 2]> = smallvec::SmallVec::new();
         for ((text, span), column) in cells.iter().zip(&columns.columns) {
-            let text = text.trim();
+            let text = super::number::trimmed(text.as_ref());
             if text.is_empty() {
                 continue;
             }
@@ -274,9 +365,14 @@ impl Inputs {
                 (Type::Table { value, .. } | Type::Series(value), _) => value,
                 (ty, _) => ty,
             };
-            let name = match key {
-                Some(key) => format!("{}.{}", definition.name, crate::formula::show_key(key)),
-                None => definition.name.clone(),
+            // The cell's name in messages (`occupancy_history.2020`): made only for one.
+            let name = || -> std::borrow::Cow<str> {
+                match key {
+                    Some(key) => {
+                        format!("{}.{}", definition.name, crate::formula::show_key(key)).into()
+                    }
+                    None => definition.name.as_str().into(),
+                }
             };
             let value = match reader.value(&name, text, span, ty) {
                 Ok(value) => value,
@@ -290,11 +386,16 @@ impl Inputs {
                 matches!(key, Some(Key::Label(_))) && matches!(definition.ty, Type::Series(_));
             let range = definition.plausible.as_ref().filter(|_| !until);
             if let Some(r) = range.filter(|_| !text.contains('%')) {
-                if let Some(d) = super::plausible::fraction_for_percent(&name, &value, ty, r) {
-                    warnings.push(d.label_in(file.clone(), span.clone(), "a fraction?"));
+                let fraction = super::plausible::fraction_for_percent;
+                if fraction(&definition.name, &value, ty, r).is_some() {
+                    if let Some(d) = fraction(&name(), &value, ty, r) {
+                        warnings.push(d.label_in(file.clone(), span.clone(), "a fraction?"));
+                    }
                 }
             }
-            if let Some(d) = range.and_then(|r| super::plausible::check(&name, &value, ty, r)) {
+            let check = super::plausible::check;
+            let implausible = range.filter(|r| check(&definition.name, &value, ty, r).is_some());
+            if let Some(d) = implausible.and_then(|r| check(&name(), &value, ty, r)) {
                 let d = d.label_in(file.clone(), span.clone(), "this cell");
                 if d.is_error() {
                     errors.push(d);
@@ -307,7 +408,7 @@ impl Inputs {
                     let origin = Origin {
                         file: index,
                         range: span.clone(),
-                        shown: text.to_string(),
+                        shown: Shown::Written,
                     };
                     self.give(slot, value, origin);
                 }
@@ -330,7 +431,11 @@ impl Inputs {
             range,
         } in gathered
         {
-            found.sort_by(|a, b| a.0.cmp(&b.0));
+            // Years and dates in order; names as the columns give them, as a TOML
+            // file's table keeps its order.
+            if !found.iter().all(|(k, _)| matches!(k, Key::Label(_))) {
+                found.sort_by(|a, b| a.0.cmp(&b.0));
+            }
             let value = match program.slot(slot).ty {
                 Type::Series(_) => Value::Series(Arc::new(Series {
                     complete_until: found.iter().find_map(|(k, v)| match (k, v) {
@@ -349,7 +454,7 @@ impl Inputs {
             let origin = Origin {
                 file: index,
                 range,
-                shown: String::from("(table)"),
+                shown: Shown::Text(Arc::from("(table)")),
             };
             self.give(slot, value, origin);
         }
@@ -376,14 +481,16 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
-    fn value(
+    fn value<'n>(
         &self,
-        name: &str,
+        name: &dyn Fn() -> std::borrow::Cow<'n, str>,
         text: &str,
         span: &Range<usize>,
         ty: &Type,
     ) -> Result<Value, Diagnostic> {
         let bad = |what: String| {
+            let name = name();
+            let name = name.as_ref();
             Diagnostic::error(Code::BadInput, format!("`{name}` in {}: {what}", self.file.name))
                 .label_in(self.file.clone(), span.clone(), format!("expected {ty}"))
                 .help(match (ty, self.decimals) {
@@ -405,7 +512,7 @@ impl Cells<'_> {
         match ty {
             Type::Number { kind, .. } => {
                 let written = match self.decimals {
-                    Decimals::Point => Some(text.to_string()),
+                    Decimals::Point => Some(std::borrow::Cow::Borrowed(text)),
                     Decimals::Comma => with_decimal_comma(text),
                 };
                 let number = match written.as_deref().map(|w| read_number(w, ty)) {

@@ -162,13 +162,9 @@ fn comma(value: &str) -> Option<Slip> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn said(text: &str) -> Option<(String, String, String)> {
-        let file = SourceFile {
-            name: String::from("offer.toml"),
-            text: Arc::from(text),
-        };
+        let file = SourceFile::new("offer.toml", text);
         let at = text.find('=').map_or(0, |i| i + 3);
         let d = diagnose(&file, at)?;
         let label = d.labels.first()?;

@@ -1,0 +1,700 @@
+//! Evaluating every row of a tariff file under one or several agreements, on
+//! every core, chunk by chunk, the rows coming out in the file's order.
+//!
+//! A [`Sheet`] gives chunks of rows (CSV or XLSX); each chunk is cut into as many
+//! parts as there are threads, each thread evaluates its part with its own
+//! evaluators and inputs (kept from chunk to chunk: nothing is copied per row), and
+//! hands what it made of each row to a [`Sink`] — the text of a CSV row, say — in
+//! a buffer of its own. The parts are then written in order, so the output does not
+//! depend on the number of threads. What must be decided in the file's order (an
+//! offer named as an earlier one, warnings shared by many rows) is decided here,
+//! on one thread.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+
+use dsl::program::SlotId;
+use dsl::span::SourceFile;
+use dsl::{Code, Diagnostic, Program};
+use engine::{Columns, Decimals, Inputs, Value};
+
+use super::sheet::{Chunk, Sheet};
+use crate::commands::eval::judge;
+use crate::csv_reader::{self, Field};
+use crate::render::Locale;
+
+/// How much of an offer's name is shown in a diagnostic.
+const NAME_SHOWN: usize = 60;
+
+/// At most this many wrong rows are reported one by one; the rest are counted.
+pub const ERRORS_SHOWN: usize = 10_000;
+
+/// At most this many different warnings are kept; the rest are counted.
+const WARNINGS_KEPT: usize = 1_000;
+
+/// One agreement, ready for the rows of a tariff file.
+pub struct Agreement {
+    pub program: Program,
+    /// The part evaluated (an index into `program.parts`).
+    pub part: usize,
+    columns: Columns,
+    /// The reference data, read once.
+    base: Inputs,
+}
+
+impl Agreement {
+    /// Prepares `program`'s part `part` for the columns of `header`. Returns the
+    /// agreement and the header's warnings (a column this agreement does not
+    /// read), or its errors.
+    pub fn new(
+        program: Program,
+        part: usize,
+        header: &SourceFile,
+        fields: &[Field<'_>],
+    ) -> Result<(Agreement, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (columns, warnings) = Columns::read(&program, header, fields)?;
+        let mut base = Inputs::new(&program);
+        for (name, text) in crate::catalog::reference_data() {
+            base.read(&program, &name, text)?;
+        }
+        let agreement = Agreement {
+            program,
+            part,
+            columns,
+            base,
+        };
+        Ok((agreement, warnings))
+    }
+
+    /// The results of the part, in order.
+    pub fn outputs(&self) -> &[SlotId] {
+        &self.program.parts[self.part].outputs
+    }
+}
+
+/// What became of one row under one agreement.
+pub struct Outcome<'a> {
+    /// The values of every slot (see [`Outcome::results`]); none when the row's
+    /// figures are wrong.
+    pub values: Option<&'a [Value]>,
+    /// The titles of the row's warnings and errors.
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+impl<'a> Outcome<'a> {
+    /// The part's results, in order (see [`Agreement::outputs`]); none when the
+    /// row's figures are wrong.
+    pub fn results<'b>(
+        &'b self,
+        agreement: &'b Agreement,
+    ) -> Option<impl Iterator<Item = &'a Value> + 'b> {
+        let values = self.values?;
+        Some(
+            agreement
+                .outputs()
+                .iter()
+                .map(move |&o| &values[o as usize]),
+        )
+    }
+}
+
+/// One row, evaluated under every agreement.
+pub struct Row<'a> {
+    /// The line of the file it starts on (from 1).
+    pub line: usize,
+    /// The offer's name (its `name` cell), or `line N` when it has none.
+    pub name: &'a str,
+    /// One outcome per agreement, in the order they were given.
+    pub outcomes: &'a [Outcome<'a>],
+}
+
+/// One row's outcomes, owned: for a caller that keeps the rows (a report, a workbook).
+#[derive(Debug, Clone)]
+pub struct OwnedRow {
+    /// The line of the file the row starts on (from 1).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub line: usize,
+    pub name: String,
+    /// One per agreement, in the order they were given.
+    pub outcomes: Vec<OwnedOutcome>,
+}
+
+/// What became of one row under one agreement (see [`Outcome`]), owned.
+#[derive(Debug, Clone)]
+pub struct OwnedOutcome {
+    /// The part's results, in the order of [`Agreement::outputs`]; none when the
+    /// row's figures are wrong.
+    pub values: Option<Vec<Value>>,
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+/// Keeps every row, owned.
+pub struct Kept<'a>(pub &'a [Agreement]);
+
+impl Sink for Kept<'_> {
+    type Made = Vec<OwnedRow>;
+
+    fn row(&self, row: &Row<'_>, made: &mut Vec<OwnedRow>) {
+        made.push(OwnedRow {
+            line: row.line,
+            name: row.name.to_string(),
+            outcomes: (row.outcomes.iter().zip(self.0))
+                .map(|(o, a)| OwnedOutcome {
+                    values: o.results(a).map(|values| values.cloned().collect()),
+                    warnings: o.warnings.clone(),
+                    errors: o.errors.clone(),
+                })
+                .collect(),
+        });
+    }
+}
+
+/// What is made of each row, on the thread that evaluated it.
+pub trait Sink: Sync {
+    /// What a thread makes of its rows of a chunk (the text of CSV rows, say).
+    type Made: Send + Default;
+    fn row(&self, row: &Row<'_>, made: &mut Self::Made);
+}
+
+/// How the rows are read and evaluated.
+pub struct Settings {
+    pub locale: Locale,
+    /// How many threads evaluate rows (at least 1).
+    pub threads: usize,
+}
+
+/// What a run over every row found.
+#[derive(Default)]
+pub struct Report {
+    /// How many rows were evaluated (a line with nothing on it is no row).
+    pub rows: usize,
+    /// How many of them could not be computed under some agreement.
+    pub failed: usize,
+    /// The errors of the wrong rows, in order, each titled with its row; at most
+    /// [`ERRORS_SHOWN`] rows' worth.
+    pub errors: Vec<Diagnostic>,
+    /// The rows' warnings, each shown once with the rows it concerns.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What one thread found in its part of a chunk, row by row.
+struct Found {
+    /// The row (its index in the chunk), its label, errors and warnings.
+    rows: Vec<(usize, String, Vec<Diagnostic>, Vec<Diagnostic>)>,
+    /// How many rows it evaluated, and how many failed.
+    evaluated: usize,
+    failed: usize,
+}
+
+/// Evaluates every row of `sheet` under `agreements`: what `sink` makes of each
+/// row, a thread's part of a chunk at a time, is given to `emit` in the file's
+/// order. `progress` is told how far through the file the rows are.
+pub fn run<S: Sink>(
+    sheet: &mut Sheet,
+    agreements: &[Agreement],
+    sink: &S,
+    settings: &Settings,
+    mut emit: impl FnMut(S::Made) -> Result<(), Diagnostic>,
+    mut progress: impl FnMut(u64),
+) -> Result<Report, Vec<Diagnostic>> {
+    let threads = settings.threads.max(1);
+    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(agreements)).collect();
+    let mut order = Order::default();
+    let mut report = Report::default();
+    let name_column = sheet.name_column();
+    let separator = sheet.separator();
+    let width = sheet.width();
+    let context = Context {
+        agreements,
+        decimals: sheet.decimals(),
+        separator,
+        width,
+        name_column,
+        locale: settings.locale,
+    };
+    while let Some(chunk) = sheet.next_chunk().map_err(|d| vec![d])? {
+        // An offer named as an earlier one, found in the file's order.
+        let repeated: Vec<Option<usize>> = (chunk.records.iter())
+            .map(|(range, line)| {
+                let name = name_column.and_then(|at| nth_field(&chunk.file, range, separator, at));
+                order.repeated(name.as_deref(), *line)
+            })
+            .collect();
+        let parts = split(chunk.records.len(), threads);
+        let results: Vec<(S::Made, Found)> = match workers.as_mut_slice() {
+            [one] => vec![one.part(&context, &chunk, 0..chunk.records.len(), &repeated, sink)],
+            many => std::thread::scope(|scope| {
+                let handles: Vec<_> = (many.iter_mut().zip(&parts))
+                    .map(|(worker, range)| {
+                        let (context, chunk, repeated) = (&context, &chunk, &repeated);
+                        let range = range.clone();
+                        scope.spawn(move || worker.part(context, chunk, range, repeated, sink))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| (S::Made::default(), Found::lost()))
+                    })
+                    .collect()
+            }),
+        };
+        for (made, found) in results {
+            if found.evaluated == usize::MAX {
+                return Err(vec![Diagnostic::error(
+                    Code::BadInput,
+                    String::from("a row could not be evaluated (an internal error)"),
+                )
+                .help("please report this tariff file")]);
+            }
+            report.rows += found.evaluated;
+            report.failed += found.failed;
+            for (_, label, errors, warnings) in found.rows {
+                order.note(&mut report, &label, errors, warnings);
+            }
+            emit(made).map_err(|d| vec![d])?;
+        }
+        progress(chunk.file.text.len() as u64);
+    }
+    order.finish(&mut report, &sheet.name());
+    Ok(report)
+}
+
+/// The row ranges of `parts` parts of `count` rows, in order.
+fn split(count: usize, parts: usize) -> Vec<Range<usize>> {
+    let each = count.div_ceil(parts.max(1)).max(1);
+    (0..parts)
+        .map(|i| (i * each).min(count)..((i + 1) * each).min(count))
+        .collect()
+}
+
+/// The field numbered `at` of a record (its text, unquoted).
+fn nth_field<'a>(
+    file: &'a SourceFile,
+    range: &Range<usize>,
+    separator: char,
+    at: usize,
+) -> Option<std::borrow::Cow<'a, str>> {
+    csv_reader::field(file, range.clone(), separator, at)
+}
+
+/// What is decided in the file's order.
+#[derive(Default)]
+struct Order {
+    /// The line each name was first given on, by the name's hash: a million names
+    /// are not kept. (Two names of one 64-bit hash — a chance of one in 10¹³ in a
+    /// file of a million rows — would be reported as the same name: loudly.)
+    names: HashMap<u64, usize>,
+    /// Warnings by title, with the labels of up to five rows and how many there are.
+    shared: Vec<(Diagnostic, Vec<String>, usize)>,
+    by_title: HashMap<String, usize>,
+    /// Warnings not kept (more than [`WARNINGS_KEPT`] different ones).
+    unkept: usize,
+    /// Wrong rows reported so far, and not reported.
+    shown: usize,
+    unshown: usize,
+}
+
+impl Order {
+    /// The line of an earlier row of this name, if any.
+    fn repeated(&mut self, name: Option<&str>, line: usize) -> Option<usize> {
+        let name = name.map(str::trim).filter(|n| !n.is_empty())?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        name.hash(&mut hasher);
+        match self.names.entry(hasher.finish()) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(line);
+                None
+            }
+        }
+    }
+
+    /// A row's errors and warnings, in the file's order.
+    fn note(
+        &mut self,
+        report: &mut Report,
+        label: &str,
+        errors: Vec<Diagnostic>,
+        warnings: Vec<Diagnostic>,
+    ) {
+        if !errors.is_empty() {
+            if self.shown < ERRORS_SHOWN {
+                self.shown += 1;
+                for mut d in errors {
+                    d.title = format!("{label}: {}", d.title);
+                    report.errors.push(d);
+                }
+            } else {
+                self.unshown += 1;
+            }
+        }
+        for d in warnings {
+            match self.by_title.get(&d.title) {
+                Some(&at) => {
+                    let (_, rows, count) = &mut self.shared[at];
+                    if rows.len() < 5 {
+                        rows.push(label.to_string());
+                    }
+                    *count += 1;
+                }
+                None if self.shared.len() < WARNINGS_KEPT => {
+                    self.by_title.insert(d.title.clone(), self.shared.len());
+                    self.shared.push((d, vec![label.to_string()], 1));
+                }
+                None => self.unkept += 1,
+            }
+        }
+    }
+
+    /// The warnings, each with its rows; the rows not reported, counted.
+    fn finish(&mut self, report: &mut Report, file: &str) {
+        for (mut d, rows, count) in std::mem::take(&mut self.shared) {
+            let more = match count - rows.len() {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            d.title = format!("{}{more}: {}", rows.join(", "), d.title);
+            if count > 1 {
+                d.help = Some(format!(
+                    "the figures of these offers in {file} do not meet this rule of the agreement"
+                ));
+            }
+            report.warnings.push(d);
+        }
+        if self.unkept > 0 {
+            report.warnings.push(Diagnostic::warning(
+                Code::CheckFailed,
+                format!(
+                    "{} more warnings of other kinds are not shown; each row's are in its `warnings` column",
+                    self.unkept
+                ),
+            ));
+        }
+        if self.unshown > 0 {
+            report.errors.push(
+                Diagnostic::error(
+                    Code::BadInput,
+                    format!(
+                        "{} more wrong rows are not shown: only the first {ERRORS_SHOWN} are",
+                        self.unshown
+                    ),
+                )
+                .help("correct the rows above and run again, or use --keep-going: each wrong row then carries its errors"),
+            );
+        }
+    }
+}
+
+/// What every thread reads the rows with.
+struct Context<'a> {
+    agreements: &'a [Agreement],
+    decimals: Decimals,
+    separator: char,
+    /// How many columns the header names.
+    width: usize,
+    name_column: Option<usize>,
+    locale: Locale,
+}
+
+/// A thread's evaluators and inputs, one per agreement, kept from chunk to chunk.
+struct Worker {
+    evaluators: Vec<engine::Evaluator>,
+    inputs: Vec<Inputs>,
+}
+
+impl Found {
+    /// A thread that ended without its results (it panicked).
+    fn lost() -> Found {
+        Found {
+            rows: Vec::new(),
+            evaluated: usize::MAX,
+            failed: 0,
+        }
+    }
+}
+
+/// The values of one row under one agreement, where they are held.
+enum Held {
+    /// In the agreement's evaluator (the row was right at once).
+    Evaluator,
+    /// Evaluated again for the report (a check failed or a result did).
+    Own(Vec<Value>),
+    /// None: the row's cells are wrong.
+    Nothing,
+}
+
+impl Worker {
+    fn new(agreements: &[Agreement]) -> Worker {
+        Worker {
+            evaluators: agreements.iter().map(|_| Default::default()).collect(),
+            inputs: agreements.iter().map(|a| a.base.clone()).collect(),
+        }
+    }
+
+    /// Evaluates the rows `range` of `chunk`.
+    fn part<S: Sink>(
+        &mut self,
+        context: &Context,
+        chunk: &Chunk,
+        range: Range<usize>,
+        repeated: &[Option<usize>],
+        sink: &S,
+    ) -> (S::Made, Found) {
+        let mut made = S::Made::default();
+        let mut found = Found {
+            rows: Vec::new(),
+            evaluated: 0,
+            failed: 0,
+        };
+        let mut cells: Vec<Field> = Vec::new();
+        for index in range {
+            let (record, line) = &chunk.records[index];
+            cells.clear();
+            let mut errors = Vec::new();
+            if let Err(d) =
+                csv_reader::fields(&chunk.file, record.clone(), context.separator, &mut cells)
+            {
+                errors.push(d);
+            }
+            // A line with nothing on it is no row.
+            if errors.is_empty() && cells.iter().all(|(t, _)| t.trim().is_empty()) {
+                continue;
+            }
+            found.evaluated += 1;
+            self.row(
+                context,
+                chunk,
+                &cells,
+                record,
+                *line,
+                repeated[index],
+                errors,
+                sink,
+                &mut made,
+                &mut found,
+                index,
+            );
+        }
+        (made, found)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn row<S: Sink>(
+        &mut self,
+        context: &Context,
+        chunk: &Chunk,
+        cells: &[Field],
+        record: &Range<usize>,
+        line: usize,
+        repeated: Option<usize>,
+        mut errors: Vec<Diagnostic>,
+        sink: &S,
+        made: &mut S::Made,
+        found: &mut Found,
+        index: usize,
+    ) {
+        let file = &chunk.file;
+        let name = (context.name_column)
+            .and_then(|i| cells.get(i))
+            .map(|(text, _)| text.trim())
+            .filter(|n| !n.is_empty());
+        // How the row is named in messages: made only for a row that has any.
+        let label = || match name {
+            Some(name) if name.chars().count() > NAME_SHOWN => {
+                let shown: String = name.chars().take(NAME_SHOWN).collect();
+                format!("line {line} ({shown}…)")
+            }
+            Some(name) => format!("line {line} ({name})"),
+            None => format!("line {line}"),
+        };
+        let unnamed;
+        let name = match name {
+            Some(name) => name,
+            None => {
+                unnamed = format!("line {line}");
+                &unnamed
+            }
+        };
+        if let Some((_, span)) = cells.get(context.width) {
+            errors.push(
+                Diagnostic::error(
+                    Code::BadInput,
+                    String::from("more cells than the header has columns"),
+                )
+                .label_in(file.clone(), span.clone(), "no column for this cell")
+                .help("name the column in the header, or remove the cell"),
+            );
+        }
+        // Two offers of one name cannot be told apart in the results.
+        if let (Some(first), Some((_, span))) =
+            (repeated, context.name_column.and_then(|i| cells.get(i)))
+        {
+            errors.push(
+                Diagnostic::error(
+                    Code::BadInput,
+                    format!("the offer is named as on line {first}"),
+                )
+                .label_in(file.clone(), span.clone(), "the same name again")
+                .help("give each offer a name of its own: the results are known by their names"),
+            );
+        }
+        // The errors of the row itself, whatever the agreement; its cells cannot be
+        // read when it cannot be split into them.
+        let shared = errors;
+        let split = !cells.is_empty();
+        let several = context.agreements.len() > 1;
+        let mut held: smallvec::SmallVec<[Held; 4]> = smallvec::SmallVec::new();
+        let mut titles: smallvec::SmallVec<[(Vec<String>, Vec<String>); 4]> =
+            smallvec::SmallVec::new();
+        let mut row_warnings = Vec::new();
+        let mut row_errors = shared.clone();
+        for (a, agreement) in context.agreements.iter().enumerate() {
+            let (errors, warnings, h) = match split {
+                true => self.evaluate(context, a, agreement, file, cells, record, &label),
+                false => (Vec::new(), Vec::new(), Held::Nothing),
+            };
+            let wrong = !shared.is_empty() || !errors.is_empty();
+            held.push(if wrong { Held::Nothing } else { h });
+            let error_titles = (shared.iter().chain(&errors))
+                .map(|d| d.title.clone())
+                .collect::<Vec<_>>();
+            titles.push((
+                warnings.iter().map(|d| d.title.clone()).collect::<Vec<_>>(),
+                error_titles,
+            ));
+            let name = &agreement.program.agreement.name;
+            let mark = |mut d: Diagnostic| {
+                if several {
+                    d.title = format!("{name}: {}", d.title);
+                }
+                d
+            };
+            row_errors.extend(errors.into_iter().map(mark));
+            row_warnings.extend(warnings.into_iter().map(mark));
+        }
+        if held.iter().any(|h| matches!(h, Held::Nothing)) {
+            found.failed += 1;
+        }
+        let outcomes: smallvec::SmallVec<[Outcome; 4]> = (held.iter().zip(&self.evaluators))
+            .zip(titles)
+            .map(|((h, evaluator), (warnings, errors))| Outcome {
+                values: match h {
+                    Held::Evaluator => Some(evaluator.values()),
+                    Held::Own(values) => Some(values),
+                    Held::Nothing => None,
+                },
+                warnings,
+                errors,
+            })
+            .collect();
+        sink.row(
+            &Row {
+                line,
+                name,
+                outcomes: &outcomes,
+            },
+            made,
+        );
+        if !row_errors.is_empty() || !row_warnings.is_empty() {
+            found.rows.push((index, label(), row_errors, row_warnings));
+        }
+    }
+
+    /// One row under one agreement: its errors, its warnings, and where its values are.
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate(
+        &mut self,
+        context: &Context,
+        a: usize,
+        agreement: &Agreement,
+        file: &SourceFile,
+        cells: &[Field],
+        record: &Range<usize>,
+        label: &dyn Fn() -> String,
+    ) -> (Vec<Diagnostic>, Vec<Diagnostic>, Held) {
+        let program = &agreement.program;
+        let rule = &program.parts[agreement.part];
+        let inputs = &mut self.inputs[a];
+        let mut warnings = match inputs.read_row(
+            &agreement.base,
+            program,
+            &agreement.columns,
+            file,
+            cells,
+            context.decimals,
+        ) {
+            Ok(warnings) => warnings,
+            Err(errors) => return (errors, Vec::new(), Held::Nothing),
+        };
+        let evaluator = &mut self.evaluators[a];
+        // The compiled plan on every row; a result that failed is evaluated again
+        // with every check, for the report `takst eval` gives.
+        let (evaluation, failed) = match evaluator.run(program, rule, inputs) {
+            Ok((_, findings)) if findings.is_empty() => {
+                return (Vec::new(), warnings, Held::Evaluator);
+            }
+            Ok((values, findings)) => {
+                let values = values.to_vec();
+                (engine::Evaluation { values, findings }, None)
+            }
+            Err(_) => engine::run_all(program, rule, inputs),
+        };
+        let what = format!("{}, {}", file.name, label());
+        let mut errors = judge(
+            program,
+            inputs,
+            &evaluation,
+            failed,
+            &what,
+            &mut warnings,
+            context.locale,
+        );
+        for d in errors.iter_mut().filter(|d| d.code == Code::MissingInput) {
+            missing_here(d, agreement, file, record.clone());
+        }
+        (errors, warnings, Held::Own(evaluation.values))
+    }
+}
+
+/// An input missing from a row, said in the tariff file's terms: pointed at the
+/// row (not at the start of its piece of the file), with how to give it in columns.
+fn missing_here(
+    d: &mut Diagnostic,
+    agreement: &Agreement,
+    file: &SourceFile,
+    record: Range<usize>,
+) {
+    let program = &agreement.program;
+    let Some(name) = d.title.split('`').nth(1).map(str::to_string) else {
+        return;
+    };
+    let Some(slot) = program.slot_id(&name) else {
+        return;
+    };
+    let column = agreement.columns.position(&name).is_some();
+    let message = match column {
+        true => format!("the cell of `{name}` is empty"),
+        false => format!("no column `{name}`"),
+    };
+    d.labels
+        .retain(|l| !std::sync::Arc::ptr_eq(&l.source.text, &file.text));
+    let label = dsl::diagnostic::Label {
+        source: file.clone(),
+        range: record.start..record.start,
+        message,
+    };
+    d.labels.insert(0, label);
+    let help = engine::column_example(&name, &program.slot(slot).ty, program);
+    d.help = Some(match column {
+        true => help.replace(
+            &format!("add a column `{name}` to the header and fill its cell"),
+            "fill its cell",
+        ),
+        false => help,
+    });
+}
