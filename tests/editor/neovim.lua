@@ -49,7 +49,9 @@ local function run()
   if first then
     vim.api.nvim_win_set_cursor(0, { first.lnum + 1, first.col })
     local params = vim.lsp.util.make_range_params()
-    params.context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(buf) }
+    -- (get_line_diagnostics is gone from later Neovims; takst lsp finds its fixes itself.)
+    local line_diagnostics = vim.lsp.diagnostic.get_line_diagnostics
+    params.context = { diagnostics = line_diagnostics and line_diagnostics(buf) or {} }
     for _, reply in pairs(vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 20000) or {}) do
       local action = reply.result and reply.result[1]
       if action and action.edit then
