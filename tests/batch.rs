@@ -442,3 +442,107 @@ fn an_input_missing_from_a_row_says_which_column() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A workbook of one Midtjylland offer whose central pools (column H) are the
+/// formula `=G2*0.01`, stored as `stored` (`None`: no value at all), written as a
+/// program that does not compute formulas writes it (asking to be recalculated
+/// when opened) or, with `saved_by_a_spreadsheet`, as Excel saves it.
+fn workbook_with_formula(
+    name: &str,
+    stored: Option<&str>,
+    saved_by_a_spreadsheet: bool,
+) -> std::path::PathBuf {
+    use rust_xlsxwriter::{Formula, Workbook};
+    let header = "name,year,places,target_group,operator_kind,planned_occupancy,budget,\
+                  central_pools,owns_premises,depreciation,book_value,interest_rate,\
+                  civil_servant_salaries,pension_insurance";
+    let row = "A,2022,24,adults,municipal,97,14800000,-,yes,420000,9800000,0.45,650000,\
+               self_insured";
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (r, line) in [header, row].iter().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 => sheet.write_number(r, c, n),
+                _ if cell == "-" => sheet.write_formula(
+                    r,
+                    c,
+                    Formula::new("=G2*0.01").set_result(stored.unwrap_or("")),
+                ),
+                _ => sheet.write_string(r, c, cell),
+            }
+            .expect("write");
+        }
+    }
+    let path = scratch("formulas").join(name);
+    workbook.save(&path).expect("save");
+    let mut archive =
+        zip::ZipArchive::new(std::fs::File::open(&path).expect("the workbook")).expect("a zip");
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).expect("a part");
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut text).expect("read");
+        let mut text = String::from_utf8(text).expect("XML");
+        if stored.is_none() {
+            text = text.replace("<f>G2*0.01</f><v>0</v>", "<f>G2*0.01</f>");
+        }
+        if saved_by_a_spreadsheet {
+            text = text.replace(" fullCalcOnLoad=\"1\"", "");
+        }
+        parts.push((part.name().expect("a name").to_string(), text));
+    }
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).expect("the workbook"));
+    for (name, text) in parts {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("a part");
+        std::io::Write::write_all(&mut out, text.as_bytes()).expect("write");
+    }
+    out.finish().expect("the workbook");
+    path
+}
+
+/// A formula cell is read as the value the workbook stores for it — but only a
+/// value a spreadsheet computed: a formula with no value stored, or a workbook
+/// that asks to be recalculated when opened (its stored values are not the
+/// formulas' results: 0, as rust_xlsxwriter stores them), is an error, never a
+/// blank that takes the default or a 0 read as the central pools.
+#[test]
+fn a_formula_is_read_by_its_computed_value_and_never_as_a_blank_or_a_stale_zero() {
+    let computed = workbook_with_formula("computed.xlsx", Some("148000"), true);
+    let (out, err, code) = takst_at(&[
+        "batch",
+        "-a",
+        "midtjylland",
+        &computed.display().to_string(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let central_pools = out.lines().nth(1).and_then(|l| l.split(',').nth(5));
+    assert_eq!(central_pools, Some("148000"), "{out}");
+
+    let missing = workbook_with_formula("missing.xlsx", None, true);
+    let (out, err, code) =
+        takst_at(&["batch", "-a", "midtjylland", &missing.display().to_string()]);
+    assert_eq!((code, out.as_str()), (Some(1), ""), "{err}");
+    let flat = |err: &str| {
+        err.replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        flat(&err).contains("cell H2 holds a formula whose value is not stored in the workbook"),
+        "{err}"
+    );
+
+    let stale = workbook_with_formula("stale.xlsx", Some("0"), false);
+    let (out, err, code) = takst_at(&["batch", "-a", "midtjylland", &stale.display().to_string()]);
+    assert_eq!((code, out.as_str()), (Some(1), ""), "{err}");
+    assert!(
+        flat(&err).contains(
+            "a cell holds a formula, and the workbook says their values must be computed again"
+        ),
+        "{err}"
+    );
+}

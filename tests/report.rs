@@ -271,12 +271,12 @@ fn the_offer_report_shows_the_figures_compare_computes() {
         assert_eq!(status, 0);
         let line = table
             .lines()
-            .find(|l| l.contains("kr/day"))
+            .find(|l| l.contains("kr/dag"))
             .expect("the tariff's line");
         let tariff = line
             .split("  ")
             .map(str::trim)
-            .find(|c| c.ends_with("kr/day"))
+            .find(|c| c.ends_with("kr/dag"))
             .expect("a tariff");
         assert!(
             html.contains(&format!("<div class=\"figure\">{tariff}</div>")),

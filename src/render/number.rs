@@ -33,6 +33,54 @@ impl Locale {
         self.digits(n.normalize(), None)
     }
 
+    /// A figure's unit in this locale's words: `dage`, `kr/dag`, `timer/uge`; a
+    /// unit of time above the line in the singular when the figure `shown` is one
+    /// (`1 dag`), below it always so (`kr/time`).
+    pub fn unit(self, dim: Dimension, shown: &str) -> String {
+        // Each unit: plural, singular, its power.
+        let words: [(&str, &str, i8); 5] = match self {
+            Locale::Da => [
+                ("kr", "kr", dim.money),
+                ("timer", "time", dim.hours),
+                ("dage", "dag", dim.days),
+                ("uger", "uge", dim.weeks),
+                ("måneder", "måned", dim.months),
+            ],
+            Locale::En => [
+                ("kr", "kr", dim.money),
+                ("hours", "hour", dim.hours),
+                ("days", "day", dim.days),
+                ("weeks", "week", dim.weeks),
+                ("months", "month", dim.months),
+            ],
+        };
+        let one = shown == "1";
+        let part = |name: &str, power: i8| match power {
+            1 => name.to_string(),
+            p => format!("{name}^{p}"),
+        };
+        let top: Vec<String> = (words.iter())
+            .filter(|(.., power)| *power > 0)
+            .map(|&(plural, singular, power)| {
+                part(if one && power == 1 { singular } else { plural }, power)
+            })
+            .collect();
+        let bottom: Vec<String> = (words.iter())
+            .filter(|(.., power)| *power < 0)
+            .map(|&(_, singular, power)| part(singular, -power))
+            .collect();
+        let top = if top.is_empty() {
+            String::from("1")
+        } else {
+            top.join("·")
+        };
+        if bottom.is_empty() {
+            top
+        } else {
+            format!("{top}/{}", bottom.join("·"))
+        }
+    }
+
     fn digits(self, n: Decimal, decimals: Option<u32>) -> String {
         let (group, point) = self.separators();
         let text = match decimals {
@@ -73,9 +121,15 @@ pub fn format_value(value: &Value, ty: &Type, program: &Program, locale: Locale)
             (Dimension::NONE, NumKind::Year) => n.normalize().to_string(),
             (Dimension::NONE, _) => locale.plain(round_to(*n, 4)),
             (Dimension::MONEY, _) => format!("{} kr", locale.number(*n, 2)),
-            (Dimension::DAYS, _) => format!("{} days", locale.plain(round_to(*n, 2))),
-            (d, _) if d.money == 1 => format!("{} {d}", locale.number(*n, 2)),
-            (d, _) => format!("{} {d}", locale.plain(round_to(*n, 4))),
+            (d, _) => {
+                let shown = match d {
+                    Dimension::DAYS => locale.plain(round_to(*n, 2)),
+                    d if d.money == 1 => locale.number(*n, 2),
+                    _ => locale.plain(round_to(*n, 4)),
+                };
+                let unit = locale.unit(d, &shown);
+                format!("{shown} {unit}")
+            }
         },
         (Value::Number(n), _) => locale.plain(*n),
         (Value::Date(d), _) => d.to_string(),

@@ -470,12 +470,18 @@ impl Reader<'_> {
         let at = value.span().unwrap_or(0..0);
         let written = self.file.text.get(at.clone()).unwrap_or_default();
         if !written.contains('%') {
-            if let Some(d) = plausible::fraction_for_percent(key, &read, ty, range) {
+            if let Some(d) = plausible::fraction_for_percent(
+                key,
+                &read,
+                ty,
+                range,
+                plausible::Written::InputFile,
+            ) {
                 let d = d.label_in(self.file.clone(), at.clone(), "a fraction?");
                 self.implausible.borrow_mut().push(d);
             }
         }
-        match plausible::check(key, &read, ty, range) {
+        match plausible::check(key, &read, ty, range, plausible::Written::InputFile) {
             None => Ok(read),
             Some(d) => {
                 let at = value.span().unwrap_or(0..0);

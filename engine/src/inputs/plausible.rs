@@ -13,6 +13,33 @@ use rust_decimal::Decimal;
 
 use crate::value::Value;
 
+/// Where a figure is written, so that help shows how to write it there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// An input file (TOML): `planned_occupancy = 97`.
+    InputFile,
+    /// A cell of a tariff file (CSV or XLSX).
+    Cell,
+}
+
+impl Written {
+    /// How `percent` is written for `leaf` here.
+    fn percent(self, leaf: &str, percent: &str) -> String {
+        match self {
+            Written::InputFile => format!("`{leaf} = {percent}`"),
+            Written::Cell => format!("`{percent}` in the cell"),
+        }
+    }
+
+    /// How `percent` is written with its sign here.
+    fn with_sign(self, percent: &str) -> String {
+        match self {
+            Written::InputFile => format!("`\"{percent} %\"`"),
+            Written::Cell => format!("`{percent} %` in the cell"),
+        }
+    }
+}
+
 /// A figure of `name` outside its range: the diagnostic, without its label (the
 /// caller points at the figure). `None` if the figure is plausible.
 pub(crate) fn check(
@@ -20,6 +47,7 @@ pub(crate) fn check(
     value: &Value,
     ty: &Type,
     range: &PlausibleRange,
+    written: Written,
 ) -> Option<Diagnostic> {
     let figure = match value {
         Value::Number(n) => Bound::Number(*n),
@@ -42,11 +70,17 @@ pub(crate) fn check(
     } else {
         Diagnostic::error(Code::Implausible, title)
     };
-    Some(diagnostic.help(likely_slip(name, &figure, ty, range)))
+    Some(diagnostic.help(likely_slip(name, &figure, ty, range, written)))
 }
 
 /// What the analyst most likely meant, or what to check.
-fn likely_slip(name: &str, figure: &Bound, ty: &Type, range: &PlausibleRange) -> String {
+fn likely_slip(
+    name: &str,
+    figure: &Bound,
+    ty: &Type,
+    range: &PlausibleRange,
+    written: Written,
+) -> String {
     let leaf = name.rsplit('.').next().unwrap_or(name);
     if let (Bound::Number(n), Type::Number { kind, .. }) = (figure, ty) {
         let fits = |m: Decimal| {
@@ -61,8 +95,8 @@ fn likely_slip(name: &str, figure: &Bound, ty: &Type, range: &PlausibleRange) ->
                 let percent = shown(&Bound::Number(meant), ty);
                 let percent = percent.trim_end_matches(" %");
                 return format!(
-                    "did you mean {percent} %? In an input file a percentage is written in percent: \
-                     `{leaf} = {percent}`, not {typed}"
+                    "did you mean {percent} %? A percentage is written in percent: {}, not {typed}",
+                    written.percent(leaf, percent)
                 );
             }
         }
@@ -112,6 +146,7 @@ pub(crate) fn fraction_for_percent(
     value: &Value,
     ty: &Type,
     range: &PlausibleRange,
+    written: Written,
 ) -> Option<Diagnostic> {
     let (
         Value::Number(n),
@@ -142,7 +177,9 @@ pub(crate) fn fraction_for_percent(
             format!("`{name}` is written {typed}, which is read as {typed} % — did you mean {percent} %?"),
         )
         .help(format!(
-            "a percentage is written in percent: `{leaf} = {percent}`; if {typed} % is meant, write it with the sign: `\"{typed} %\"`"
+            "a percentage is written in percent: {}; if {typed} % is meant, write it with the sign: {}",
+            written.percent(leaf, &percent.to_string()),
+            written.with_sign(&typed.to_string())
         )),
     )
 }

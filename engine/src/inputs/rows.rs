@@ -40,6 +40,9 @@ enum Column {
     /// A column the agreement has no input for: ignored (a name, a note, or an
     /// input of another agreement).
     Ignored,
+    /// A column without a name in the header: kept blank, as a spreadsheet's
+    /// trailing empty columns are; a figure in it is an error of its row.
+    Nameless,
 }
 
 /// The header of a table of offers, read against a program.
@@ -72,7 +75,7 @@ impl Columns {
         let mut entries: std::collections::HashMap<(SlotId, Key), &str> = Default::default();
         for (name, span) in header {
             let name = name.as_ref().trim();
-            if !seen.insert(name) {
+            if !name.is_empty() && !seen.insert(name) {
                 errors.push(bad(
                     span,
                     format!("the column `{name}` is given twice in {}", file.name),
@@ -134,6 +137,7 @@ impl Columns {
                     }
                 }
                 _ if name == super::NAME_FIELD => Column::Ignored,
+                _ if name.is_empty() => Column::Nameless,
                 _ => {
                     let label = "not an input of this agreement";
                     warnings.push(super::unknown_input(
@@ -159,7 +163,7 @@ impl Columns {
         let mut slots: Vec<SlotId> = (columns.iter())
             .filter_map(|c| match c {
                 Column::Input(slot) | Column::Entry(slot, _) => Some(*slot),
-                Column::Ignored => None,
+                Column::Ignored | Column::Nameless => None,
             })
             .collect();
         slots.sort_unstable();
@@ -358,6 +362,17 @@ impl Inputs {
                 Column::Input(slot) => (*slot, None),
                 Column::Entry(slot, key) => (*slot, Some(key)),
                 Column::Ignored => continue,
+                Column::Nameless => {
+                    errors.push(
+                        Diagnostic::error(
+                            Code::BadInput,
+                            format!("`{text}` in {} is in a column without a name", file.name),
+                        )
+                        .label_in(file.clone(), span.clone(), "no input named for this cell")
+                        .help("name the column in the header (the input it gives), or remove the cell"),
+                    );
+                    continue;
+                }
             };
             let definition = program.slot(slot);
             let ty = match (&definition.ty, key) {
@@ -387,15 +402,18 @@ impl Inputs {
             let range = definition.plausible.as_ref().filter(|_| !until);
             if let Some(r) = range.filter(|_| !text.contains('%')) {
                 let fraction = super::plausible::fraction_for_percent;
-                if fraction(&definition.name, &value, ty, r).is_some() {
-                    if let Some(d) = fraction(&name(), &value, ty, r) {
+                let cell = super::plausible::Written::Cell;
+                if fraction(&definition.name, &value, ty, r, cell).is_some() {
+                    if let Some(d) = fraction(&name(), &value, ty, r, cell) {
                         warnings.push(d.label_in(file.clone(), span.clone(), "a fraction?"));
                     }
                 }
             }
             let check = super::plausible::check;
-            let implausible = range.filter(|r| check(&definition.name, &value, ty, r).is_some());
-            if let Some(d) = implausible.and_then(|r| check(&name(), &value, ty, r)) {
+            let cell = super::plausible::Written::Cell;
+            let implausible =
+                range.filter(|r| check(&definition.name, &value, ty, r, cell).is_some());
+            if let Some(d) = implausible.and_then(|r| check(&name(), &value, ty, r, cell)) {
                 let d = d.label_in(file.clone(), span.clone(), "this cell");
                 if d.is_error() {
                     errors.push(d);

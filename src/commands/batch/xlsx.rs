@@ -79,6 +79,11 @@ fn read(path: &PathBuf, name: &str, mut give: impl FnMut(Chunk) -> bool) -> Resu
         return Err(unreadable(&"it has no sheet"));
     };
     let shown = format!("{name} (sheet {sheet})");
+    let mut uncomputed = uncomputed_formulas(&mut workbook, &sheet).map_err(|e| unreadable(&e))?;
+    uncomputed.stale = uncomputed.formulas > 0 && asks_recalculation(path);
+    if let Some(error) = uncomputed.error(&shown) {
+        return Err(error);
+    }
     let mut cells = workbook
         .worksheet_cells_reader(&sheet)
         .map_err(|e| unreadable(&e))?;
@@ -122,6 +127,125 @@ fn read(path: &PathBuf, name: &str, mut give: impl FnMut(Chunk) -> bool) -> Resu
         }
         fields[c] = cell_text(cell.get_value(), percent);
     }
+}
+
+/// The cells of a sheet that hold a formula but not its value.
+#[derive(Default)]
+struct Uncomputed {
+    /// The first few of them, as Excel names them (`H2`).
+    shown: Vec<String>,
+    count: usize,
+    /// How many cells hold a formula, with its value or not.
+    formulas: usize,
+    /// The workbook asks to be recalculated when opened: the values its
+    /// formulas hold were not computed (a program that writes workbooks without
+    /// computing them stores 0).
+    stale: bool,
+}
+
+/// How many cells without a value are named in the message.
+const UNCOMPUTED_SHOWN: usize = 5;
+
+impl Uncomputed {
+    fn error(&self, sheet: &str) -> Option<Diagnostic> {
+        if self.stale && self.count == 0 {
+            return Some(
+                Diagnostic::error(
+                    Code::BadInput,
+                    format!(
+                        "{sheet}: {}, and the workbook says their values must be computed \
+                         again when it is opened",
+                        match self.formulas {
+                            1 => "a cell holds a formula".to_string(),
+                            n => format!("{n} cells hold formulas"),
+                        }
+                    ),
+                )
+                .help(
+                    "the workbook was written by a program that does not compute formulas \
+                     (the values stored are not their results); open it in Excel or \
+                     LibreOffice and save it, or write the figures themselves",
+                ),
+            );
+        }
+        let first = self.shown.first()?;
+        let cells = match self.count {
+            1 => format!("cell {first} holds"),
+            n => {
+                let more = match n - self.shown.len() {
+                    0 => String::new(),
+                    m => format!(" and {m} more"),
+                };
+                format!("{n} cells ({}{more}) hold", self.shown.join(", "))
+            }
+        };
+        Some(
+            Diagnostic::error(
+                Code::BadInput,
+                format!("{sheet}: {cells} a formula whose value is not stored in the workbook"),
+            )
+            .help(
+                "the workbook was written by a program that does not compute formulas; \
+                 open it in Excel or LibreOffice and save it, so that each formula's value \
+                 is stored, or write the figures themselves",
+            ),
+        )
+    }
+}
+
+/// Finds the cells of `sheet` that hold a formula without its value, as a
+/// workbook written by a program that does not compute formulas has them: read,
+/// such a cell would be blank, and an input left blank takes its default.
+fn uncomputed_formulas<R: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<R>,
+    sheet: &str,
+) -> Result<Uncomputed, calamine::XlsxError> {
+    let mut cells = workbook.worksheet_cells_reader(sheet)?;
+    let mut found = Uncomputed::default();
+    while let Some(cell) = cells.next_cell_with_formula_metadata()? {
+        if cell.formula.is_none() {
+            continue;
+        }
+        found.formulas += 1;
+        if matches!(cell.value, DataRef::Empty) {
+            found.count += 1;
+            if found.shown.len() < UNCOMPUTED_SHOWN {
+                found.shown.push(cell_name(cell.pos));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// True if the workbook at `path` asks to compute every formula again when it is
+/// opened (`fullCalcOnLoad` in `xl/workbook.xml`): what a program writes that
+/// stores formulas without computing them. A workbook that cannot be read so is
+/// taken not to ask (calamine has read it already).
+fn asks_recalculation(path: &Path) -> bool {
+    let read = || -> Option<String> {
+        let file = std::fs::File::open(path).ok()?;
+        let mut archive = zip::ZipArchive::new(file).ok()?;
+        let part = archive.by_name("xl/workbook.xml").ok()?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::Read::take(part, 16 * 1024 * 1024), &mut text)
+            .ok()?;
+        Some(text)
+    };
+    read().is_some_and(|text| {
+        text.contains("fullCalcOnLoad=\"1\"") || text.contains("fullCalcOnLoad=\"true\"")
+    })
+}
+
+/// A cell's name as Excel gives it: (1, 7) is `H2`.
+fn cell_name((row, column): (u32, u32)) -> String {
+    let mut letters = Vec::new();
+    let mut c = column + 1;
+    while c > 0 {
+        let digit = ((c - 1) % 26) as u8;
+        letters.push(char::from(b'A' + digit));
+        c = (c - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &(row + 1).to_string()
 }
 
 /// Rows written as lines of CSV, each on the line of its row.
