@@ -10,6 +10,7 @@ mod catalog;
 mod commands;
 mod csv_reader;
 mod files;
+mod lsp;
 mod render;
 
 use std::path::PathBuf;
@@ -283,6 +284,30 @@ enum Command {
         /// (`round`) or a section (`functions`); none lists them all.
         topic: Option<String>,
     },
+    /// Lay out rule files the way the bundled agreements are written (comments kept,
+    /// meaning unchanged); a folder stands for the rule files in it.
+    Fmt {
+        /// Rule files (.takst) or folders of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing: name each file that is not formatted, and exit with 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// The language server for editors (LSP, over stdin and stdout): diagnostics as you
+    /// type, hover, go to definition, references, completion, symbols, quick fixes.
+    Lsp,
+    /// A script that completes takst's commands and options in a shell.
+    ///
+    /// bash: `takst completions bash > ~/.local/share/bash-completion/completions/takst`;
+    /// zsh: `takst completions zsh > ~/.zfunc/_takst`;
+    /// fish: `takst completions fish > ~/.config/fish/completions/takst.fish`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff): `takst man > takst.1; man ./takst.1`.
+    Man,
     /// A bundled rule file, to copy and edit: then give its path to `-a`.
     Export {
         /// A bundled agreement (see `takst list`), or `reference-rates` for the

@@ -75,6 +75,8 @@ codes! {
     NameAsKey => "name_as_key",
     BaseCitation => "base_citation",
     UnknownReading => "unknown_reading",
+    CannotFormat => "cannot_format",
+    NotFormatted => "not_formatted",
 }
 
 impl fmt::Display for Code {

@@ -28,6 +28,7 @@ pub mod ast;
 pub mod builtins;
 mod check;
 pub mod diagnostic;
+pub mod format;
 pub mod limits;
 pub mod lines;
 pub mod needs;
@@ -40,5 +41,22 @@ pub mod types;
 pub mod units;
 
 pub use check::{check, Loader};
+
+/// Parses one rule file into its syntax tree (its spans in file 0), without reading
+/// the bases it extends: what an editor shows of a file as it is typed.
+pub fn parse(name: &str, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    let mut sources = span::Sources::default();
+    let file = sources.add(name, text);
+    parser::parse(&sources, file)
+}
+
+/// Parses one rule file as [`parse`] does, and keeps what parses: the syntax tree of
+/// the file without the declarations that have syntax errors (their positions kept),
+/// and the errors. An editor navigates a file with a declaration half typed.
+pub fn parse_recovering(name: &str, text: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+    let mut sources = span::Sources::default();
+    let file = sources.add(name, text);
+    parser::parse_recovering(&sources, file)
+}
 pub use diagnostic::{Code, Diagnostic, Level};
 pub use program::Program;

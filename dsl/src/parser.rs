@@ -29,7 +29,19 @@ type Lowered<T> = Result<T, Diagnostic>;
 /// Parses one file of `sources` into its syntax tree, or reports every syntax error
 /// in it: after an error, parsing goes on at the next declaration.
 pub fn parse(sources: &Sources, file: FileId) -> Result<File, Vec<Diagnostic>> {
-    limits::check_depth(sources, file).map_err(|d| vec![d])?;
+    match parse_recovering(sources, file) {
+        (Some(tree), errors) if errors.is_empty() => Ok(tree),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Parses one file of `sources`: the syntax errors, and the syntax tree of the file
+/// without the declarations that failed (blanked, every position kept), if the rest
+/// parses. An editor navigates a file with a declaration half typed through it.
+pub fn parse_recovering(sources: &Sources, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
+    if let Err(d) = limits::check_depth(sources, file) {
+        return (None, vec![d]);
+    }
     let text = sources
         .get(file)
         .map(|f| f.text.clone())
@@ -38,8 +50,7 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<File, Vec<Diagnostic>> {
     let mut remaining = text.to_string();
     let pairs = loop {
         match Grammar::parse(Rule::file, &remaining) {
-            Ok(pairs) if errors.is_empty() => break pairs,
-            Ok(_) => return Err(errors),
+            Ok(pairs) => break pairs,
             Err(e) => {
                 let at = match e.location {
                     pest::error::InputLocation::Pos(p) => p,
@@ -52,7 +63,7 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<File, Vec<Diagnostic>> {
                     Some(range) if errors.len() < MAX_SYNTAX_ERRORS => {
                         remaining.replace_range(range.clone(), &blank(&remaining[range]));
                     }
-                    _ => return Err(errors),
+                    _ => return (None, errors),
                 }
             }
         }
@@ -63,9 +74,15 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<File, Vec<Diagnostic>> {
         offset: 0,
     };
     let mut pairs = pairs;
-    match pairs.next() {
-        Some(pair) => lower.file(pair).map_err(|d| vec![d]),
-        None => Err(vec![Diagnostic::error(Code::Syntax, "the file is empty")]),
+    match pairs.next().map(|pair| lower.file(pair)) {
+        Some(Ok(tree)) => (Some(tree), errors),
+        // Reported only for a file without syntax errors, as before recovery.
+        Some(Err(d)) if errors.is_empty() => (None, vec![d]),
+        None if errors.is_empty() => (
+            None,
+            vec![Diagnostic::error(Code::Syntax, "the file is empty")],
+        ),
+        Some(Err(_)) | None => (None, errors),
     }
 }
 
@@ -78,8 +95,8 @@ const DECLARATION_STARTS: [&str; 10] = [
 ];
 
 /// The text of the declaration in which a syntax error at `at` lies: from the start of
-/// its line to the start of the next declaration. `None` if the error is in the header
-/// or no declaration follows.
+/// its line to the start of the next declaration (or the end of the text). `None` if
+/// the error is in the header.
 fn failed_declaration(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
     let starts: Vec<usize> = line_starts(text)
         .filter(|&s| {
@@ -106,7 +123,8 @@ fn failed_declaration(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
     } else {
         starts.iter().rev().find(|&&s| s <= at).copied()?
     };
-    let end = starts.iter().find(|&&s| s > start && s >= at).copied()?;
+    // The last declaration runs to the end of the text.
+    let end = (starts.iter().find(|&&s| s > start && s >= at).copied()).unwrap_or(text.len());
     Some(start..end)
 }
 

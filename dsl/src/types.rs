@@ -183,6 +183,30 @@ impl Type {
     }
 }
 
+/// The words a declared type is written with (`input x: percent`): the grammar's
+/// `basic_type`, for an editor to offer.
+pub const TYPE_WORDS: &[&str] = &[
+    "money",
+    "percent",
+    "number",
+    "integer",
+    "year",
+    "date",
+    "yes/no",
+    "text",
+    "kr/day",
+    "kr/hour",
+    "kr/week",
+    "kr/month",
+    "days",
+    "hours",
+    "weeks",
+    "months",
+    "hours/week",
+    "hours/day",
+    "days/week",
+];
+
 /// Result of `a + b` / `a - b` for numbers; `None` if the units differ.
 pub fn add(a: &Type, b: &Type, subtract: bool) -> Option<Type> {
     let (Type::Number { dim: da, kind: ka }, Type::Number { dim: db, kind: kb }) = (a, b) else {
@@ -350,6 +374,21 @@ impl fmt::Display for Type {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_type_words_are_the_grammars() {
+        let grammar = include_str!("grammar.pest");
+        let rule = grammar
+            .split("\nbasic_type")
+            .nth(1)
+            .and_then(|r| r.split("~ !ident_char").next())
+            .expect("the basic_type rule");
+        let mut words: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
+        let mut listed = super::TYPE_WORDS.to_vec();
+        words.sort();
+        listed.sort();
+        assert_eq!(words, listed);
+    }
+
     use super::*;
 
     #[test]

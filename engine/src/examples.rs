@@ -107,3 +107,57 @@ pub fn run(program: &Program, example: &ExampleRule) -> Outcome {
     });
     outcome
 }
+
+/// The value of `slot` in a worked example: the example's givens set, and what the slot
+/// needs evaluated (the example's expectations are not tested). An editor shows it at
+/// the name: every example's figure one look away.
+pub fn value_in(
+    program: &Program,
+    example: &ExampleRule,
+    slot: dsl::program::SlotId,
+) -> Result<Value, EvalError> {
+    let fixed: Vec<_> = example.givens.iter().map(|(s, _)| *s).collect();
+    let plan = program.plan(&[slot], &fixed);
+    let mut values = vec![Value::Unset; program.slots.len()];
+    crate::budget::start();
+    for (given, node) in &example.givens {
+        values[*given as usize] = eval(node, &values, None)?;
+    }
+    let _findings = evaluate(program, &plan, &mut values);
+    match values.get(slot as usize) {
+        Some(Value::Failed(e)) => Err((**e).clone()),
+        Some(value) => Ok(value.clone()),
+        None => Ok(Value::Unset),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoBases;
+    impl dsl::Loader for NoBases {
+        fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
+            Err(name.to_string())
+        }
+    }
+
+    #[test]
+    fn a_value_in_each_example() {
+        let text = "agreement \"A\"\ninput cost: money\ninput places: number\n\
+                    define per_place = cost / places\ndefine doubled = per_place × 2\n\
+                    example \"one\" {\n  given cost = 100 kr\n  given places = 4\n  expect doubled == 50 kr\n}\n\
+                    example \"two\" {\n  given per_place = 7 kr\n  expect doubled == 14 kr\n}\n";
+        let program = dsl::check("a.takst", text, &NoBases).expect("checks");
+        let slot = program.slot_id("per_place").expect("a slot");
+        let values: Vec<_> = (program.examples.iter())
+            .map(|e| value_in(&program, e, slot))
+            .collect();
+        assert_eq!(values[0], Ok(Value::Number(25.into())));
+        assert_eq!(values[1], Ok(Value::Number(7.into())));
+        // `cost` is given only in the first: the second cannot compute it.
+        let cost = program.slot_id("cost").expect("a slot");
+        let second = value_in(&program, &program.examples[1], cost);
+        assert_eq!(second.map_err(|e| e.code), Err(dsl::Code::MissingInput));
+    }
+}

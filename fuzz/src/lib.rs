@@ -1,7 +1,8 @@
 //! Fuzz targets for takst, written once as plain functions of bytes:
 //!
-//! - [`targets::rule_file`] — a rule file checked (against the bundled bases),
-//!   its worked examples run and every part evaluated on the reference data;
+//! - [`targets::rule_file`] — a rule file formatted (and its formatted text formatted
+//!   again, to itself), checked (against the bundled bases), its worked examples run and
+//!   every part evaluated on the reference data;
 //! - [`targets::input_file`] — a TOML input file read by every bundled
 //!   agreement, and every part evaluated on it, compiled and on the general path;
 //! - [`targets::tariff_file`] — a CSV tariff file read as `takst batch` reads it,

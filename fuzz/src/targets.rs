@@ -201,6 +201,17 @@ pub fn rule_file(data: &[u8]) {
         Ok(text) => text,
         Err(d) => return render(&[d]),
     };
+    // `takst fmt`: never a changed file, and formatted text formats to itself.
+    match dsl::format::format("fuzz.takst", &text) {
+        Ok(formatted) => {
+            let again = dsl::format::format("fuzz.takst", &formatted).ok();
+            assert!(
+                again == Some(formatted),
+                "formatting twice changes the file"
+            );
+        }
+        Err(d) => assert!(d.iter().all(|d| d.code != dsl::Code::CannotFormat), "{d:?}"),
+    }
     let program = match dsl::check("fuzz.takst", &text, &Bundled) {
         Ok(program) => program,
         Err(diagnostics) => return render(&diagnostics),

@@ -7,7 +7,7 @@ use super::{load_program, Outcome};
 /// A warning for an agreement with a source of its own whose parts show figures
 /// cited only by a base: the tables would show the base's sections (another
 /// document's) beside this agreement's figures.
-fn inherited_citations(program: &Program) -> Option<Diagnostic> {
+pub(crate) fn inherited_citations(program: &Program) -> Option<Diagnostic> {
     program.agreement.source.as_ref()?;
     let mut names: Vec<&str> = Vec::new();
     for part in &program.parts {

@@ -1,15 +1,17 @@
 //! The subcommands. Each returns the figures to print, or diagnostics.
 
 pub mod batch;
-mod check;
+pub(crate) mod check;
 mod compare;
 pub mod comparison;
 mod eval;
 mod explain;
 mod export;
+mod fmt;
 mod list;
 pub mod readings;
 pub mod report;
+mod shell;
 mod test;
 
 use std::path::Path;
@@ -129,6 +131,10 @@ pub fn run(command: Command, color: bool) -> ExitCode {
         ),
         Command::List { parts } => list::run(parts.as_deref()),
         Command::Explain { topic } => explain::run(topic.as_deref()),
+        Command::Fmt { files, check } => fmt::run(&files, check),
+        Command::Lsp => crate::lsp::run(),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man(),
         Command::Export {
             name,
             output,
