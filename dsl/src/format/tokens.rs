@@ -97,6 +97,7 @@ pub(super) fn placement(rule: Rule) -> Placement {
         | Rule::override_mark
         | Rule::severity
         | Rule::drop_kind
+        | Rule::gathered_word
         | Rule::assign
         | Rule::colon
         | Rule::add
@@ -136,6 +137,7 @@ pub(super) fn placement(rule: Rule) -> Placement {
         | Rule::at_most
         | Rule::bound
         | Rule::plausible_warning
+        | Rule::gathered
         | Rule::alternative
         | Rule::taken
         | Rule::check_parts
