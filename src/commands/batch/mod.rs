@@ -138,31 +138,27 @@ fn prepare(
         let fields: Vec<(std::borrow::Cow<str>, std::ops::Range<usize>)> = (sheet.header.iter())
             .map(|(t, r)| (std::borrow::Cow::Borrowed(t.as_str()), r.clone()))
             .collect();
-        let (agreement, mut unread) = Agreement::new(program, index, &sheet.header_file, &fields)
+        let (agreement, unread) = Agreement::new(program, index, &sheet.header_file, &fields)
             .map_err(|e| [e, warnings.clone()].concat())?;
-        let errors = judge_unknown_fields(&mut unread, &agreement.program);
-        if !errors.is_empty() {
-            return Err(errors.into_iter().chain(unread).chain(warnings).collect());
-        }
         header_warnings.push(unread);
         agreements.push(agreement);
     }
     // A column one of the agreements reads is no slip for the others.
-    let read_by_one = |d: &Diagnostic| {
-        d.code == Code::UnknownInput
-            && agreements.iter().any(|a| {
-                let column = d.title.split('`').nth(1).unwrap_or_default();
-                let stem = column.split('.').next().unwrap_or_default();
-                a.program.slot_id(stem).is_some()
-            })
+    let read_by_another = |d: &Diagnostic| {
+        let column = d.title.split('`').nth(1).unwrap_or_default();
+        let stem = column.split('.').next().unwrap_or_default();
+        d.code == Code::UnknownInput && agreements.iter().any(|a| a.program.slot_id(stem).is_some())
     };
-    for unread in header_warnings {
-        for d in unread {
-            let several = agreements.len() > 1;
-            if !(several && read_by_one(&d)) {
-                warnings.push(d);
-            }
-        }
+    let mut errors = Vec::new();
+    for (mut unread, agreement) in header_warnings.into_iter().zip(&agreements) {
+        unread.retain(|d| !read_by_another(d));
+        errors.extend(judge_unknown_fields(&mut unread, &agreement.program));
+        warnings.extend(unread);
+    }
+    if !errors.is_empty() {
+        return Err(super::distinct(
+            errors.into_iter().chain(warnings).collect(),
+        ));
     }
     Ok((agreements, super::distinct(warnings)))
 }
