@@ -20,7 +20,7 @@ use dsl::{Code, Diagnostic, Program};
 use engine::{Columns, Decimals, Inputs, Value};
 
 use super::sheet::{Chunk, Sheet};
-use crate::commands::eval::judge;
+use crate::commands::eval::{judge, judge_findings};
 use crate::csv_reader::{self, Field};
 use crate::render::Locale;
 
@@ -78,9 +78,22 @@ pub struct Outcome<'a> {
     /// The values of every slot (see [`Outcome::results`]); none when the row's
     /// figures are wrong.
     pub values: Option<&'a [Value]>,
-    /// The titles of the row's warnings and errors.
-    pub warnings: Vec<String>,
-    pub errors: Vec<String>,
+    /// The row's warnings and errors under this agreement (an error of the row
+    /// itself, whatever the agreement, under each).
+    pub warnings: &'a [Diagnostic],
+    pub errors: &'a [Diagnostic],
+}
+
+/// The titles of diagnostics, as a cell shows them: `first | second`.
+pub fn titles(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" | ");
+        }
+        out.push_str(&d.title);
+    }
+    out
 }
 
 impl<'a> Outcome<'a> {
@@ -127,8 +140,8 @@ pub struct OwnedOutcome {
     /// The part's results, in the order of [`Agreement::outputs`]; none when the
     /// row's figures are wrong.
     pub values: Option<Vec<Value>>,
-    pub warnings: Vec<String>,
-    pub errors: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+    pub errors: Vec<Diagnostic>,
 }
 
 /// Keeps every row, owned.
@@ -144,8 +157,8 @@ impl Sink for Kept<'_> {
             outcomes: (row.outcomes.iter().zip(self.0))
                 .map(|(o, a)| OwnedOutcome {
                     values: o.results(a).map(|values| values.cloned().collect()),
-                    warnings: o.warnings.clone(),
-                    errors: o.errors.clone(),
+                    warnings: o.warnings.to_vec(),
+                    errors: o.errors.to_vec(),
                 })
                 .collect(),
         });
@@ -549,10 +562,9 @@ impl Worker {
         let split = !cells.is_empty();
         let several = context.agreements.len() > 1;
         let mut held: smallvec::SmallVec<[Held; 4]> = smallvec::SmallVec::new();
-        let mut titles: smallvec::SmallVec<[(Vec<String>, Vec<String>); 4]> =
+        // Each agreement's errors (the row's own first) and warnings.
+        let mut found_in: smallvec::SmallVec<[(Vec<Diagnostic>, Vec<Diagnostic>); 4]> =
             smallvec::SmallVec::new();
-        let mut row_warnings = Vec::new();
-        let mut row_errors = shared.clone();
         for (a, agreement) in context.agreements.iter().enumerate() {
             let (errors, warnings, h) = match split {
                 true => self.evaluate(context, a, agreement, file, cells, record, &label),
@@ -560,29 +572,18 @@ impl Worker {
             };
             let wrong = !shared.is_empty() || !errors.is_empty();
             held.push(if wrong { Held::Nothing } else { h });
-            let error_titles = (shared.iter().chain(&errors))
-                .map(|d| d.title.clone())
-                .collect::<Vec<_>>();
-            titles.push((
-                warnings.iter().map(|d| d.title.clone()).collect::<Vec<_>>(),
-                error_titles,
-            ));
-            let name = &agreement.program.agreement.name;
-            let mark = |mut d: Diagnostic| {
-                if several {
-                    d.title = format!("{name}: {}", d.title);
-                }
-                d
+            let errors = match shared.is_empty() {
+                true => errors,
+                false => shared.iter().cloned().chain(errors).collect(),
             };
-            row_errors.extend(errors.into_iter().map(mark));
-            row_warnings.extend(warnings.into_iter().map(mark));
+            found_in.push((errors, warnings));
         }
         if held.iter().any(|h| matches!(h, Held::Nothing)) {
             found.failed += 1;
         }
         let outcomes: smallvec::SmallVec<[Outcome; 4]> = (held.iter().zip(&self.evaluators))
-            .zip(titles)
-            .map(|((h, evaluator), (warnings, errors))| Outcome {
+            .zip(&found_in)
+            .map(|((h, evaluator), (errors, warnings))| Outcome {
                 values: match h {
                     Held::Evaluator => Some(evaluator.values()),
                     Held::Own(values) => Some(values),
@@ -600,6 +601,22 @@ impl Worker {
             },
             made,
         );
+        drop(outcomes);
+        // The row's errors (its own once) and warnings, each marked with its
+        // agreement when there are several.
+        let mut row_errors = shared.clone();
+        let mut row_warnings = Vec::new();
+        for ((errors, warnings), agreement) in found_in.into_iter().zip(context.agreements) {
+            let name = &agreement.program.agreement.name;
+            let mark = |mut d: Diagnostic| {
+                if several {
+                    d.title = format!("{name}: {}", d.title);
+                }
+                d
+            };
+            row_errors.extend(errors.into_iter().skip(shared.len()).map(mark));
+            row_warnings.extend(warnings.into_iter().map(mark));
+        }
         if !row_errors.is_empty() || !row_warnings.is_empty() {
             found.rows.push((index, label(), row_errors, row_warnings));
         }
@@ -632,15 +649,19 @@ impl Worker {
             Err(errors) => return (errors, Vec::new(), Held::Nothing),
         };
         let evaluator = &mut self.evaluators[a];
-        // The compiled plan on every row; a result that failed is evaluated again
-        // with every check, for the report `takst eval` gives.
-        let (evaluation, failed) = match evaluator.run(program, rule, inputs) {
+        // The compiled plan on every row; a row whose checks fail keeps its values in
+        // the evaluator, its findings said as `takst eval` says them; a result that
+        // failed is evaluated again with every check, for the report `takst eval` gives.
+        let (values, failed) = match evaluator.run(program, rule, inputs) {
             Ok((_, findings)) if findings.is_empty() => {
                 return (Vec::new(), warnings, Held::Evaluator);
             }
             Ok((values, findings)) => {
-                let values = values.to_vec();
-                (engine::Evaluation { values, findings }, None)
+                let what = format!("{}, {}", file.name, label());
+                let mut errors = Vec::new();
+                let found = (&mut errors, &mut warnings);
+                judge_findings(program, values, &findings, &what, found, context.locale);
+                return (errors, warnings, Held::Evaluator);
             }
             Err(_) => engine::run_all(program, rule, inputs),
         };
@@ -648,7 +669,7 @@ impl Worker {
         let mut errors = judge(
             program,
             inputs,
-            &evaluation,
+            &values,
             failed,
             &what,
             &mut warnings,
@@ -657,7 +678,7 @@ impl Worker {
         for d in errors.iter_mut().filter(|d| d.code == Code::MissingInput) {
             missing_here(d, agreement, file, record.clone());
         }
-        (errors, warnings, Held::Own(evaluation.values))
+        (errors, warnings, Held::Own(values.values))
     }
 }
 

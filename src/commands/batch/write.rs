@@ -10,12 +10,12 @@
 //! errors instead of figures).
 
 use dsl::types::{NumKind, Type};
-use dsl::Program;
+use dsl::{Diagnostic, Program};
 use engine::Value;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Map, Value as Json};
 
-use super::evaluate::{Agreement, Row, Sink};
+use super::evaluate::{titles, Agreement, Row, Sink};
 use crate::commands::eval::{exact, json_typed, unit};
 use crate::render::{format_value, Locale, Table};
 
@@ -123,10 +123,10 @@ impl Sink for Csv<'_> {
                 }
             }
             out.push(sep);
-            quote_into(&outcome.warnings.join(" | "), sep, out);
+            quote_into(&titles(outcome.warnings), sep, out);
             if self.keep_going {
                 out.push(sep);
-                quote_into(&outcome.errors.join(" | "), sep, out);
+                quote_into(&titles(outcome.errors), sep, out);
             }
         }
         out.push_str(self.newline());
@@ -288,6 +288,11 @@ fn pretty(json: &Json) -> String {
     serde_json::to_string_pretty(json).unwrap_or_default()
 }
 
+/// The titles of diagnostics, one by one.
+fn titled(diagnostics: &[Diagnostic]) -> Vec<&str> {
+    diagnostics.iter().map(|d| d.title.as_str()).collect()
+}
+
 /// An outcome as JSON: `{values, warnings[, errors]}`.
 fn outcome_json(a: &Agreement, outcome: &super::evaluate::Outcome<'_>) -> Map<String, Json> {
     let program = &a.program;
@@ -301,9 +306,9 @@ fn outcome_json(a: &Agreement, outcome: &super::evaluate::Outcome<'_>) -> Map<St
     });
     let mut doc = Map::new();
     doc.insert("values".into(), json!(values));
-    doc.insert("warnings".into(), json!(outcome.warnings));
+    doc.insert("warnings".into(), json!(titled(outcome.warnings)));
     if !outcome.errors.is_empty() {
-        doc.insert("errors".into(), json!(outcome.errors));
+        doc.insert("errors".into(), json!(titled(outcome.errors)));
     }
     doc
 }
