@@ -119,6 +119,8 @@ pub struct Row<'a> {
     pub line: usize,
     /// The offer's name (its `name` cell), or `line N` when it has none.
     pub name: &'a str,
+    /// Whether `name` is the row's `name` cell.
+    pub named: bool,
     /// One outcome per agreement, in the order they were given.
     pub outcomes: &'a [Outcome<'a>],
 }
@@ -130,8 +132,29 @@ pub struct OwnedRow {
     #[cfg_attr(not(test), allow(dead_code))]
     pub line: usize,
     pub name: String,
+    /// Whether `name` is the row's `name` cell (not `line N`).
+    pub named: bool,
     /// One per agreement, in the order they were given.
     pub outcomes: Vec<OwnedOutcome>,
+}
+
+impl OwnedRow {
+    /// How messages name the row: `line 3 (Lindely)`.
+    pub fn label(&self) -> String {
+        row_label(self.line, self.named.then_some(self.name.as_str()))
+    }
+}
+
+/// How messages name a row: `line 3 (Lindely)`, a long name cut short.
+pub fn row_label(line: usize, name: Option<&str>) -> String {
+    match name {
+        Some(name) if name.chars().count() > NAME_SHOWN => {
+            let shown: String = name.chars().take(NAME_SHOWN).collect();
+            format!("line {line} ({shown}…)")
+        }
+        Some(name) => format!("line {line} ({name})"),
+        None => format!("line {line}"),
+    }
 }
 
 /// What became of one row under one agreement (see [`Outcome`]), owned.
@@ -154,6 +177,7 @@ impl Sink for Kept<'_> {
         made.push(OwnedRow {
             line: row.line,
             name: row.name.to_string(),
+            named: row.named,
             outcomes: (row.outcomes.iter().zip(self.0))
                 .map(|(o, a)| OwnedOutcome {
                     values: o.results(a).map(|values| values.cloned().collect()),
@@ -517,14 +541,8 @@ impl Worker {
             .map(|(text, _)| text.trim())
             .filter(|n| !n.is_empty());
         // How the row is named in messages: made only for a row that has any.
-        let label = || match name {
-            Some(name) if name.chars().count() > NAME_SHOWN => {
-                let shown: String = name.chars().take(NAME_SHOWN).collect();
-                format!("line {line} ({shown}…)")
-            }
-            Some(name) => format!("line {line} ({name})"),
-            None => format!("line {line}"),
-        };
+        let label = || row_label(line, name);
+        let named = name.is_some();
         let unnamed;
         let name = match name {
             Some(name) => name,
@@ -597,6 +615,7 @@ impl Worker {
             &Row {
                 line,
                 name,
+                named,
                 outcomes: &outcomes,
             },
             made,
