@@ -216,8 +216,40 @@ fn cell_into(value: &Value, ty: &Type, program: &Program, separator: char, out: 
             Json::String(s) => quote_into(&s, separator, out),
             other => quote_into(&other.to_string(), separator, out),
         },
+        (Value::Table(table), _) => match years_into(table) {
+            Some(text) => quote_into(&text, separator, out),
+            None => quote_into(&exact(value), separator, out),
+        },
         _ => quote_into(&exact(value), separator, out),
     }
+}
+
+/// A table of numbers by year as `exact` writes it (`{"2020":"0.9","2021":"0.91"}`,
+/// JSON in the order of its keys as text), without building it as JSON first; none
+/// for any other table (a year of other than four digits sorts otherwise as text).
+fn years_into(table: &engine::Table) -> Option<String> {
+    let mut text = String::with_capacity(2 + table.entries.len() * 16);
+    text.push('{');
+    let mut last = None;
+    for (i, (key, value)) in table.entries.iter().enumerate() {
+        let (engine::Key::Year(year), Value::Number(n)) = (key, value) else {
+            return None;
+        };
+        if !(1000..=9999).contains(year) || last.is_some_and(|l| l >= *year) {
+            return None;
+        }
+        last = Some(*year);
+        if i > 0 {
+            text.push(',');
+        }
+        text.push('"');
+        text.push_str(&year.to_string());
+        text.push_str("\":\"");
+        decimal_into(*n, '.', &mut text);
+        text.push('"');
+    }
+    text.push('}');
+    Some(text)
 }
 
 /// JSON, as `serde_json` prints it (keys in order, two spaces an indent), written
