@@ -223,7 +223,7 @@ enum Command {
     /// every offer in a table that sorts. The page holds everything it shows (styles,
     /// charts): it opens from a mail.
     Report {
-        /// The offer (a TOML file of inputs) or a tariff file (CSV, as `takst batch` reads it).
+        /// The offer (a TOML file of inputs) or a tariff file (CSV or XLSX, as `takst batch` reads it).
         input: PathBuf,
         /// Agreements to compare, separated by commas (default: every bundled regional agreement).
         #[arg(long, value_delimiter = ',')]

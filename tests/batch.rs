@@ -369,6 +369,20 @@ fn a_workbook_in_and_out_gives_the_figures_of_csv() {
         let (from_csv, ..) = takst_at(&["batch", "-a", agreement, "examples/batch/offers.csv"]);
         assert_eq!(from_xlsx, from_csv, "{agreement}");
     }
+    // takst report reads the workbook as batch does: the same offers, the same figures.
+    let (from_xlsx, err, code) = takst_at(&["report", "--format", "json", &input]);
+    assert_eq!(code, Some(0), "{err}");
+    let (from_csv, ..) = takst_at(&["report", "--format", "json", "examples/batch/offers.csv"]);
+    let offers = |text: &str| -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(text).expect("JSON")["offers"].clone()
+    };
+    assert_eq!(offers(&from_xlsx).as_array().map(Vec::len), Some(7));
+    // The same, but for the file the warnings name.
+    let from_xlsx = from_xlsx.replace(
+        &format!("{input} (sheet Sheet1)"),
+        "examples/batch/offers.csv",
+    );
+    assert_eq!(offers(&from_xlsx), offers(&from_csv));
     // Results to a workbook: a sheet per agreement and a comparison sheet.
     let output = dir.join("results.xlsx");
     let (_, err, code) = takst_at(&[

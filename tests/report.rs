@@ -454,7 +454,7 @@ fn a_report_is_of_an_offer_or_a_tariff_file() {
     let (status, _, stderr) = takst(&["report", "agreements/national.takst"]);
     assert_eq!(status, 1);
     assert!(
-        stderr.contains("neither an offer (.toml) nor a tariff file (.csv)"),
+        stderr.contains("neither an offer (.toml) nor a tariff file (.csv, .xlsx)"),
         "{stderr}"
     );
     let (status, _, stderr) = takst(&[

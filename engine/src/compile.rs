@@ -240,6 +240,29 @@ impl<'p> Compiler<'p> {
                 self.emit(Op::Index { dst, table, year });
                 Some(dst)
             }
+            NodeKind::Call(builtin @ (Builtin::Min | Builtin::Max), args) if args.len() > 1 => {
+                // Of numbers only: a table or a date has no register, and is not compiled.
+                let mut best = self.number(&args[0], None)?;
+                for arg in &args[1..] {
+                    let x = self.number(arg, None)?;
+                    let dst = self.register(Decimal::ZERO)?;
+                    self.emit(match builtin {
+                        Builtin::Min => Op::Min(dst, best, x),
+                        _ => Op::Max(dst, best, x),
+                    });
+                    best = dst;
+                }
+                Some(best)
+            }
+            NodeKind::Call(Builtin::DaysInYear, args) => {
+                let [year] = args.as_slice() else {
+                    return self.general(into);
+                };
+                let year = self.number(year, None)?;
+                let dst = self.target(into)?;
+                self.emit(Op::DaysInYear(dst, year));
+                Some(dst)
+            }
             NodeKind::On(series, day) => {
                 let (NodeKind::Slot(series), NodeKind::Call(Builtin::Date, args)) =
                     (&series.kind, &day.kind)

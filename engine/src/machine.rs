@@ -48,6 +48,13 @@ pub(crate) enum Op {
     Multiply(Reg, Reg, Reg),
     Divide(Reg, Reg, Reg),
     Negate(Reg, Reg),
+    /// The lesser of two numbers, the first when they are equal (as `min`).
+    Min(Reg, Reg, Reg),
+    /// The greater of two numbers, the second when they are equal (as `max`).
+    Max(Reg, Reg, Reg),
+    /// The days of the year in the register (as `days_in_year`); a year that is not
+    /// whole is left to the general path, which says so.
+    DaysInYear(Reg, Reg),
     /// `a > b` is compiled as `b < a`, and `a >= b` as `b <= a`.
     Less(Reg, Reg, Reg),
     LessEq(Reg, Reg, Reg),
@@ -384,6 +391,15 @@ impl CompiledPlan {
                 Op::On { dst, series, date } => (dst, on(r, values, series, date)),
                 Op::Has { dst, table, year } => (dst, has(r, values, table, year).map(flag)),
                 Op::Index { dst, table, year } => (dst, index(r, values, table, year)),
+                Op::Min(d, a, b) => {
+                    let (a, b) = (get(r, a), get(r, b));
+                    (d, Some(if b < a { b } else { a }))
+                }
+                Op::Max(d, a, b) => {
+                    let (a, b) = (get(r, a), get(r, b));
+                    (d, Some(if b < a { a } else { b }))
+                }
+                Op::DaysInYear(d, year) => (d, days_in_year(get(r, year))),
                 Op::General => (0, None),
                 Op::Default { slot, skip } => {
                     if inputs.value(slot).is_some() {
@@ -532,6 +548,15 @@ fn finding(holds: bool, check: u32, findings: &mut Vec<Finding>) {
 #[inline(always)]
 fn get(r: &Registers, reg: Reg) -> Decimal {
     r[reg as usize]
+}
+
+/// The days of a whole year; none for any other number.
+fn days_in_year(year: Decimal) -> Option<Decimal> {
+    if !year.fract().is_zero() {
+        return None;
+    }
+    let year = i32::try_from(i64::try_from(year).ok()?).ok()?;
+    Some(Decimal::from(crate::calendar::days_in_year(year)))
 }
 
 /// Puts a slot's number or yes/no in its register, if it has one; false if it

@@ -95,11 +95,43 @@ pub fn judge(
     locale: Locale,
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    for finding in &evaluation.findings {
+    let findings = match failed {
         // A check that could not be evaluated because a result failed says nothing new.
-        if failed.is_some() && finding.error.is_some() {
-            continue;
-        }
+        Some(_) => (evaluation.findings.iter())
+            .filter(|f| f.error.is_none())
+            .cloned()
+            .collect(),
+        None => evaluation.findings.clone(),
+    };
+    judge_findings(
+        program,
+        &evaluation.values,
+        &findings,
+        what,
+        (&mut errors, warnings),
+        locale,
+    );
+    // A failed check names the mistake in the input (negative places, a year
+    // missing) better than a formula that trips over it, so a result that failed
+    // is reported only when no check did. A misspelt field (a warning) often
+    // explains a missing input: both are shown.
+    if let Some(e) = failed.filter(|_| errors.is_empty()) {
+        errors.push(e.to_diagnostic(program, inputs));
+    }
+    errors
+}
+
+/// The failed checks of an evaluation of the figures in `what` (its `values`), as
+/// diagnostics: the errors, then the warnings.
+pub fn judge_findings(
+    program: &Program,
+    values: &[Value],
+    findings: &[engine::Finding],
+    what: &str,
+    (errors, warnings): (&mut Vec<Diagnostic>, &mut Vec<Diagnostic>),
+    locale: Locale,
+) {
+    for finding in findings {
         let check = &program.checks[finding.check as usize];
         let citation = check
             .citation
@@ -124,7 +156,7 @@ pub fn judge(
             ),
             None => {
                 let entries: Vec<String> = finding.entries.iter().map(engine::show_key).collect();
-                let message = check_message(program, finding.check, &evaluation.values, locale);
+                let message = check_message(program, finding.check, values, locale);
                 let title = if entries.is_empty() {
                     format!("{message}{citation}")
                 } else {
@@ -152,14 +184,6 @@ pub fn judge(
             warnings.push(d);
         }
     }
-    // A failed check names the mistake in the input (negative places, a year
-    // missing) better than a formula that trips over it, so a result that failed
-    // is reported only when no check did. A misspelt field (a warning) often
-    // explains a missing input: both are shown.
-    if let Some(e) = failed.filter(|_| errors.is_empty()) {
-        errors.push(e.to_diagnostic(program, inputs));
-    }
-    errors
 }
 
 /// A failed check's message with its figures filled in, each with its unit.

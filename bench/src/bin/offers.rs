@@ -1,5 +1,6 @@
 //! Writes a synthetic tariff file of N offers to standard output, for one of the
-//! bundled regional agreements: `offers midtjylland 100000 > offers.csv`.
+//! bundled regional agreements: `offers midtjylland 100000 > offers.csv`; or
+//! `offers all N`, a file for all three at once (`takst batch --agreements`).
 //!
 //! Every offer is an ordinary residential offer — its own or rented premises,
 //! adults or children, civil servants self-insured — with figures that vary from
@@ -7,6 +8,12 @@
 //! years before and KommuneKredit's rate, so that no row warns.
 //! The same columns serve every agreement (each reads the ones it needs; the
 //! others are read by another bundled agreement). Benchmark code may hold figures.
+//!
+//! `all`: the union of the columns, with values each agreement accepts, and a
+//! tariff year of 2022. No year lies in every bundled agreement's period
+//! (Midtjylland 2021-22, Syddanmark 2025-26), so under Syddanmark every row of this
+//! file carries the one warning an analyst comparing agreements on one file always
+//! sees (`tariff_year_in_period`), and no error.
 
 use std::io::{self, BufWriter, Write};
 
@@ -15,7 +22,7 @@ fn main() -> io::Result<()> {
     let agreement = args.next().unwrap_or_else(|| String::from("midtjylland"));
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
     let year = match agreement.as_str() {
-        "midtjylland" => 2022,
+        "midtjylland" | "all" => 2022,
         "syddanmark" => 2025,
         _ => 2024,
     };

@@ -21,7 +21,7 @@ use engine::{Columns, Decimals, Inputs, Value};
 
 use super::gather::{self, Gather};
 use super::sheet::{Chunk, Sheet};
-use crate::commands::eval::judge;
+use crate::commands::eval::{judge, judge_findings};
 use crate::csv_reader::{self, Field};
 use crate::render::Locale;
 
@@ -83,9 +83,22 @@ pub struct Outcome<'a> {
     /// The values of every slot (see [`Outcome::results`]); none when the row's
     /// figures are wrong.
     pub values: Option<&'a [Value]>,
-    /// The titles of the row's warnings and errors.
-    pub warnings: Vec<String>,
-    pub errors: Vec<String>,
+    /// The row's warnings and errors under this agreement (an error of the row
+    /// itself, whatever the agreement, under each).
+    pub warnings: &'a [Diagnostic],
+    pub errors: &'a [Diagnostic],
+}
+
+/// The titles of diagnostics, as a cell shows them: `first | second`.
+pub fn titles(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" | ");
+        }
+        out.push_str(&d.title);
+    }
+    out
 }
 
 impl<'a> Outcome<'a> {
@@ -111,6 +124,8 @@ pub struct Row<'a> {
     pub line: usize,
     /// The offer's name (its `name` cell), or `line N` when it has none.
     pub name: &'a str,
+    /// Whether `name` is the row's `name` cell.
+    pub named: bool,
     /// One outcome per agreement, in the order they were given.
     pub outcomes: &'a [Outcome<'a>],
 }
@@ -122,8 +137,29 @@ pub struct OwnedRow {
     #[cfg_attr(not(test), allow(dead_code))]
     pub line: usize,
     pub name: String,
+    /// Whether `name` is the row's `name` cell (not `line N`).
+    pub named: bool,
     /// One per agreement, in the order they were given.
     pub outcomes: Vec<OwnedOutcome>,
+}
+
+impl OwnedRow {
+    /// How messages name the row: `line 3 (Lindely)`.
+    pub fn label(&self) -> String {
+        row_label(self.line, self.named.then_some(self.name.as_str()))
+    }
+}
+
+/// How messages name a row: `line 3 (Lindely)`, a long name cut short.
+pub fn row_label(line: usize, name: Option<&str>) -> String {
+    match name {
+        Some(name) if name.chars().count() > NAME_SHOWN => {
+            let shown: String = name.chars().take(NAME_SHOWN).collect();
+            format!("line {line} ({shown}…)")
+        }
+        Some(name) => format!("line {line} ({name})"),
+        None => format!("line {line}"),
+    }
 }
 
 /// What became of one row under one agreement (see [`Outcome`]), owned.
@@ -132,8 +168,8 @@ pub struct OwnedOutcome {
     /// The part's results, in the order of [`Agreement::outputs`]; none when the
     /// row's figures are wrong.
     pub values: Option<Vec<Value>>,
-    pub warnings: Vec<String>,
-    pub errors: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+    pub errors: Vec<Diagnostic>,
 }
 
 /// Keeps every row, owned.
@@ -146,11 +182,12 @@ impl Sink for Kept<'_> {
         made.push(OwnedRow {
             line: row.line,
             name: row.name.to_string(),
+            named: row.named,
             outcomes: (row.outcomes.iter().zip(self.0))
                 .map(|(o, a)| OwnedOutcome {
                     values: o.results(a).map(|values| values.cloned().collect()),
-                    warnings: o.warnings.clone(),
-                    errors: o.errors.clone(),
+                    warnings: o.warnings.to_vec(),
+                    errors: o.errors.to_vec(),
                 })
                 .collect(),
         });
@@ -514,14 +551,8 @@ impl Worker {
             .map(|(text, _)| text.trim())
             .filter(|n| !n.is_empty());
         // How the row is named in messages: made only for a row that has any.
-        let label = || match name {
-            Some(name) if name.chars().count() > NAME_SHOWN => {
-                let shown: String = name.chars().take(NAME_SHOWN).collect();
-                format!("line {line} ({shown}…)")
-            }
-            Some(name) => format!("line {line} ({name})"),
-            None => format!("line {line}"),
-        };
+        let label = || row_label(line, name);
+        let named = name.is_some();
         let unnamed;
         let name = match name {
             Some(name) => name,
@@ -559,10 +590,9 @@ impl Worker {
         let split = !cells.is_empty();
         let several = context.agreements.len() > 1;
         let mut held: smallvec::SmallVec<[Held; 4]> = smallvec::SmallVec::new();
-        let mut titles: smallvec::SmallVec<[(Vec<String>, Vec<String>); 4]> =
+        // Each agreement's errors (the row's own first) and warnings.
+        let mut found_in: smallvec::SmallVec<[(Vec<Diagnostic>, Vec<Diagnostic>); 4]> =
             smallvec::SmallVec::new();
-        let mut row_warnings = Vec::new();
-        let mut row_errors = shared.clone();
         for (a, agreement) in context.agreements.iter().enumerate() {
             let (errors, warnings, h) = match split {
                 true => self.evaluate(context, a, agreement, file, cells, record, &label),
@@ -570,29 +600,18 @@ impl Worker {
             };
             let wrong = !shared.is_empty() || !errors.is_empty();
             held.push(if wrong { Held::Nothing } else { h });
-            let error_titles = (shared.iter().chain(&errors))
-                .map(|d| d.title.clone())
-                .collect::<Vec<_>>();
-            titles.push((
-                warnings.iter().map(|d| d.title.clone()).collect::<Vec<_>>(),
-                error_titles,
-            ));
-            let name = &agreement.program.agreement.name;
-            let mark = |mut d: Diagnostic| {
-                if several {
-                    d.title = format!("{name}: {}", d.title);
-                }
-                d
+            let errors = match shared.is_empty() {
+                true => errors,
+                false => shared.iter().cloned().chain(errors).collect(),
             };
-            row_errors.extend(errors.into_iter().map(mark));
-            row_warnings.extend(warnings.into_iter().map(mark));
+            found_in.push((errors, warnings));
         }
         if held.iter().any(|h| matches!(h, Held::Nothing)) {
             found.failed += 1;
         }
         let outcomes: smallvec::SmallVec<[Outcome; 4]> = (held.iter().zip(&self.evaluators))
-            .zip(titles)
-            .map(|((h, evaluator), (warnings, errors))| Outcome {
+            .zip(&found_in)
+            .map(|((h, evaluator), (errors, warnings))| Outcome {
                 values: match h {
                     Held::Evaluator => Some(evaluator.values()),
                     Held::Own(values) => Some(values),
@@ -606,10 +625,27 @@ impl Worker {
             &Row {
                 line,
                 name,
+                named,
                 outcomes: &outcomes,
             },
             made,
         );
+        drop(outcomes);
+        // The row's errors (its own once) and warnings, each marked with its
+        // agreement when there are several.
+        let mut row_errors = shared.clone();
+        let mut row_warnings = Vec::new();
+        for ((errors, warnings), agreement) in found_in.into_iter().zip(context.agreements) {
+            let name = &agreement.program.agreement.name;
+            let mark = |mut d: Diagnostic| {
+                if several {
+                    d.title = format!("{name}: {}", d.title);
+                }
+                d
+            };
+            row_errors.extend(errors.into_iter().skip(shared.len()).map(mark));
+            row_warnings.extend(warnings.into_iter().map(mark));
+        }
         if !row_errors.is_empty() || !row_warnings.is_empty() {
             found.rows.push((index, label(), row_errors, row_warnings));
         }
@@ -657,15 +693,19 @@ impl Worker {
             inputs.give_gathered(gather.slot, value, range, &shown);
         }
         let evaluator = &mut self.evaluators[a];
-        // The compiled plan on every row; a result that failed is evaluated again
-        // with every check, for the report `takst eval` gives.
-        let (evaluation, failed) = match evaluator.run(program, rule, inputs) {
+        // The compiled plan on every row; a row whose checks fail keeps its values in
+        // the evaluator, its findings said as `takst eval` says them; a result that
+        // failed is evaluated again with every check, for the report `takst eval` gives.
+        let (values, failed) = match evaluator.run(program, rule, inputs) {
             Ok((_, findings)) if findings.is_empty() => {
                 return (Vec::new(), warnings, Held::Evaluator);
             }
             Ok((values, findings)) => {
-                let values = values.to_vec();
-                (engine::Evaluation { values, findings }, None)
+                let what = format!("{}, {}", file.name, label());
+                let mut errors = Vec::new();
+                let found = (&mut errors, &mut warnings);
+                judge_findings(program, values, &findings, &what, found, context.locale);
+                return (errors, warnings, Held::Evaluator);
             }
             Err(_) => engine::run_all(program, rule, inputs),
         };
@@ -673,7 +713,7 @@ impl Worker {
         let mut errors = judge(
             program,
             inputs,
-            &evaluation,
+            &values,
             failed,
             &what,
             &mut warnings,
@@ -682,7 +722,7 @@ impl Worker {
         for d in errors.iter_mut().filter(|d| d.code == Code::MissingInput) {
             missing_here(d, agreement, file, record.clone());
         }
-        (errors, warnings, Held::Own(evaluation.values))
+        (errors, warnings, Held::Own(values.values))
     }
 }
 

@@ -22,10 +22,9 @@ mod xlsx;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use dsl::{Code, Diagnostic};
+use dsl::{Code, Diagnostic, Program};
 
-#[allow(unused_imports)] // for `takst report` (issue 17)
-pub use evaluate::{Agreement, OwnedOutcome, OwnedRow, Report};
+pub use evaluate::{Agreement, OwnedRow, Report};
 use evaluate::{Kept, Settings};
 use sheet::Sheet;
 
@@ -67,9 +66,8 @@ pub struct Options<'a> {
 /// The rows of a tariff file evaluated under one or several agreements: each
 /// agreement (its program and part), each row's outcome under each, and the
 /// diagnostics (a wrong row's errors, the warnings shown once with their rows).
-// The entry point other commands evaluate a tariff file by (`takst report`, issue 17).
-#[cfg_attr(not(test), allow(dead_code))]
 pub struct Evaluated {
+    #[cfg_attr(not(test), allow(dead_code))]
     pub agreements: Vec<Agreement>,
     pub rows: Vec<OwnedRow>,
     pub report: Report,
@@ -90,11 +88,25 @@ pub fn evaluate_file(
     part: &str,
     choices: &[Choice],
 ) -> Result<Evaluated, Vec<Diagnostic>> {
+    let mut warnings = Vec::new();
+    let programs = load(agreements, part, choices, &mut warnings)?;
+    let mut evaluated = evaluate_programs(path, programs, Locale::Da)?;
+    evaluated.warnings = super::distinct(warnings.into_iter().chain(evaluated.warnings).collect());
+    Ok(evaluated)
+}
+
+/// [`evaluate_file`] of programs already loaded, each with the index of its part
+/// (a reading switched, say); messages in `locale`.
+pub fn evaluate_programs(
+    path: &Path,
+    programs: Vec<(Program, usize)>,
+    locale: Locale,
+) -> Result<Evaluated, Vec<Diagnostic>> {
     let mut sheet = Sheet::open(path).map_err(|d| vec![d])?;
-    let (agreements, warnings) = prepare(agreements, part, choices, &sheet)?;
+    let (agreements, warnings) = prepare(programs, &sheet, Vec::new())?;
     let mut rows = Vec::new();
     let settings = Settings {
-        locale: Locale::Da,
+        locale,
         threads: threads(None),
     };
     let report = evaluate::run(
@@ -116,54 +128,63 @@ pub fn evaluate_file(
     })
 }
 
-/// Loads the agreements (each with the readings that apply to it) and prepares
-/// them for the sheet's columns; a column that no agreement reads is an error
-/// unless another bundled agreement reads it.
-fn prepare(
+/// Loads the agreements (each with the readings that apply to it) and finds the
+/// part in each.
+fn load(
     names: &[String],
     part: &str,
     choices: &[Choice],
-    sheet: &Sheet,
-) -> Result<(Vec<Agreement>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut warnings = Vec::new();
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<(Program, usize)>, Vec<Diagnostic>> {
     let choices = match names.len() {
         1 => vec![choices.to_vec()],
         _ => readings::applying(names, choices)?,
     };
-    let mut agreements = Vec::new();
-    let mut header_warnings: Vec<Vec<Diagnostic>> = Vec::new();
+    let mut programs = Vec::new();
     for (name, choices) in names.iter().zip(&choices) {
-        let mut program = load_program(name, &mut warnings)?;
+        let mut program = load_program(name, warnings)?;
         readings::choose(&mut program, choices)?;
         let index = find_part(&program, part)?;
-        let fields: Vec<(std::borrow::Cow<str>, std::ops::Range<usize>)> = (sheet.header.iter())
-            .map(|(t, r)| (std::borrow::Cow::Borrowed(t.as_str()), r.clone()))
-            .collect();
-        let (agreement, mut unread) = Agreement::new(program, index, &sheet.header_file, &fields)
+        programs.push((program, index));
+    }
+    Ok(programs)
+}
+
+/// Prepares the programs for the sheet's columns; a column that no agreement
+/// reads is an error unless another bundled agreement reads it. `warnings` are
+/// those found so far, given back with the header's.
+fn prepare(
+    programs: Vec<(Program, usize)>,
+    sheet: &Sheet,
+    mut warnings: Vec<Diagnostic>,
+) -> Result<(Vec<Agreement>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut agreements = Vec::new();
+    let mut header_warnings: Vec<Vec<Diagnostic>> = Vec::new();
+    let fields: Vec<(std::borrow::Cow<str>, std::ops::Range<usize>)> = (sheet.header.iter())
+        .map(|(t, r)| (std::borrow::Cow::Borrowed(t.as_str()), r.clone()))
+        .collect();
+    for (program, index) in programs {
+        let (agreement, unread) = Agreement::new(program, index, &sheet.header_file, &fields)
             .map_err(|e| [e, warnings.clone()].concat())?;
-        let errors = judge_unknown_fields(&mut unread, &agreement.program);
-        if !errors.is_empty() {
-            return Err(errors.into_iter().chain(unread).chain(warnings).collect());
-        }
         header_warnings.push(unread);
         agreements.push(agreement);
     }
     // A column one of the agreements reads is no slip for the others.
-    let read_by_one = |d: &Diagnostic| {
-        d.code == Code::UnknownInput
-            && agreements.iter().any(|a| {
-                let column = d.title.split('`').nth(1).unwrap_or_default();
-                let stem = column.split('.').next().unwrap_or_default();
-                a.program.slot_id(stem).is_some()
-            })
+    let read_by_another = |d: &Diagnostic| {
+        let column = d.title.split('`').nth(1).unwrap_or_default();
+        let stem = column.split('.').next().unwrap_or_default();
+        d.code == Code::UnknownInput && agreements.iter().any(|a| a.program.slot_id(stem).is_some())
     };
-    for unread in header_warnings {
-        for d in unread {
-            let several = agreements.len() > 1;
-            if !(several && read_by_one(&d)) {
-                warnings.push(d);
-            }
-        }
+    let mut errors = Vec::new();
+    for (mut unread, agreement) in header_warnings.into_iter().zip(&agreements) {
+        unread.retain(|d| !read_by_another(d));
+        errors.extend(judge_unknown_fields(&mut unread, &agreement.program));
+        warnings.extend(unread);
+    }
+    if !errors.is_empty() {
+        return Err(super::distinct(
+            errors.into_iter().chain(warnings).collect(),
+        ));
     }
     Ok((agreements, super::distinct(warnings)))
 }
@@ -248,8 +269,14 @@ pub fn run(path: &Path, options: &Options) -> Outcome {
     let mut sheet = Sheet::open(path).map_err(|d| vec![d])?;
     let whole = options.out.map(|out| Whole::to(out, Some(path)));
     let whole = whole.transpose().map_err(|d| vec![d])?;
-    let (agreements, mut warnings) =
-        prepare(options.agreements, options.part, options.choices, &sheet)?;
+    let mut warnings = Vec::new();
+    let programs = load(
+        options.agreements,
+        options.part,
+        options.choices,
+        &mut warnings,
+    )?;
+    let (agreements, mut warnings) = prepare(programs, &sheet, warnings)?;
     let mut destination = match whole {
         Some(whole) => Destination::File(whole.begin().map_err(|d| vec![d])?),
         None => Destination::Screen(Spool::new()),
@@ -450,7 +477,7 @@ mod tests {
             let one =
                 evaluate_file(&path, std::slice::from_ref(name), "tariff", &[]).expect("evaluates");
             for (row, alone) in all.rows.iter().zip(&one.rows) {
-                let outcome: &OwnedOutcome = &row.outcomes[i];
+                let outcome: &evaluate::OwnedOutcome = &row.outcomes[i];
                 assert_eq!(
                     outcome.values, alone.outcomes[0].values,
                     "{name}: {}",

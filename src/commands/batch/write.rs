@@ -10,12 +10,12 @@
 //! errors instead of figures).
 
 use dsl::types::{NumKind, Type};
-use dsl::Program;
+use dsl::{Diagnostic, Program};
 use engine::Value;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Map, Value as Json};
 
-use super::evaluate::{Agreement, Row, Sink};
+use super::evaluate::{titles, Agreement, Row, Sink};
 use crate::commands::eval::{exact, json_typed, unit};
 use crate::render::{format_value, Locale, Table};
 
@@ -123,10 +123,10 @@ impl Sink for Csv<'_> {
                 }
             }
             out.push(sep);
-            quote_into(&outcome.warnings.join(" | "), sep, out);
+            quote_into(&titles(outcome.warnings), sep, out);
             if self.keep_going {
                 out.push(sep);
-                quote_into(&outcome.errors.join(" | "), sep, out);
+                quote_into(&titles(outcome.errors), sep, out);
             }
         }
         out.push_str(self.newline());
@@ -216,8 +216,40 @@ fn cell_into(value: &Value, ty: &Type, program: &Program, separator: char, out: 
             Json::String(s) => quote_into(&s, separator, out),
             other => quote_into(&other.to_string(), separator, out),
         },
+        (Value::Table(table), _) => match years_into(table) {
+            Some(text) => quote_into(&text, separator, out),
+            None => quote_into(&exact(value), separator, out),
+        },
         _ => quote_into(&exact(value), separator, out),
     }
+}
+
+/// A table of numbers by year as `exact` writes it (`{"2020":"0.9","2021":"0.91"}`,
+/// JSON in the order of its keys as text), without building it as JSON first; none
+/// for any other table (a year of other than four digits sorts otherwise as text).
+fn years_into(table: &engine::Table) -> Option<String> {
+    let mut text = String::with_capacity(2 + table.entries.len() * 16);
+    text.push('{');
+    let mut last = None;
+    for (i, (key, value)) in table.entries.iter().enumerate() {
+        let (engine::Key::Year(year), Value::Number(n)) = (key, value) else {
+            return None;
+        };
+        if !(1000..=9999).contains(year) || last.is_some_and(|l| l >= *year) {
+            return None;
+        }
+        last = Some(*year);
+        if i > 0 {
+            text.push(',');
+        }
+        text.push('"');
+        text.push_str(&year.to_string());
+        text.push_str("\":\"");
+        decimal_into(*n, '.', &mut text);
+        text.push('"');
+    }
+    text.push('}');
+    Some(text)
 }
 
 /// JSON, as `serde_json` prints it (keys in order, two spaces an indent), written
@@ -288,6 +320,11 @@ fn pretty(json: &Json) -> String {
     serde_json::to_string_pretty(json).unwrap_or_default()
 }
 
+/// The titles of diagnostics, one by one.
+fn titled(diagnostics: &[Diagnostic]) -> Vec<&str> {
+    diagnostics.iter().map(|d| d.title.as_str()).collect()
+}
+
 /// An outcome as JSON: `{values, warnings[, errors]}`.
 fn outcome_json(a: &Agreement, outcome: &super::evaluate::Outcome<'_>) -> Map<String, Json> {
     let program = &a.program;
@@ -301,9 +338,9 @@ fn outcome_json(a: &Agreement, outcome: &super::evaluate::Outcome<'_>) -> Map<St
     });
     let mut doc = Map::new();
     doc.insert("values".into(), json!(values));
-    doc.insert("warnings".into(), json!(outcome.warnings));
+    doc.insert("warnings".into(), json!(titled(outcome.warnings)));
     if !outcome.errors.is_empty() {
-        doc.insert("errors".into(), json!(outcome.errors));
+        doc.insert("errors".into(), json!(titled(outcome.errors)));
     }
     doc
 }

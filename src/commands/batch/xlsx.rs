@@ -28,7 +28,7 @@ use engine::Value;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
-use super::evaluate::{Agreement, OwnedRow};
+use super::evaluate::{titles, Agreement, OwnedRow};
 use super::write::{quote_into, rounded};
 use crate::commands::eval::json_typed;
 use crate::csv_reader::Chunk;
@@ -442,11 +442,11 @@ impl<'a> Book<'a> {
                     column = column.saturating_add(1);
                 }
                 sheet
-                    .write_string(row, column, warnings.join(" | "))
+                    .write_string(row, column, titles(warnings))
                     .map_err(unwritable)?;
                 if self.keep_going {
                     sheet
-                        .write_string(row, column.saturating_add(1), errors.join(" | "))
+                        .write_string(row, column.saturating_add(1), titles(errors))
                         .map_err(unwritable)?;
                 }
             }

@@ -12,7 +12,7 @@ use serde_json::{json, Value as Json};
 
 use super::super::comparison::{self, Comparison, Offer, Outcome};
 use super::file_readings::ReadingMove;
-use super::tariff_file::{self, TariffFile};
+use super::tariff_file;
 use super::words::Words;
 use super::{chart, contents, findings, footer, header, section, undrawn, Made, Options};
 use crate::render::charts::{self, css_colour, Dumbbell, Spread};
@@ -31,16 +31,12 @@ pub fn report(path: &Path, options: &Options, words: &Words) -> Result<Made, Vec
         options.choices,
         &mut warnings,
     );
-    let file = TariffFile::read(path);
-    let (agreements, file) = match (loaded, file) {
-        (Ok(a), Ok(f)) => (a, f),
-        (a, f) => {
-            let errors = [a.err(), f.err()].into_iter().flatten().flatten();
-            return Err(errors.chain(warnings).collect());
-        }
+    let agreements = match loaded {
+        Ok(a) => a,
+        Err(errors) => return Err(errors.into_iter().chain(warnings).collect()),
     };
     let compared = tariff_file::compare(
-        &file,
+        path,
         agreements,
         options.part,
         options.locale,
@@ -65,7 +61,7 @@ pub fn report(path: &Path, options: &Options, words: &Words) -> Result<Made, Vec
     let headline = super::headline(&comparison, options.figure, None)?;
     let report = Report {
         comparison: &comparison,
-        file: &file,
+        path,
         headline,
         locale: options.locale,
         words,
@@ -89,7 +85,8 @@ pub fn report(path: &Path, options: &Options, words: &Words) -> Result<Made, Vec
 /// What the page of a tariff file is made from.
 pub struct Report<'a> {
     pub comparison: &'a Comparison,
-    pub file: &'a TariffFile,
+    /// The tariff file.
+    pub path: &'a Path,
     pub headline: usize,
     pub locale: Locale,
     pub words: &'a Words,

@@ -7,7 +7,7 @@ use serde_json::{json, Value as Json};
 
 use super::super::readings;
 use super::file::Report;
-use super::section;
+use super::{section, tariff_file};
 use crate::render::html::{escape, table, th};
 
 /// What an alternative reading does to the headline figure across the file.
@@ -63,13 +63,15 @@ impl Report<'_> {
                         let outcomes = switched
                             .choose_reading(&r.name, &alternative.name)
                             .ok()
-                            .and_then(|()| self.file.evaluate(&switched, part, self.locale).ok());
+                            .and_then(|()| {
+                                tariff_file::evaluate(self.path, switched, part, self.locale).ok()
+                            });
                         for (k, offer) in self.comparison.offers.iter().enumerate() {
                             let Some(before) = self.figure(offer, a) else {
                                 continue;
                             };
                             let after = (|| {
-                                let values = outcomes.as_ref()?.0.get(k)?.values()?;
+                                let values = outcomes.as_ref()?.get(k)?.as_ref()?;
                                 values.get(figure?)?.as_number()
                             })();
                             let Some(after) = after else {

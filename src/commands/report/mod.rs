@@ -62,18 +62,22 @@ enum Input {
 pub fn run(input: &Path, options: &Options) -> Outcome {
     let kind = match input.extension().and_then(|e| e.to_str()) {
         Some(e) if e.eq_ignore_ascii_case("toml") => Input::Offer,
-        Some(e) if e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt") => {
+        Some(e)
+            if ["csv", "txt", "xlsx"]
+                .iter()
+                .any(|kind| e.eq_ignore_ascii_case(kind)) =>
+        {
             Input::TariffFile
         }
         _ => {
             return Err(vec![Diagnostic::error(
                 Code::BadInput,
                 format!(
-                    "{} is neither an offer (.toml) nor a tariff file (.csv)",
+                    "{} is neither an offer (.toml) nor a tariff file (.csv, .xlsx)",
                     input.display()
                 ),
             )
-            .help("give an offer's input file (`offer.toml`) or a tariff file (`offers.csv`, as `takst batch` reads it)")]);
+            .help("give an offer's input file (`offer.toml`) or a tariff file (`offers.csv` or `offers.xlsx`, as `takst batch` reads it)")]);
         }
     };
     let whole = options.out.map(|out| files::Whole::to(out, Some(input)));
