@@ -123,7 +123,7 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Result<Program, Vec
                 merge::ValueDecl::Value(v) => (
                     &v.meta,
                     v.span,
-                    sources.slice(v.expr.span).to_string(),
+                    without_comments(sources.slice(v.expr.span)),
                     None,
                 ),
                 merge::ValueDecl::Reading(r) => {
@@ -485,5 +485,66 @@ fn record_of(ty: &ast::TypeExpr) -> Option<String> {
             .filter(|k| k.text != "year")
             .map(|k| k.text.clone()),
         _ => None,
+    }
+}
+
+/// A formula as written, without its comments (a `# …` to the end of a line, outside
+/// a string): an explanation shows the formula, and a comment between or after its
+/// lines (a section's heading, say) is no part of it.
+fn without_comments(formula: &str) -> String {
+    let lines = formula.lines().map(|line| {
+        let mut quoted = false;
+        let end = line
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '#' && !quoted
+            })
+            .map_or(line.len(), |(at, _)| at);
+        line[..end].trim_end()
+    });
+    lines
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    struct NoBases;
+
+    impl crate::Loader for NoBases {
+        fn load(&self, name: &str, _from: &str) -> Result<(String, Vec<u8>), String> {
+            Err(format!("no agreement called {name}"))
+        }
+    }
+
+    /// A comment after a formula (the next section's heading) or between its lines
+    /// is no part of the formula an explanation shows; a `#` in a string is.
+    #[test]
+    fn a_formula_is_kept_without_its_comments() {
+        let text = "agreement \"Comments\"\n\
+                    input cost: money\n\
+                    input with_regulation: yes/no\n\
+                    define base = if with_regulation then cost + 1 kr # the regulation\n\
+                    \x20 else cost\n\
+                    # ---- occupancy\n\
+                    # §5K: the operator sets it\n\
+                    define label = when with_regulation then \"# 1\" otherwise \"none\"\n";
+        let program = crate::check("comments.takst", text, &NoBases).expect("a valid rule file");
+        let formula = |name: &str| {
+            let slot = program.slot_id(name).expect("declared");
+            program.slot(slot).formula.clone()
+        };
+        assert_eq!(
+            formula("base"),
+            "if with_regulation then cost + 1 kr\n  else cost"
+        );
+        assert_eq!(
+            formula("label"),
+            "when with_regulation then \"# 1\" otherwise \"none\""
+        );
     }
 }
