@@ -10,7 +10,7 @@
 #                               - the Midtjylland batch on one thread (both cores used);
 #                               - all three in one command, on a file valid for all three
 #                                 (goal: < 0.6 s at 100,000 offers);
-#                               - takst eval of one offer (goal: < 10 ms).
+#                               - takst eval of one offer, each agreement (goal: < 10 ms).
 #   bench/run.sh --callgrind    instructions (valgrind's callgrind, the stable figure on a
 #                               busy machine), 20,000 offers on one thread:
 #                               - the engine alone (Evaluator::run) per offer against the
@@ -18,7 +18,8 @@
 #                                 (goal: ≤ 2×);
 #                               - the whole batch per offer (less the run of the header
 #                                 alone) against the whole hand-written process;
-#                               - all three in one command; takst eval of one offer.
+#                               - all three in one command; takst eval of one offer, each
+#                                 agreement; takst check of the bundled texts.
 #   bench/run.sh --million      peak memory of takst batch on 1,000,000 offers (goal:
 #                               < 100 MiB), one agreement and all three.
 #
@@ -87,8 +88,12 @@ case "${1:-}" in
   whole=$(instructions $bin/takst batch --agreements $all --threads 1 "$dir/all.csv")
   fixed=$(instructions $bin/takst batch --agreements $all --threads 1 "$dir/all-header.csv")
   printf "%-14s %12s %12s %7s   %12d   (start: %d million)\n" "all three" "" "" "" $(((whole - fixed) / n)) $((fixed / 1000000))
-  eval=$(instructions $bin/takst eval -a midtjylland $offer)
-  echo "takst eval -a midtjylland $offer: $((eval / 1000000)) million instructions, the whole process"
+  for a in "${agreements[@]}"; do
+    eval=$(instructions $bin/takst eval -a "$a" $offer)
+    echo "takst eval -a $a $offer: $((eval / 1000000)) million instructions, the whole process"
+  done
+  check=$(instructions $bin/takst check agreements/*.takst)
+  echo "takst check agreements/*.takst (the texts, parsed and checked): $((check / 1000000)) million instructions"
   ;;
 --million)
   n=1000000
@@ -124,8 +129,10 @@ case "${1:-}" in
   read -r w m < <(measure 5 $bin/takst batch --agreements $all "$dir/all.csv")
   printf "%-40s %8s %8s %7s   %5d MiB   (goal < 0.6 s; exit %d, %d warnings)\n" "takst batch --agreements (all three)" "" "$w" "" \
     $((m / 1024)) "$status" "$(grep -c '⚠' "$dir/all.err" || true)"
-  read -r w m < <(measure 5 $bin/takst eval -a midtjylland $offer)
-  printf "%-40s %8s %8s %7s   %5d MiB   (goal < 0.010 s)\n" "takst eval (one offer)" "" "$w" "" $((m / 1024))
+  for a in "${agreements[@]}"; do
+    read -r w m < <(measure 11 $bin/takst eval -a "$a" $offer)
+    printf "%-40s %8s %8s %7s   %5d MiB   (goal < 0.010 s, median of 11)\n" "takst eval -a $a (one offer)" "" "$w" "" $((m / 1024))
+  done
   ;;
 esac
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -56,6 +56,30 @@ fn bundled_file(display: &str) -> Option<&str> {
     display.strip_prefix(BUNDLED_MARK)
 }
 
+/// The program of a rule file as checked when takst was built, if the file is a
+/// bundled agreement (the same name and the same text) that checked then: the same
+/// program [`dsl::check`] makes of it with [`Files`], without parsing and checking
+/// it again. `None` otherwise, and if the stored program cannot be read: the caller
+/// checks the text.
+pub fn checked(name: &str, text: &str) -> Option<Program> {
+    let file = bundled_file(name)?;
+    let bundled = BUNDLED.iter().find(|(f, _)| *f == file)?.1;
+    if bundled != text {
+        return None;
+    }
+    let bytes = CHECKED.iter().find(|(f, _)| *f == file)?.1;
+    dsl::stored::from_bytes(bytes)
+}
+
+/// Checks a rule file, or takes its program as checked when takst was built
+/// ([`checked`]).
+pub fn check(name: &str, text: &str) -> Result<Program, Vec<Diagnostic>> {
+    match checked(name, text) {
+        Some(program) => Ok(program),
+        None => dsl::check(name, text, &Files),
+    }
+}
+
 /// Finds an agreement by path, or a bundled one by its short name, its name as
 /// `takst list` shows it ("Region 2030-31"), or a unique beginning of either.
 pub fn find(wanted: &str) -> Result<RuleFile, Diagnostic> {
@@ -179,7 +203,7 @@ fn names() -> &'static [Names] {
                 // The name its `agreement "…"` line declares, read without checking
                 // the whole file (which took most of a short command's time).
                 let shown = declared_name(text).map(str::to_string).unwrap_or_else(|| {
-                    dsl::check(&display, text, &Files)
+                    check(&display, text)
                         .map(|p| p.agreement.name)
                         .unwrap_or_default()
                 });
@@ -430,6 +454,54 @@ mod tests {
             list.sort();
         }
         assert_eq!(read, checked);
+    }
+
+    /// The programs stored when takst was built are those checking the text makes now:
+    /// the store is never stale or wrong. Every bundled agreement that checks is stored.
+    #[test]
+    fn the_stored_programs_are_those_the_checker_makes() {
+        let mut stored = 0;
+        for (stem, display, text) in super::bundled() {
+            let Ok(mut made) = dsl::check(&display, text, &super::Files) else {
+                assert!(super::checked(&display, text).is_none(), "{stem}");
+                continue;
+            };
+            let read = super::checked(&display, text).expect("stored when built");
+            assert_ne!(
+                read.id, made.id,
+                "{stem}: a program read back has an id of its own"
+            );
+            made.id = read.id;
+            // The index of names is a hash map, printed in no fixed order: compared by lookups.
+            let shown = |p: &dsl::Program| {
+                let all = format!("{p:?}");
+                let end = all.rfind(", by_name: {").expect("the last field");
+                all[..end].to_string()
+            };
+            assert_eq!(shown(&read), shown(&made), "{stem}");
+            for (i, slot) in made.slots.iter().enumerate() {
+                assert_eq!(
+                    read.slot_id(&slot.name),
+                    Some(i as u32),
+                    "{stem}: {}",
+                    slot.name
+                );
+            }
+            stored += 1;
+        }
+        assert_eq!(stored, super::CHECKED.len());
+        assert!(stored > 0);
+    }
+
+    /// A file of a bundled agreement's name whose text differs is checked, never
+    /// taken for the stored program.
+    #[test]
+    fn only_the_bundled_text_is_taken_as_stored() {
+        let (_, display, text) = super::bundled().next().expect("a bundled agreement");
+        let edited = format!("{text}\n# edited\n");
+        assert!(super::checked(&display, &edited).is_none());
+        let path = display.trim_start_matches(super::BUNDLED_MARK);
+        assert!(super::checked(path, text).is_none());
     }
 
     #[test]

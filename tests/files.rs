@@ -241,9 +241,12 @@ fn an_interrupted_batch_leaves_no_partial_file() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("run takst");
-    // takst replaces a stale partial file once it watches for interruptions.
+    // takst replaces a stale partial file once it watches for interruptions (removed,
+    // or already written anew: a bundled agreement is not checked again, so takst
+    // may begin writing before this loop looks).
+    let stale = |p: &Path| std::fs::read_to_string(p).is_ok_and(|t| t.starts_with("left by"));
     let started = Instant::now();
-    while partial.exists() {
+    while stale(&partial) {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "stale file kept"

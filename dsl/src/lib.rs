@@ -35,6 +35,7 @@ pub mod needs;
 mod parser;
 pub mod program;
 pub mod span;
+pub mod stored;
 pub mod suggest;
 mod syntax_error;
 pub mod types;

@@ -7,6 +7,7 @@
 //! an order where each comes after what it uses. The engine walks a plan
 //! over a `Vec` of values; it never looks a name up.
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ use crate::types::Type;
 pub type SlotId = u32;
 
 /// What the agreement says about itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AgreementInfo {
     pub name: String,
     pub source: Option<String>,
@@ -33,9 +34,11 @@ pub struct AgreementInfo {
 }
 
 /// A checked agreement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Program {
     /// Unique in this process: tells an evaluator it has seen this program before.
+    /// Not stored: a program read back ([`crate::stored`]) gets a new one.
+    #[serde(skip)]
     pub id: u64,
     pub agreement: AgreementInfo,
     pub sources: Sources,
@@ -51,7 +54,7 @@ pub struct Program {
 
 /// A `reading`: a passage of the agreement that admits several readings, the
 /// alternatives, and the one the rule file takes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReadingRule {
     pub name: String,
     /// The constant slot that holds the reading chosen (a choice of the alternatives).
@@ -69,7 +72,7 @@ pub struct ReadingRule {
 }
 
 /// One alternative of a [`ReadingRule`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AlternativeRule {
     pub name: String,
     pub label: Option<String>,
@@ -84,7 +87,7 @@ impl ReadingRule {
 }
 
 /// How a slot gets its value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum SlotRule {
     /// Supplied by the user; the default is used when the input file has none.
     Input { default: Option<Node> },
@@ -95,7 +98,7 @@ pub enum SlotRule {
 }
 
 /// One named value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Slot {
     pub name: String,
     pub label: Option<String>,
@@ -127,7 +130,7 @@ pub struct Slot {
 /// input is the table of every row of the file whose `group` equals this row's,
 /// each keyed by its row's name and holding its `value`; given in an input file
 /// like any table otherwise.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gathered {
     /// The figure each row gives: an input or a formula over the row's inputs.
     pub value: SlotId,
@@ -137,7 +140,7 @@ pub struct Gathered {
 }
 
 /// Where an input's figures plausibly lie: `between 50 % and 110 %`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlausibleRange {
     pub low: Option<Bound>,
     pub high: Option<Bound>,
@@ -149,7 +152,7 @@ pub struct PlausibleRange {
 }
 
 /// A bound of a [`PlausibleRange`], in the input's unit (a percentage as a fraction).
-#[derive(Debug, Clone, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, PartialEq, PartialOrd, Serialize, Deserialize)]
 pub enum Bound {
     Number(Decimal),
     Date(NaiveDate),
@@ -163,7 +166,7 @@ impl Slot {
 }
 
 /// A `check` of the agreement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckRule {
     pub name: String,
     pub citation: Option<String>,
@@ -188,7 +191,7 @@ pub struct CheckRule {
 }
 
 /// A piece of a check's message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum MessagePiece {
     Text(String),
     /// The figure at this index of [`CheckRule::figures`].
@@ -196,7 +199,7 @@ pub enum MessagePiece {
 }
 
 /// A named set of results, such as `tariff`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartRule {
     pub name: String,
     pub label: Option<String>,
@@ -207,7 +210,7 @@ pub struct PartRule {
 }
 
 /// A worked example inside a rule file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExampleRule {
     pub title: String,
     pub citation: Option<String>,
@@ -223,7 +226,7 @@ pub struct ExampleRule {
 }
 
 /// What to evaluate, in order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Plan {
     /// Every slot needed, each after the slots it uses.
     pub order: Vec<SlotId>,
@@ -238,7 +241,7 @@ pub struct Plan {
 pub const COMPLETE_UNTIL: &str = "complete_until";
 
 /// A key of a table.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Key {
     Year(i64),
     Label(Arc<str>),
@@ -247,21 +250,21 @@ pub enum Key {
 }
 
 /// Which implicit name inside a `where` condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Local {
     Key,
     Value,
 }
 
 /// A resolved formula node.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Node {
     pub kind: NodeKind,
     pub span: Span,
 }
 
 /// The forms of a resolved formula.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum NodeKind {
     Number(Decimal),
     Date(NaiveDate),

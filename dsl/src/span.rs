@@ -1,13 +1,14 @@
 //! Places in source files: which file, which bytes.
 
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Index of a source file in a [`Sources`] set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct FileId(pub u16);
 
 /// A byte range in one source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,
@@ -48,7 +49,7 @@ impl From<Span> for miette::SourceSpan {
 }
 
 /// One loaded source file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceFile {
     /// The name shown in diagnostics (a path, or `bundled:national`).
     pub name: String,
@@ -71,7 +72,7 @@ impl SourceFile {
 }
 
 /// Every source file a program was built from; spans index into it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Sources {
     files: Vec<SourceFile>,
 }

@@ -8,11 +8,12 @@
 //! may be added to what, except that a year is a point in time: year − year
 //! is a count of years and year + year makes no sense.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Powers of kroner and of the units of time: `kr/day` is `{ money: 1, days: -1 }`,
 /// `hours/week` is `{ hours: 1, weeks: -1 }`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Dimension {
     pub money: i8,
     pub hours: i8,
@@ -77,7 +78,7 @@ impl Dimension {
 }
 
 /// How a dimensionless number reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NumKind {
     Plain,
     Integer,
@@ -86,7 +87,7 @@ pub enum NumKind {
 }
 
 /// The key of a table: years, or named parties.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum KeyType {
     /// `per year`: integer keys.
     Year,
@@ -100,7 +101,7 @@ pub enum KeyType {
 pub type ChoiceId = u32;
 
 /// The type of a value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Type {
     Number {
         dim: Dimension,

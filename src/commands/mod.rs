@@ -166,7 +166,7 @@ pub fn load_program(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Program, Vec<Diagnostic>> {
     let file = catalog::find(agreement).map_err(|d| vec![d])?;
-    let program = dsl::check(&file.name, &file.text, &catalog::Files)?;
+    let program = catalog::check(&file.name, &file.text)?;
     warnings.extend(catalog::shadowed(&program));
     Ok(program)
 }

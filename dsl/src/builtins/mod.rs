@@ -7,10 +7,12 @@
 
 mod typing;
 
+use serde::{Deserialize, Serialize};
+
 pub use typing::{result_type, CallError};
 
 /// A builtin function, resolved at check time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Builtin {
     Min,
     Max,
