@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use pest::iterators::Pair;
 
-use crate::parser::Rule;
+use crate::parser::{is_infix, Rule};
 
 /// What a token is, as far as layout cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,26 +177,6 @@ pub(super) fn placement(rule: Rule) -> Placement {
         | Rule::ident_char
         | Rule::keyword => Placement::Never,
     }
-}
-
-fn is_infix(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::add
-            | Rule::subtract
-            | Rule::multiply
-            | Rule::divide
-            | Rule::le
-            | Rule::ge
-            | Rule::ne
-            | Rule::eq
-            | Rule::lt
-            | Rule::gt
-            | Rule::and
-            | Rule::or
-            | Rule::filter
-            | Rule::each
-    )
 }
 
 /// The tokens of a parsed file, `file` its root pair and `text` the whole text.

@@ -329,7 +329,9 @@ impl Lower<'_> {
     }
 }
 
-fn is_infix(rule: Rule) -> bool {
+/// The operators written between two operands (`+`, `and`, `filter`, …): the
+/// parser's precedence climbing and the formatter's spacing both go by it.
+pub(crate) fn is_infix(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::add

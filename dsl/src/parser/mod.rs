@@ -28,6 +28,8 @@ use crate::syntax_error::syntax_error;
 mod declarations;
 mod expressions;
 
+pub(crate) use expressions::is_infix;
+
 type Lowered<T> = Result<T, Diagnostic>;
 
 /// Parses one file of `sources` into its syntax tree, or reports every syntax error
