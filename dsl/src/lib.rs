@@ -41,7 +41,7 @@ mod syntax_error;
 pub mod types;
 pub mod units;
 
-pub use check::{check, Loader};
+pub use check::{check, Loader, NoBases};
 
 /// Parses one rule file into its syntax tree (its spans in file 0), without reading
 /// the bases it extends: what an editor shows of a file as it is typed.

@@ -123,12 +123,7 @@ fn decided(program: &Program, condition: &Node) -> Option<bool> {
 mod tests {
     use super::*;
 
-    struct NoBases;
-    impl crate::Loader for NoBases {
-        fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-            Err(format!("no {name}"))
-        }
-    }
+    use crate::NoBases;
 
     fn needs(text: &str, reading: Option<(&str, &str)>) -> (Vec<String>, Vec<String>) {
         let mut program = crate::check("t.takst", text, &NoBases).expect("checks");

@@ -23,14 +23,9 @@ pub fn from_bytes(bytes: &[u8]) -> Option<Program> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{check, Loader};
+    use crate::check;
 
-    struct NoBases;
-    impl Loader for NoBases {
-        fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-            Err(format!("no {name}"))
-        }
-    }
+    use crate::NoBases;
 
     #[test]
     fn a_program_read_back_is_the_program_stored_with_a_new_identity() {

@@ -135,12 +135,7 @@ pub fn value_in(
 mod tests {
     use super::*;
 
-    struct NoBases;
-    impl dsl::Loader for NoBases {
-        fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-            Err(name.to_string())
-        }
-    }
+    use dsl::NoBases;
 
     #[test]
     fn a_value_in_each_example() {

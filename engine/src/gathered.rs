@@ -178,12 +178,7 @@ mod tests {
     use super::*;
 
     fn program() -> Program {
-        struct NoBases;
-        impl dsl::Loader for NoBases {
-            fn load(&self, n: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-                Err(n.into())
-            }
-        }
+        use dsl::NoBases;
         let text = "agreement \"G\"\n\
                     input operator: text\n\
                     input budget: money\n\

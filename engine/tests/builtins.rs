@@ -1,14 +1,9 @@
 //! Each builtin function, and each evaluation error, on real figures.
 
-use dsl::{Code, Loader};
+use dsl::Code;
 use engine::examples;
 
-struct NoBases;
-impl Loader for NoBases {
-    fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-        Err(name.to_string())
-    }
-}
+use dsl::NoBases;
 
 fn program(text: &str) -> dsl::Program {
     dsl::check("test.takst", text, &NoBases)

@@ -131,12 +131,7 @@ fn every_agreement_part_and_example_offer_gives_the_same_figures_compiled() {
     assert!(compared > 100, "only {compared} comparisons");
 }
 
-struct NoBases;
-impl dsl::Loader for NoBases {
-    fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-        Err(name.to_string())
-    }
-}
+use dsl::NoBases;
 
 /// A part of more numbers than the machine has registers: those past the last
 /// register are computed on the general path, with the same figures.

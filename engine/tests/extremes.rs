@@ -3,15 +3,10 @@
 //! figure — never a panic, a wrapped integer or a rounded sum — and the same on
 //! the compiled machine as on the general path.
 
-use dsl::{Code, Loader};
+use dsl::Code;
 use engine::{Inputs, Value};
 
-struct NoBases;
-impl Loader for NoBases {
-    fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-        Err(name.to_string())
-    }
-}
+use dsl::NoBases;
 
 /// The largest decimal: 29 digits.
 const MAX: &str = "79228162514264337593543950335";

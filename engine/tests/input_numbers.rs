@@ -6,15 +6,10 @@
 use std::ops::Range;
 
 use dsl::span::SourceFile;
-use dsl::{Diagnostic, Loader};
+use dsl::Diagnostic;
 use engine::{Columns, Decimals, Inputs, Key, Value};
 
-struct NoBases;
-impl Loader for NoBases {
-    fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-        Err(name.to_string())
-    }
-}
+use dsl::NoBases;
 
 const RULES: &str = "agreement \"a\"\n\
     input places: number\n\

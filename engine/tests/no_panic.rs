@@ -3,12 +3,7 @@
 
 use proptest::prelude::*;
 
-struct NoBases;
-impl dsl::Loader for NoBases {
-    fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-        Err(name.to_string())
-    }
-}
+use dsl::NoBases;
 
 fn term() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![

@@ -190,12 +190,7 @@ fn uses_any(slots: &[Slot], slot: SlotId, tables: &[SlotId]) -> Option<SlotId> {
 mod tests {
     use crate::diagnostic::Code;
 
-    struct NoBases;
-    impl crate::Loader for NoBases {
-        fn load(&self, n: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-            Err(n.into())
-        }
-    }
+    use crate::NoBases;
 
     /// The codes of the errors of a rule file with these declarations.
     fn codes(declarations: &str) -> Vec<Code> {

@@ -24,6 +24,16 @@ pub trait Loader {
     }
 }
 
+/// A loader that finds no agreement: for a rule file that extends none (a test's,
+/// a worked example's).
+pub struct NoBases;
+
+impl Loader for NoBases {
+    fn load(&self, name: &str, _from: &str) -> Result<(String, Vec<u8>), String> {
+        Err(format!("no agreement called {name}"))
+    }
+}
+
 /// For a file without `extends` that overrides or cites rules: the one diagnostic
 /// that matters ("add `extends \"BASE\"`"), instead of one per rule it names.
 pub(super) fn missing_base(

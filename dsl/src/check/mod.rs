@@ -21,7 +21,7 @@ mod typing;
 
 use std::collections::HashMap;
 
-pub use load::Loader;
+pub use load::{Loader, NoBases};
 
 use crate::ast::{self, Declaration, ValueKind};
 use crate::diagnostic::{Code, Diagnostic};
@@ -513,13 +513,7 @@ fn without_comments(formula: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    struct NoBases;
-
-    impl crate::Loader for NoBases {
-        fn load(&self, name: &str, _from: &str) -> Result<(String, Vec<u8>), String> {
-            Err(format!("no agreement called {name}"))
-        }
-    }
+    use crate::NoBases;
 
     /// A comment after a formula (the next section's heading) or between its lines
     /// is no part of the formula an explanation shows; a `#` in a string is.

@@ -171,12 +171,7 @@ pub fn amounts(makeup: &Makeup, values: &[Value]) -> Option<Vec<Decimal>> {
 mod tests {
     use super::*;
 
-    struct NoBases;
-    impl dsl::Loader for NoBases {
-        fn load(&self, name: &str, _: &str) -> Result<(String, Vec<u8>), String> {
-            Err(name.to_string())
-        }
-    }
+    use dsl::NoBases;
 
     fn program(text: &str) -> Program {
         dsl::check("t.takst", text, &NoBases).expect("a correct rule file")
