@@ -39,11 +39,13 @@ pub(crate) struct Compiler<'p> {
     guarded: u32,
     /// The inputs that may be missing (no default): each read is guarded ([`Op::Need`]).
     may_be_missing: Vec<bool>,
+    /// The values of the plan's constants, computed before compiling.
+    values: &'p [Value],
 }
 
 impl<'p> Compiler<'p> {
     /// A compiler for the plan `order`, whose constants are already in `values`.
-    pub(crate) fn new(program: &'p Program, order: &[SlotId], values: &[Value]) -> Compiler<'p> {
+    pub(crate) fn new(program: &'p Program, order: &[SlotId], values: &'p [Value]) -> Compiler<'p> {
         let mut registers = Vec::new();
         let mut slot_registers = vec![NO_REGISTER; program.slots.len()];
         for &slot in order {
@@ -88,6 +90,7 @@ impl<'p> Compiler<'p> {
             ends: Vec::new(),
             guarded: 0,
             may_be_missing,
+            values,
         }
     }
 
@@ -201,6 +204,56 @@ impl<'p> Compiler<'p> {
         }
     }
 
+    /// The value of a formula that reads only constants (`year_of(valid_from)`, a
+    /// reading's `is` test), computed once here instead of on every run; none for
+    /// a literal or a slot (already in a register), for anything that reads an
+    /// input, and for a formula that fails (the general path says why, when run).
+    fn folded(&self, node: &Node) -> Option<Value> {
+        if matches!(
+            node.kind,
+            NodeKind::Number(_) | NodeKind::Bool(_) | NodeKind::Slot(_)
+        ) {
+            return None;
+        }
+        if !self.reads_only_constants(node) {
+            return None;
+        }
+        crate::budget::start();
+        crate::formula::eval(node, self.values, None).ok()
+    }
+
+    /// True if every slot `node` reads is a constant already computed, and it reads
+    /// no entry of a table being walked (`key`, `value`).
+    fn reads_only_constants(&self, node: &Node) -> bool {
+        let constant = |n: &Node| self.reads_only_constants(n);
+        match &node.kind {
+            NodeKind::Number(_)
+            | NodeKind::Date(_)
+            | NodeKind::Bool(_)
+            | NodeKind::Text(_)
+            | NodeKind::Choice(_) => true,
+            NodeKind::Slot(slot) => {
+                let s = *slot as usize;
+                self.program.slots.get(s).is_some_and(|d| d.constant)
+                    && !matches!(
+                        self.values.get(s),
+                        None | Some(Value::Unset | Value::Failed(_))
+                    )
+            }
+            NodeKind::Local(_) => false,
+            NodeKind::Unary(_, a) | NodeKind::Is { subject: a, .. } => constant(a),
+            NodeKind::Binary(_, a, b)
+            | NodeKind::Numeric(_, a, b)
+            | NodeKind::Index(a, b)
+            | NodeKind::On(a, b) => constant(a) && constant(b),
+            NodeKind::Call(_, args) => args.iter().all(constant),
+            NodeKind::When { arms, otherwise } => {
+                arms.iter().all(|(c, v)| constant(c) && constant(v)) && constant(otherwise)
+            }
+            NodeKind::Table(entries) => entries.iter().all(|(_, v)| constant(v)),
+        }
+    }
+
     /// The register for a result: the one asked for, or a new one.
     fn target(&mut self, into: Option<Reg>) -> Option<Reg> {
         into.or_else(|| self.register(Decimal::ZERO))
@@ -209,6 +262,9 @@ impl<'p> Compiler<'p> {
     /// The register holding a number node's value (`into`, when the node is an
     /// operation), after the operations computing it.
     fn number(&mut self, node: &Node, into: Option<Reg>) -> Option<Reg> {
+        if let Some(Value::Number(n)) = self.folded(node) {
+            return self.register(n);
+        }
         match &node.kind {
             NodeKind::Number(n) => self.register(*n),
             NodeKind::Slot(slot) => self.read(*slot),
@@ -302,6 +358,9 @@ impl<'p> Compiler<'p> {
     /// The register holding a condition's value, 1 or 0 (`into`, when the node is
     /// an operation), after the operations computing it.
     fn condition(&mut self, node: &Node, into: Option<Reg>) -> Option<Reg> {
+        if let Some(Value::Bool(b)) = self.folded(node) {
+            return self.register(flag(b));
+        }
         match &node.kind {
             NodeKind::Bool(b) => self.register(flag(*b)),
             NodeKind::Slot(slot) => self.read(*slot),
@@ -391,6 +450,13 @@ impl<'p> Compiler<'p> {
     /// only when the left does not decide.
     fn jump(&mut self, node: &Node, when: bool, jumps: &mut Vec<usize>) -> Option<()> {
         const LATER: u32 = u32::MAX;
+        // A condition of constants always jumps, or never.
+        if let Some(Value::Bool(b)) = self.folded(node) {
+            if b == when {
+                jumps.push(self.emit(Op::Jump(LATER)));
+            }
+            return Some(());
+        }
         let op = match &node.kind {
             NodeKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), a, b) => {
                 // `a and b` is false when `a` is; `a or b` is true when `a` is.

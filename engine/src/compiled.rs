@@ -127,3 +127,43 @@ pub(crate) fn constants(program: &Program, plan: &Plan, values: &mut Vec<Value>)
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use dsl::NoBases;
+
+    /// The operations that hand a slot or a check to the general path.
+    fn general_ops(text: &str) -> Vec<Op> {
+        let program = dsl::check("a.takst", text, &NoBases).expect("checks");
+        let part = program.part("tariff").expect("a part");
+        let mut values = Vec::new();
+        constants(&program, &part.plan, &mut values);
+        let compiled = compile(&program, part, &values);
+        (compiled.ops.into_iter())
+            .filter(|op| matches!(op, Op::General | Op::Compute { .. } | Op::CheckGeneral(_)))
+            .collect()
+    }
+
+    #[test]
+    fn formulas_of_constants_are_computed_once_when_compiling() {
+        // `year_of(valid_from)` is a call the machine has no operation for; it
+        // reads only the period, so it is computed once, and the check is compiled.
+        let text = "agreement \"A\"\n  valid from 2025-01-01 to 2026-12-31\n\
+                    reading days \"Dage\":\n  fixed \"365\"\n  calendar \"kalenderens\"\n  taken fixed \"why\"\n\
+                    input year: year\ninput cost: money\n\
+                    define days_used = when days is fixed then 365 days otherwise days_in_year(year)\n\
+                    define per_day = cost / days_used\n\
+                    check year_in_period: year >= year_of(valid_from) and year <= year_of(valid_to)\n\
+                    \x20 else warning \"outside\"\n\
+                    part tariff: per_day\n";
+        assert_eq!(format!("{:?}", general_ops(text)), "[]");
+        // A call that reads an input is still left to the general path (here
+        // when the check reaches it: it is on the right of `and`).
+        let reads_input = text
+            .replace("input cost: money", "input cost: money\ninput start: date")
+            .replace("year <= year_of(valid_to)", "year <= year_of(start)");
+        assert_eq!(format!("{:?}", general_ops(&reads_input)), "[General]");
+    }
+}
