@@ -19,7 +19,7 @@ use dsl::program::{BinaryOp, Node, NodeKind, Program, SlotId, SlotRule, UnaryOp}
 use dsl::types::Type;
 use rust_decimal::Decimal;
 
-use crate::machine::{flag, Ending, Op, Reg, NO_REGISTER};
+use crate::machine::{day_number, flag, Ending, Op, Reg, NO_REGISTER};
 use crate::value::Value;
 
 /// Operations and registers being built for one plan.
@@ -51,7 +51,7 @@ impl<'p> Compiler<'p> {
         for &slot in order {
             let s = slot as usize;
             let definition = &program.slots[s];
-            if !(definition.ty.is_number() || definition.ty == Type::Bool) {
+            if !(definition.ty.is_number() || matches!(definition.ty, Type::Bool | Type::Date)) {
                 continue;
             }
             // A slot defined as another (`overhead_base = cost`) shares its register.
@@ -70,6 +70,7 @@ impl<'p> Compiler<'p> {
                 _ if !definition.constant => Decimal::ZERO,
                 Some(Value::Number(n)) => *n,
                 Some(Value::Bool(b)) => flag(*b),
+                Some(Value::Date(d)) => day_number(*d),
                 _ => continue,
             };
             // Past the last register, a slot is computed on the general path.
@@ -254,6 +255,27 @@ impl<'p> Compiler<'p> {
         }
     }
 
+    /// True for a date the machine computes as its day number: a literal, a date
+    /// slot, `date(…)`.
+    fn is_date(&self, node: &Node) -> bool {
+        match &node.kind {
+            NodeKind::Date(_) | NodeKind::Call(Builtin::Date, _) => true,
+            NodeKind::Slot(slot) => {
+                (self.program.slots.get(*slot as usize)).is_some_and(|d| d.ty == Type::Date)
+            }
+            _ => false,
+        }
+    }
+
+    /// True for a comparison of two numbers, or of two dates (by their day numbers).
+    fn compares_numbers(&self, node: &Node) -> bool {
+        match &node.kind {
+            NodeKind::Numeric(..) => true,
+            NodeKind::Binary(_, a, b) => self.is_date(a) && self.is_date(b),
+            _ => false,
+        }
+    }
+
     /// The register for a result: the one asked for, or a new one.
     fn target(&mut self, into: Option<Reg>) -> Option<Reg> {
         into.or_else(|| self.register(Decimal::ZERO))
@@ -262,11 +284,35 @@ impl<'p> Compiler<'p> {
     /// The register holding a number node's value (`into`, when the node is an
     /// operation), after the operations computing it.
     fn number(&mut self, node: &Node, into: Option<Reg>) -> Option<Reg> {
-        if let Some(Value::Number(n)) = self.folded(node) {
-            return self.register(n);
+        match self.folded(node) {
+            Some(Value::Number(n)) => return self.register(n),
+            Some(Value::Date(d)) => return self.register(day_number(d)),
+            _ => {}
         }
         match &node.kind {
             NodeKind::Number(n) => self.register(*n),
+            // A date is its day number (`machine::day_number`).
+            NodeKind::Date(d) => self.register(day_number(*d)),
+            NodeKind::Call(Builtin::Date, args) => {
+                let [y, m, d] = args.as_slice() else {
+                    return self.general(into);
+                };
+                let date = [
+                    self.number(y, None)?,
+                    self.number(m, None)?,
+                    self.number(d, None)?,
+                ];
+                let dst = self.target(into)?;
+                self.emit(Op::Date(dst, date));
+                Some(dst)
+            }
+            // The days between two dates: the difference of their day numbers.
+            NodeKind::Binary(BinaryOp::Subtract, a, b) if self.is_date(a) && self.is_date(b) => {
+                let (x, y) = (self.number(a, None)?, self.number(b, None)?);
+                let dst = self.target(into)?;
+                self.emit(Op::Subtract(dst, x, y));
+                Some(dst)
+            }
             NodeKind::Slot(slot) => self.read(*slot),
             NodeKind::Numeric(op, a, b) => {
                 let (x, y) = (self.number(a, None)?, self.number(b, None)?);
@@ -364,7 +410,9 @@ impl<'p> Compiler<'p> {
         match &node.kind {
             NodeKind::Bool(b) => self.register(flag(*b)),
             NodeKind::Slot(slot) => self.read(*slot),
-            NodeKind::Numeric(op, a, b) => {
+            NodeKind::Numeric(op, a, b) | NodeKind::Binary(op, a, b)
+                if self.compares_numbers(node) =>
+            {
                 let (compare, x, y) = self.compared(*op, a, b)?;
                 let dst = self.target(into)?;
                 self.emit(match compare {
@@ -496,7 +544,9 @@ impl<'p> Compiler<'p> {
                 }
                 _ => self.jump_on(node, when)?,
             },
-            NodeKind::Numeric(op, a, b) if Compare::of(*op).is_some() => {
+            NodeKind::Numeric(op, a, b) | NodeKind::Binary(op, a, b)
+                if Compare::of(*op).is_some() && self.compares_numbers(node) =>
+            {
                 let (compare, x, y) = self.compared(*op, a, b)?;
                 // Jumping when a comparison holds is jumping unless its opposite does:
                 // the order of decimals is total.

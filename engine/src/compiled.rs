@@ -12,11 +12,12 @@
 //! point.
 
 use dsl::program::{PartRule, Plan, Program, SlotRule};
+use dsl::types::Type;
 
 use crate::compile::Compiler;
 use crate::formula::eval;
 use crate::general::compute;
-use crate::machine::{CompiledPlan, Input, Op, Otherwise, NO_REGISTER, REGISTERS};
+use crate::machine::{CompiledPlan, Held, Input, Op, Otherwise, NO_REGISTER, REGISTERS};
 use crate::value::Value;
 use rust_decimal::Decimal;
 
@@ -31,8 +32,10 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         let definition = &program.slots[slot as usize];
         let reg = compiler.register_of(slot);
         let number = definition.ty.is_number() && reg != NO_REGISTER;
-        if number && !definition.constant {
-            stores.push((slot, reg));
+        let date = definition.ty == Type::Date && reg != NO_REGISTER;
+        if (number || date) && !definition.constant {
+            let held = if date { Held::Date } else { Held::Number };
+            stores.push((slot, reg, held));
         }
         if let Some(p) = prefix.get_mut(slot as usize) {
             *p = stores.len() as u32;
@@ -165,5 +168,22 @@ mod tests {
             .replace("input cost: money", "input cost: money\ninput start: date")
             .replace("year <= year_of(valid_to)", "year <= year_of(start)");
         assert_eq!(format!("{:?}", general_ops(&reads_input)), "[General]");
+    }
+
+    #[test]
+    fn dates_are_compiled_as_day_numbers() {
+        let text = "agreement \"A\"\ninput year: year\ninput start: date\n\
+                    input in_use: date default date(year + 1, 1, 1)\n\
+                    define share = max(0 days, date(year + 1, 1, 1) - in_use) / days_in_year(year)\n\
+                    define late = when start > 2025-06-30 then 1 otherwise 0\n\
+                    part tariff: share, late, in_use\n";
+        assert_eq!(format!("{:?}", general_ops(text)), "[]");
+        // A date moved by a number of days is not compiled (yet).
+        let moved = text.replace(
+            "then 1 otherwise 0",
+            "then 1 otherwise 0\ndefine later = start + 30 days",
+        );
+        let moved = moved.replace("share, late, in_use", "share, late, in_use, later");
+        assert_eq!(general_ops(&moved).len(), 1);
     }
 }

@@ -19,7 +19,7 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use dsl::program::{Key, Plan, Program, SlotId};
 use rust_decimal::Decimal;
 
@@ -55,6 +55,9 @@ pub(crate) enum Op {
     /// The days of the year in the register (as `days_in_year`); a year that is not
     /// whole is left to the general path, which says so.
     DaysInYear(Reg, Reg),
+    /// The day number of the date of year, month and day (as `date(…)`); a date
+    /// not in the calendar is left to the general path.
+    Date(Reg, [Reg; 3]),
     /// `a > b` is compiled as `b < a`, and `a >= b` as `b <= a`.
     Less(Reg, Reg, Reg),
     LessEq(Reg, Reg, Reg),
@@ -183,10 +186,10 @@ pub(crate) struct CompiledPlan {
     pub(crate) numbers: Vec<Input>,
     /// The other inputs: copied into the values (a yes/no also into its register).
     pub(crate) inputs: Vec<Input>,
-    /// Every number slot of the plan that has a register, inputs included: its
-    /// register is stored in the values when the code has run, and before the
-    /// general path reads them.
-    pub(crate) stores: Vec<(SlotId, Reg)>,
+    /// Every number and date slot of the plan that has a register, inputs
+    /// included: its register is stored in the values when the code has run, and
+    /// before the general path reads them.
+    pub(crate) stores: Vec<(SlotId, Reg, Held)>,
     pub(crate) ops: Vec<Op>,
     /// Where the code of each slot and check ends, in order: when an operation
     /// cannot complete, what the general path computes instead, and where to go on.
@@ -206,6 +209,26 @@ pub(crate) struct CompiledPlan {
     pub(crate) failures: Vec<(SlotId, Value)>,
     /// For each slot, how many of `stores` come before it in the plan (or with it).
     pub(crate) prefix: Vec<u32>,
+}
+
+/// What a stored register holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Held {
+    Number,
+    /// A date, as its day number ([`day_number`]).
+    Date,
+}
+
+/// A date as a register value: its day counted from 1 January of year 1, so that
+/// the difference of two is the days between them, and their order is theirs.
+pub(crate) fn day_number(date: NaiveDate) -> Decimal {
+    Decimal::from(date.num_days_from_ce())
+}
+
+/// The date of a day number; none for a number that is not one (never stored:
+/// every date register is set from a date).
+fn date_of(n: Decimal) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(i64::try_from(n).ok()?).ok()?)
 }
 
 /// A condition as a register value.
@@ -400,6 +423,7 @@ impl CompiledPlan {
                     (d, Some(if b < a { a } else { b }))
                 }
                 Op::DaysInYear(d, year) => (d, days_in_year(get(r, year))),
+                Op::Date(d, date) => (d, day(r, date).map(day_number)),
                 Op::General => (0, None),
                 Op::Default { slot, skip } => {
                     if inputs.value(slot).is_some() {
@@ -495,7 +519,7 @@ impl CompiledPlan {
 /// are final once their code has run) in the values, and moves `stored` on; an
 /// input missing in this run holds its failure, not its register.
 fn store(
-    stores: &[(SlotId, Reg)],
+    stores: &[(SlotId, Reg, Held)],
     r: &Registers,
     values: &mut [Value],
     missing: &[(SlotId, Value)],
@@ -505,11 +529,14 @@ fn store(
     let upto = upto.min(stores.len());
     let from = (*stored).min(upto);
     *stored = (*stored).max(upto);
-    for &(slot, reg) in &stores[from..upto] {
+    for &(slot, reg, held) in &stores[from..upto] {
         if let Some(value) = values.get_mut(slot as usize) {
-            match value {
-                Value::Number(held) => *held = r[reg as usize],
-                other => *other = Value::Number(r[reg as usize]),
+            match (value, held) {
+                (Value::Number(n), Held::Number) => *n = r[reg as usize],
+                (other, Held::Number) => *other = Value::Number(r[reg as usize]),
+                (other, Held::Date) => {
+                    *other = date_of(r[reg as usize]).map_or(Value::Unset, Value::Date)
+                }
             }
         }
     }
@@ -569,6 +596,7 @@ fn load(r: &mut Registers, reg: Reg, value: &Value) -> bool {
     match value {
         Value::Number(n) => *held = *n,
         Value::Bool(b) => *held = flag(*b),
+        Value::Date(d) => *held = day_number(*d),
         _ => return false,
     }
     true
@@ -612,13 +640,18 @@ fn integer(r: &Registers, reg: Reg) -> Option<i64> {
     (n.scale() == 0).then(|| i64::try_from(n.mantissa()).ok())?
 }
 
-/// The number in force in a series on a date given as three integer registers.
-fn on(r: &Registers, values: &[Value], series: SlotId, date: [Reg; 3]) -> Option<Decimal> {
-    let day = NaiveDate::from_ymd_opt(
+/// The date of year, month and day in three integer registers, if it is in the calendar.
+fn day(r: &Registers, date: [Reg; 3]) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(
         i32::try_from(integer(r, date[0])?).ok()?,
         u32::try_from(integer(r, date[1])?).ok()?,
         u32::try_from(integer(r, date[2])?).ok()?,
-    )?;
+    )
+}
+
+/// The number in force in a series on a date given as three integer registers.
+fn on(r: &Registers, values: &[Value], series: SlotId, date: [Reg; 3]) -> Option<Decimal> {
+    let day = day(r, date)?;
     match values.get(series as usize)? {
         Value::Series(s) => s.on(day)?.as_number(),
         _ => None,

@@ -160,6 +160,41 @@ fn a_part_of_more_numbers_than_registers_gives_the_same_figures() {
     }
 }
 
+/// Dates are compiled as day numbers: `date(…)` of inputs, a date input's
+/// default, the days between two dates, dates compared — the same figures as the
+/// general path, and a date not in the calendar (`date(year, 2, 30)`), a missing
+/// date input and a date far out are left to it, with its error.
+#[test]
+fn dates_give_the_same_figures_compiled() {
+    let text = "agreement \"a\"\n\
+        input year: year\ninput month: number\ninput start: date\n\
+        input in_use: date default date(year + 1, 1, 1)\n\
+        define end = date(year, month, 28)\n\
+        define share = max(0 days, date(year + 1, 1, 1) - in_use) / days_in_year(year)\n\
+        define late = when start > end then 1 otherwise 0\n\
+        define days_between = end - start\n\
+        define first = when in_use <= 2025-07-01 then in_use otherwise 2025-07-01\n\
+        check started: start >= 2000-01-01 and start != end else warning \"start\"\n\
+        part p: share, late, days_between, first, in_use\n\
+        part q: share\n";
+    let program = dsl::check("a.takst", text, &NoBases).expect("checks");
+    for part in ["p", "q"] {
+        let part = program.part(part).expect("part");
+        for input in [
+            "year = 2025\nmonth = 3\nstart = 2025-03-28\n",
+            "year = 2024\nmonth = 2\nstart = 2024-01-01\nin_use = 2024-07-01\n",
+            "year = 2025\nmonth = 12\nstart = 1999-12-31\nin_use = 2027-01-01\n",
+            "year = 2025\nmonth = 13\nstart = 2025-01-01\n",
+            "year = 2025\nmonth = 2\n",
+            "year = 262142\nmonth = 12\nstart = 2025-01-01\n",
+        ] {
+            let mut inputs = Inputs::new(&program);
+            inputs.read(&program, "i.toml", input).expect("inputs");
+            same(&program, part, &inputs, input);
+        }
+    }
+}
+
 /// An input without a default left out is an error only where it is read: in a
 /// branch not taken it changes nothing; read, it is missing — also when a slot
 /// defined as it, or a plain choice between it and another, reads it; and a
