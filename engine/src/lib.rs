@@ -37,6 +37,7 @@ mod grouping;
 mod inputs;
 mod machine;
 pub mod reserves;
+mod spare;
 mod trace;
 mod value;
 

@@ -279,15 +279,7 @@ impl CompiledPlan {
                 (None, Otherwise::Default) => continue,
                 // Missing: an error only where it is read (`Op::Need`).
                 (None, Otherwise::Missing) if !input.output => {
-                    let failure = match failures.iter().find(|(s, _)| *s == input.slot) {
-                        Some((_, failure)) => failure.clone(),
-                        None => {
-                            compute(program, input.slot, values);
-                            let failure = values[input.slot as usize].clone();
-                            failures.push((input.slot, failure.clone()));
-                            failure
-                        }
-                    };
+                    let failure = failure(program, input.slot, values, failures);
                     values[input.slot as usize].clone_from(&failure);
                     missing.push((input.slot, failure));
                     continue;
@@ -307,12 +299,13 @@ impl CompiledPlan {
                 },
                 (None, Otherwise::Default) => continue,
                 (None, Otherwise::Missing) => {
-                    compute(program, input.slot, values);
-                    if !load(r, input.reg, &values[s]) {
+                    let failure = failure(program, input.slot, values, failures);
+                    values[s].clone_from(&failure);
+                    if !load(r, input.reg, &failure) {
                         if input.output {
                             return (general(program, plan, inputs, values), false);
                         }
-                        missing.push((input.slot, values[s].clone()));
+                        missing.push((input.slot, failure));
                     }
                     continue;
                 }
@@ -559,6 +552,24 @@ fn general(program: &Program, plan: &Plan, inputs: &Inputs, values: &mut [Value]
     run_checks(program, plan, values)
 }
 
+/// What an input that is not given and has no default holds: its failure (the
+/// input is missing), computed the first time and kept, as it is the same on
+/// every run — making it again would allocate a message per offer.
+fn failure(
+    program: &Program,
+    slot: SlotId,
+    values: &mut [Value],
+    failures: &mut Vec<(SlotId, Value)>,
+) -> Value {
+    if let Some((_, failure)) = failures.iter().find(|(s, _)| *s == slot) {
+        return failure.clone();
+    }
+    compute(program, slot, values);
+    let failure = values.get(slot as usize).cloned().unwrap_or_default();
+    failures.push((slot, failure.clone()));
+    failure
+}
+
 /// Records a check that does not hold.
 #[inline(always)]
 fn finding(holds: bool, check: u32, findings: &mut Vec<Finding>) {
@@ -619,7 +630,8 @@ fn take(r: &mut Registers, reg: Reg, values: &mut [Value], s: usize, given: &Val
         (Value::Choice(h), Value::Choice(g)) => *h = *g,
         (Value::Table(h), Value::Table(g)) if Arc::ptr_eq(h, g) => {}
         (Value::Series(h), Value::Series(g)) if Arc::ptr_eq(h, g) => {}
-        (held, given) => *held = given.clone(),
+        // The table of the row before, held by nothing else now, is read into again.
+        (held, given) => crate::spare::give_back(std::mem::replace(held, given.clone())),
     }
     load(r, reg, &values[s])
 }

@@ -18,7 +18,7 @@ use dsl::{Code, Diagnostic};
 
 use super::number::{read_number, read_year, units_allowed, NotRead};
 use super::{choice, example_of, of_kind, yes_or_no, Inputs, Origin, Shown};
-use crate::value::{Series, Table, Value};
+use crate::value::{Series, Value};
 
 /// How numbers are written in the cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -455,7 +455,11 @@ impl Inputs {
                     }
                     None => gathered.push(Gathered {
                         slot,
-                        entries: vec![(key.clone(), value)],
+                        entries: {
+                            let mut entries = crate::spare::entries();
+                            entries.push((key.clone(), value));
+                            entries
+                        },
                         range: span.clone(),
                     }),
                 },
@@ -485,7 +489,7 @@ impl Inputs {
                         })
                         .collect(),
                 })),
-                _ => Value::Table(Arc::new(Table { entries: found })),
+                _ => Value::Table(crate::spare::table(found)),
             };
             let origin = Origin {
                 file: index,
