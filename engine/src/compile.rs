@@ -16,9 +16,10 @@
 
 use dsl::builtins::Builtin;
 use dsl::program::{BinaryOp, Node, NodeKind, Program, SlotId, SlotRule, UnaryOp};
-use dsl::types::Type;
+use dsl::types::{KeyType, Type};
 use rust_decimal::Decimal;
 
+use crate::filter::Bound;
 use crate::machine::{day_number, flag, Ending, Op, Reg, NO_REGISTER};
 use crate::value::Value;
 
@@ -31,6 +32,8 @@ pub(crate) struct Compiler<'p> {
     pub(crate) ops: Vec<Op>,
     /// The variants of `is` tests.
     pub(crate) pool: Vec<u32>,
+    /// The bounds of tables filtered by their years ([`Op::KeepYears`]).
+    pub(crate) bounds: Vec<Bound>,
     /// The registers' starting values: constants as computed, literals, 0 elsewhere.
     pub(crate) registers: Vec<Decimal>,
     /// Where the code of each slot and check ends, in order.
@@ -87,6 +90,7 @@ impl<'p> Compiler<'p> {
             slot_registers,
             ops: Vec::new(),
             pool: Vec::new(),
+            bounds: Vec::new(),
             registers,
             ends: Vec::new(),
             guarded: 0,
@@ -128,6 +132,62 @@ impl<'p> Compiler<'p> {
         }
         self.ends
             .push((self.ops.len() as u32, Ending::Slot(slot, reg)));
+        true
+    }
+
+    /// Compiles a table slot that is a table of years filtered by comparisons of
+    /// its keys (`history where key >= year - 2 and key <= year - 1`) into
+    /// [`Op::KeepYears`]; false, with nothing emitted, for any other formula.
+    pub(crate) fn kept_years(&mut self, slot: SlotId, node: &Node) -> bool {
+        let NodeKind::Binary(BinaryOp::Where, table, condition) = &node.kind else {
+            return false;
+        };
+        let NodeKind::Slot(table) = table.kind else {
+            return false;
+        };
+        let of_years = |s: SlotId| {
+            matches!(
+                self.program.slots.get(s as usize).map(|d| &d.ty),
+                Some(Type::Table {
+                    key: KeyType::Year,
+                    ..
+                })
+            )
+        };
+        if !of_years(table) || !of_years(slot) {
+            return false;
+        }
+        let mut tests = Vec::new();
+        if crate::filter::key_tests(condition, &mut tests).is_none() || tests.len() > 8 {
+            return false;
+        }
+        let (start, registers, bounds) = (self.ops.len(), self.registers.len(), self.bounds.len());
+        let from = u16::try_from(bounds).ok();
+        let mut compiled = || {
+            // A table that may be missing is guarded as any input read.
+            if self.may_be_missing.get(table as usize) == Some(&true) {
+                self.emit(Op::Need(table));
+            }
+            for (op, key_left, other) in &tests {
+                let other = self.number(other, None)?;
+                self.bounds.push(Bound::of(*op, *key_left, other)?);
+            }
+            Some(())
+        };
+        let (Some(()), Some(from)) = (compiled(), from) else {
+            self.ops.truncate(start);
+            self.registers.truncate(registers);
+            self.bounds.truncate(bounds);
+            return false;
+        };
+        self.emit(Op::KeepYears {
+            slot,
+            table,
+            from,
+            count: tests.len() as u8,
+        });
+        self.ends
+            .push((self.ops.len() as u32, Ending::Slot(slot, NO_REGISTER)));
         true
     }
 
@@ -355,6 +415,27 @@ impl<'p> Compiler<'p> {
                     best = dst;
                 }
                 Some(best)
+            }
+            NodeKind::Call(Builtin::Count, args) => {
+                let [table] = args.as_slice() else {
+                    return self.general(into);
+                };
+                let NodeKind::Slot(table) = table.kind else {
+                    return self.general(into);
+                };
+                let is_table = matches!(
+                    self.program.slots.get(table as usize).map(|d| &d.ty),
+                    Some(Type::Table { .. })
+                );
+                if !is_table {
+                    return self.general(into);
+                }
+                if self.may_be_missing.get(table as usize) == Some(&true) {
+                    self.emit(Op::Need(table));
+                }
+                let dst = self.target(into)?;
+                self.emit(Op::Count { dst, table });
+                Some(dst)
             }
             NodeKind::Call(Builtin::DaysInYear, args) => {
                 let [year] = args.as_slice() else {

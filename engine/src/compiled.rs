@@ -82,7 +82,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
                 continue;
             }
         };
-        if !compiler.slot(slot, formula) {
+        if !compiler.slot(slot, formula) && !compiler.kept_years(slot, formula) {
             compiler.ops.push(Op::Compute { slot, reg });
         }
     }
@@ -107,6 +107,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         ops: compiler.ops,
         ends: compiler.ends,
         pool: compiler.pool,
+        bounds: compiler.bounds,
         constants,
         unsure,
         registers,
@@ -168,6 +169,18 @@ mod tests {
             .replace("input cost: money", "input cost: money\ninput start: date")
             .replace("year <= year_of(valid_to)", "year <= year_of(start)");
         assert_eq!(format!("{:?}", general_ops(&reads_input)), "[General]");
+    }
+
+    #[test]
+    fn a_table_of_years_filtered_by_its_keys_is_compiled() {
+        let text = "agreement \"A\"\ninput year: year\ninput history: percent per year\n\
+                    define last_two = history where key >= year - 2 and key <= year - 1\n\
+                    check stated: count(last_two) == 2 else warning \"two\"\n\
+                    part tariff: last_two\n";
+        assert_eq!(format!("{:?}", general_ops(text)), "[]");
+        // A condition that reads the entry's value is left to the general path.
+        let by_value = text.replace("key >= year - 2", "value >= 90 %");
+        assert_eq!(general_ops(&by_value).len(), 1);
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod error;
 mod eval;
 pub mod examples;
 mod fast;
+mod filter;
 mod formula;
 pub mod gathered;
 mod general;

@@ -23,6 +23,7 @@ use chrono::{Datelike, NaiveDate};
 use dsl::program::{Key, Plan, Program, SlotId};
 use rust_decimal::Decimal;
 
+use crate::filter::{keep_years, Bound};
 use crate::general::{check_one, compute, general_step, run_checks, Finding};
 use crate::inputs::Inputs;
 use crate::value::Value;
@@ -116,6 +117,19 @@ pub(crate) enum Op {
         table: SlotId,
         year: Reg,
     },
+    /// The table in `slot` set to the entries of the one in `table` whose years
+    /// pass the `count` bounds from `from` (`filter.rs`).
+    KeepYears {
+        slot: SlotId,
+        table: SlotId,
+        from: u16,
+        count: u8,
+    },
+    /// The number of entries of the table in `table` (as `count`).
+    Count {
+        dst: Reg,
+        table: SlotId,
+    },
     /// A form that was not compiled, in a branch not always taken: when reached,
     /// the slot is computed on the general path.
     General,
@@ -196,6 +210,8 @@ pub(crate) struct CompiledPlan {
     pub(crate) ends: Vec<(u32, Ending)>,
     /// The variants of `is` tests.
     pub(crate) pool: Vec<u32>,
+    /// The bounds of tables filtered by their years.
+    pub(crate) bounds: Vec<Bound>,
     pub(crate) constants: Vec<Value>,
     /// The part's results that have no register: they may have failed, even when
     /// the machine ran to the end.
@@ -258,6 +274,7 @@ impl CompiledPlan {
             ops,
             ends,
             pool,
+            bounds,
             constants,
             registers: r,
             missing,
@@ -417,6 +434,25 @@ impl CompiledPlan {
                 }
                 Op::DaysInYear(d, year) => (d, days_in_year(get(r, year))),
                 Op::Date(d, date) => (d, day(r, date).map(day_number)),
+                Op::KeepYears {
+                    slot,
+                    table,
+                    from,
+                    count,
+                } => {
+                    let bounds = bounds.get(from as usize..from as usize + count as usize);
+                    match bounds.is_some_and(|b| keep_years(r, values, slot, table, b)) {
+                        true => continue,
+                        false => (0, None),
+                    }
+                }
+                Op::Count { dst, table } => (
+                    dst,
+                    match values.get(table as usize) {
+                        Some(Value::Table(t)) => Some(Decimal::from(t.entries.len())),
+                        _ => None,
+                    },
+                ),
                 Op::General => (0, None),
                 Op::Default { slot, skip } => {
                     if inputs.value(slot).is_some() {

@@ -195,6 +195,37 @@ fn dates_give_the_same_figures_compiled() {
     }
 }
 
+/// A table of years filtered by its keys is compiled (`filter.rs`): the same
+/// entries as the general path, with the key on either side, bounds of every
+/// comparison, `count` of the result, over rows given one after another on one
+/// evaluator (the table of the row before is read into again); a condition that
+/// reads the entry's value, and a missing table, are left to the general path.
+#[test]
+fn tables_filtered_by_year_give_the_same_figures_compiled() {
+    let text = "agreement \"a\"\n\
+        input year: year\ninput history: percent per year\n\
+        define last_two = history where key >= year - 2 and key <= year - 1\n\
+        define before = history where year > key\n\
+        define exactly = history where key == year and key != 2000\n\
+        define high = history where value > 90 % and key < year\n\
+        define counted = count(last_two) + count(before) + count(exactly)\n\
+        check stated: count(last_two) == 2 else warning \"two years\"\n\
+        part p: last_two, before, exactly, high, counted\n";
+    let program = dsl::check("a.takst", text, &NoBases).expect("checks");
+    let part = program.part("p").expect("part");
+    for input in [
+        "year = 2025\n[history]\n2022 = 90\n2023 = 91\n2024 = 92\n2025 = 93\n",
+        "year = 2025\n[history]\n2024 = 95\n",
+        "year = 2025\n[history]\n",
+        "year = 2000\n[history]\n1999 = 80\n2000 = 85\n",
+        "year = 2025\n",
+    ] {
+        let mut inputs = Inputs::new(&program);
+        inputs.read(&program, "i.toml", input).expect("inputs");
+        same(&program, part, &inputs, input);
+    }
+}
+
 /// An input without a default left out is an error only where it is read: in a
 /// branch not taken it changes nothing; read, it is missing — also when a slot
 /// defined as it, or a plain choice between it and another, reads it; and a
