@@ -354,14 +354,10 @@ impl<'p> Compiler<'p> {
             // A date is its day number (`machine::day_number`).
             NodeKind::Date(d) => self.register(day_number(*d)),
             NodeKind::Call(Builtin::Date, args) => {
-                let [y, m, d] = args.as_slice() else {
+                let Some(date) = self.date(args) else {
                     return self.general(into);
                 };
-                let date = [
-                    self.number(y, None)?,
-                    self.number(m, None)?,
-                    self.number(d, None)?,
-                ];
+                let date = date?;
                 let dst = self.target(into)?;
                 self.emit(Op::Date(dst, date));
                 Some(dst)
@@ -452,14 +448,10 @@ impl<'p> Compiler<'p> {
                 else {
                     return self.general(into);
                 };
-                let [y, m, d] = args.as_slice() else {
+                let Some(date) = self.date(args) else {
                     return self.general(into);
                 };
-                let date = [
-                    self.number(y, None)?,
-                    self.number(m, None)?,
-                    self.number(d, None)?,
-                ];
+                let date = date?;
                 let dst = self.target(into)?;
                 self.emit(Op::On {
                     dst,
@@ -470,6 +462,23 @@ impl<'p> Compiler<'p> {
             }
             _ => self.general(into),
         }
+    }
+
+    /// The registers of the year, month and day of `date(y, m, d)`, after the
+    /// operations computing them; none if the call does not have three arguments
+    /// (then `Some(None)` if one of them is not compiled).
+    fn date(&mut self, args: &[Node]) -> Option<Option<[Reg; 3]>> {
+        let [y, m, d] = args else {
+            return None;
+        };
+        let mut registers = || {
+            Some([
+                self.number(y, None)?,
+                self.number(m, None)?,
+                self.number(d, None)?,
+            ])
+        };
+        Some(registers())
     }
 
     /// A form not compiled: in a branch not always taken, an operation handing the
