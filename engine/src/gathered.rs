@@ -23,6 +23,8 @@ use crate::value::{Table, Value};
 pub struct Gathering {
     slot: SlotId,
     groups: HashMap<Arc<str>, Group>,
+    /// What a row that names no group is given: made once, for every such row.
+    no_group: std::sync::OnceLock<Value>,
 }
 
 #[derive(Debug)]
@@ -44,6 +46,7 @@ impl Gathering {
         Gathering {
             slot,
             groups: HashMap::new(),
+            no_group: std::sync::OnceLock::new(),
         }
     }
 
@@ -150,26 +153,33 @@ impl Gathering {
     /// The table a row of `group` is given (after [`Gathering::finish`]); a failure
     /// if the row names no group, or its group's table could not be made.
     pub fn table(&self, program: &Program, group: Option<&str>) -> Value {
+        let group = group.map(str::trim).filter(|g| !g.is_empty());
+        match group.and_then(|g| self.groups.get(g)) {
+            Some(Group::Made(value)) => value.clone(),
+            Some(Group::Broken(error)) => Value::Failed(error.clone()),
+            Some(Group::Rows { .. }) | None => {
+                (self.no_group.get_or_init(|| self.no_group(program))).clone()
+            }
+        }
+    }
+
+    /// The failure of a row that names no group (or one whose table is not made).
+    fn no_group(&self, program: &Program) -> Value {
         let gathered = program.slot(self.slot);
         let span = gathered.gathered.as_ref().map_or(gathered.span, |g| g.span);
         let group_name =
             (gathered.gathered.as_ref()).map_or("", |g| program.slot(g.group).name.as_str());
         let table = &gathered.name;
-        let group = group.map(str::trim).filter(|g| !g.is_empty());
-        match group.and_then(|g| self.groups.get(g)) {
-            Some(Group::Made(value)) => value.clone(),
-            Some(Group::Broken(error)) => Value::Failed(error.clone()),
-            Some(Group::Rows { .. }) | None => Value::Failed(Arc::new(
-                EvalError::new(
-                    Code::NoGroup,
-                    span,
-                    format!("`{table}` is gathered over the rows of the same {group_name}, and this row names no {group_name}"),
-                )
-                .help(format!(
-                    "fill the row's `{group_name}` cell (a column `{group_name}` in the header, the same text on every row of one {group_name})"
-                )),
+        Value::Failed(Arc::new(
+            EvalError::new(
+                Code::NoGroup,
+                span,
+                format!("`{table}` is gathered over the rows of the same {group_name}, and this row names no {group_name}"),
+            )
+            .help(format!(
+                "fill the row's `{group_name}` cell (a column `{group_name}` in the header, the same text on every row of one {group_name})"
             )),
-        }
+        ))
     }
 }
 

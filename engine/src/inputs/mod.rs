@@ -92,11 +92,17 @@ impl Inputs {
 
     /// Gives a gathered input the table of the row's group (or why it has none),
     /// shown at `range` of the row's file — its group's cell — as `shown`.
-    pub fn give_gathered(&mut self, slot: SlotId, value: Value, range: Range<usize>, shown: &str) {
+    pub fn give_gathered(
+        &mut self,
+        slot: SlotId,
+        value: Value,
+        range: Range<usize>,
+        shown: Arc<str>,
+    ) {
         let origin = Origin {
             file: self.files.len().saturating_sub(1),
             range,
-            shown: Shown::Text(Arc::from(shown)),
+            shown: Shown::Text(shown),
         };
         self.give(slot, value, origin);
     }

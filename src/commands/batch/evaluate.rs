@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::Arc;
 
 use dsl::program::SlotId;
 use dsl::span::SourceFile;
@@ -259,6 +260,7 @@ pub fn run<S: Sink>(
         name_column,
         locale: settings.locale,
         tables: &tables,
+        no_group: Arc::from("(no group)"),
     };
     while let Some(chunk) = sheet.next_chunk().map_err(|d| vec![d])? {
         // An offer named as an earlier one, found in the file's order.
@@ -446,6 +448,8 @@ struct Context<'a> {
     locale: Locale,
     /// The tables gathered across rows, per agreement, per gathered input.
     tables: &'a [Vec<engine::Gathering>],
+    /// How a gathered input of a row that names no group is shown.
+    no_group: Arc<str>,
 }
 
 /// A thread's evaluators and inputs, one per agreement, kept from chunk to chunk.
@@ -686,11 +690,11 @@ impl Worker {
             let at = gather.group_column.and_then(|i| cells.get(i));
             let range = at.map_or(record.start..record.start, |(_, span)| span.clone());
             let shown = match &group {
-                Some(group) => format!("(the rows of `{group}`)"),
-                None => String::from("(no group)"),
+                Some(group) => Arc::from(format!("(the rows of `{group}`)")),
+                None => context.no_group.clone(),
             };
             let value = table.table(program, group.as_deref());
-            inputs.give_gathered(gather.slot, value, range, &shown);
+            inputs.give_gathered(gather.slot, value, range, shown);
         }
         let evaluator = &mut self.evaluators[a];
         // The compiled plan on every row; a row whose checks fail keeps its values in
@@ -747,7 +751,7 @@ fn missing_here(
         false => format!("no column `{name}`"),
     };
     d.labels
-        .retain(|l| !std::sync::Arc::ptr_eq(&l.source.text, &file.text));
+        .retain(|l| !Arc::ptr_eq(&l.source.text, &file.text));
     let label = dsl::diagnostic::Label {
         source: file.clone(),
         range: record.start..record.start,
