@@ -120,6 +120,12 @@ pub(crate) fn read_number(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
     if let Some(n) = plain_decimal(text) {
         return Ok(n);
     }
+    read_written(text, ty)
+}
+
+/// [`read_number`] the long way, character by character, saying what is wrong.
+fn read_written(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
+    let text = trimmed(text);
     let malformed = |why: &str, meant: Option<String>| NotRead::Malformed {
         why: why.to_string(),
         meant,
@@ -392,6 +398,99 @@ mod tests {
             "-01", "00",
         ] {
             assert_eq!(plain_decimal(text), None, "{text}");
+        }
+    }
+
+    /// What the quick reading accepts, the long way reads the same (value and
+    /// decimals); what it leaves, the long way reads or refuses as it always has.
+    #[test]
+    fn the_quick_reading_agrees_with_the_long_way_on_tricky_cells() {
+        let cells = [
+            "0",
+            "-0",
+            "00",
+            "01",
+            "-01",
+            "0.0",
+            "-0.0",
+            "0.5",
+            ".5",
+            "-.5",
+            "5.",
+            "-5.",
+            "+5",
+            "++5",
+            "--5",
+            "5-",
+            "1e5",
+            "1E5",
+            "1e-5",
+            "5 ",
+            " 5",
+            " 5 ",
+            "\t5",
+            "5\u{a0}",
+            "1_000",
+            "1 000",
+            "1,000",
+            "1,5",
+            "1.000.000",
+            "1..2",
+            "1.2.3",
+            "12.50",
+            "12.500",
+            "-12.50",
+            "0.045",
+            "0.0001",
+            "95",
+            "100",
+            "5000000",
+            "5007919",
+            "-25000.50",
+            "9999999999999999999",
+            "99999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9999999999999999999",
+            "9999999999999999999.9",
+            "1234567890123456789012345678",
+            "12345678901234567890123456789",
+            "0.0000000000000000000000000001",
+            "0.00000000000000000000000000001",
+            "79228162514264337593543950335",
+            "7922816251426433759354395033.5",
+            "5 %",
+            "5%",
+            "5 kr",
+            "5kr",
+            "5 kr.",
+            "5 pct",
+            "5 dage",
+            "٥",
+            "５",
+            "5\u{0301}",
+            "0x10",
+            "inf",
+            "NaN",
+            "",
+            "-",
+            ".",
+            "5.5.",
+            "0.50",
+            "000.5",
+            "1_000.5",
+        ];
+        for ty in [Type::NUMBER, Type::MONEY, Type::PERCENT, Type::DAYS] {
+            for cell in cells {
+                let long = read_written(cell, &ty);
+                if let Some(quick) = plain_decimal(trimmed(cell)) {
+                    let long = long.clone().expect(cell);
+                    assert_eq!(quick, long, "{cell}");
+                    assert_eq!(quick.to_string(), long.to_string(), "{cell}");
+                    assert_eq!(quick.is_sign_negative(), long.is_sign_negative(), "{cell}");
+                }
+                assert_eq!(read_number(cell, &ty), long, "{cell} as {ty}");
+            }
         }
     }
 

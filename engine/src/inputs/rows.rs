@@ -17,6 +17,7 @@ use dsl::types::{KeyType, Type};
 use dsl::{Code, Diagnostic};
 
 use super::number::{read_number, read_year, units_allowed, NotRead};
+use super::plausible::ScaledRange;
 use super::{choice, example_of, of_kind, yes_or_no, Inputs, Origin, Shown};
 use crate::value::{Series, Table, Value};
 
@@ -52,6 +53,11 @@ pub struct Columns {
     names: Vec<String>,
     /// The inputs the columns give, each once.
     slots: Vec<SlotId>,
+    /// The inputs given as entries, with how many columns give each.
+    entries: Vec<(SlotId, usize)>,
+    /// The plausible range of each column's figures, at every scale (none for a
+    /// column without a range of numbers).
+    ranges: Vec<Option<ScaledRange>>,
 }
 
 impl Columns {
@@ -186,11 +192,36 @@ impl Columns {
             .collect();
         slots.sort_unstable();
         slots.dedup();
+        let mut entries: Vec<(SlotId, usize)> = Vec::new();
+        for column in &columns {
+            if let Column::Entry(slot, _) = column {
+                match entries.iter_mut().find(|(s, _)| s == slot) {
+                    Some((_, count)) => *count += 1,
+                    None => entries.push((*slot, 1)),
+                }
+            }
+        }
+        let ranges = (columns.iter())
+            .map(|c| match c {
+                // The range of a series' values, not of the day it is known until.
+                Column::Entry(slot, Key::Label(_))
+                    if matches!(program.slot(*slot).ty, Type::Series(_)) =>
+                {
+                    None
+                }
+                Column::Input(slot) | Column::Entry(slot, _) => {
+                    (program.slot(*slot).plausible.as_ref()).and_then(ScaledRange::new)
+                }
+                Column::Ignored | Column::Nameless => None,
+            })
+            .collect();
         Ok((
             Columns {
                 columns,
                 names,
                 slots,
+                entries,
+                ranges,
             },
             warnings,
         ))
@@ -371,7 +402,9 @@ impl Inputs {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let mut gathered: smallvec::SmallVec<[Gathered; 2]> = smallvec::SmallVec::new();
-        for ((text, span), column) in cells.iter().zip(&columns.columns) {
+        for (((text, span), column), scaled) in
+            (cells.iter().zip(&columns.columns)).zip(&columns.ranges)
+        {
             let text = super::number::trimmed(text.as_ref());
             if text.is_empty() {
                 continue;
@@ -418,7 +451,10 @@ impl Inputs {
             let until =
                 matches!(key, Some(Key::Label(_))) && matches!(definition.ty, Type::Series(_));
             let range = definition.plausible.as_ref().filter(|_| !until);
-            if let Some(r) = range.filter(|_| !text.contains('%')) {
+            // Most figures are plainly neither a fraction nor outside their range:
+            // told from their digits, without making any message.
+            let fraction = range.filter(|_| super::plausible::may_be_fraction(&value, ty));
+            if let Some(r) = fraction.filter(|_| !text.contains('%')) {
                 let fraction = super::plausible::fraction_for_percent;
                 let cell = super::plausible::Written::Cell;
                 if fraction(&definition.name, &value, ty, r, cell).is_some() {
@@ -429,8 +465,9 @@ impl Inputs {
             }
             let check = super::plausible::check;
             let cell = super::plausible::Written::Cell;
-            let implausible =
-                range.filter(|r| check(&definition.name, &value, ty, r, cell).is_some());
+            let implausible = (range)
+                .filter(|_| !scaled.as_ref().is_some_and(|s| s.surely_within(&value)))
+                .filter(|r| check(&definition.name, &value, ty, r, cell).is_some());
             if let Some(d) = implausible.and_then(|r| check(&name(), &value, ty, r, cell)) {
                 let d = d.label_in(file.clone(), span.clone(), "this cell");
                 if d.is_error() {
@@ -453,11 +490,17 @@ impl Inputs {
                         g.entries.push((key.clone(), value));
                         g.range = g.range.start.min(span.start)..g.range.end.max(span.end);
                     }
-                    None => gathered.push(Gathered {
-                        slot,
-                        entries: vec![(key.clone(), value)],
-                        range: span.clone(),
-                    }),
+                    None => {
+                        let count = (columns.entries.iter())
+                            .find_map(|&(s, count)| (s == slot).then_some(count));
+                        let mut entries = Vec::with_capacity(count.unwrap_or(1));
+                        entries.push((key.clone(), value));
+                        gathered.push(Gathered {
+                            slot,
+                            entries,
+                            range: span.clone(),
+                        });
+                    }
                 },
             }
         }
