@@ -178,11 +178,10 @@ impl Sink for Csv<'_> {
 /// `point` before its decimals; digit by digit, without `Display`'s detours.
 pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
     let mut scale = n.scale();
-    let mut buffer = [0u8; 40];
-    let mut at = buffer.len();
     let magnitude = n.mantissa().unsigned_abs();
-    if let Ok(mut small) = u64::try_from(magnitude) {
-        // Most figures fit 64 bits, where division is fast.
+    // Most figures fit 64 bits, where division is fast: the whole part and the
+    // decimals written as two whole numbers.
+    if let (Ok(mut small), true) = (u64::try_from(magnitude), scale <= 19) {
         while scale > 0 && small % 10 == 0 {
             small /= 10;
             scale -= 1;
@@ -191,58 +190,71 @@ pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
             out.push('0');
             return;
         }
-        while small > 0 {
-            at -= 1;
-            buffer[at] = b'0' + (small % 10) as u8;
-            small /= 10;
+        if n.is_sign_negative() {
+            out.push('-');
         }
-    } else {
-        let mut digits = magnitude;
-        while scale > 0 && digits.is_multiple_of(10) {
-            digits /= 10;
-            scale -= 1;
-        }
-        // Larger ones give their low 19 digits at a time.
-        loop {
-            let (high, mut low) = match u64::try_from(digits) {
-                Ok(small) => (0, small),
-                Err(_) => (digits / TEN_19, (digits % TEN_19) as u64),
-            };
-            let mut count = 0;
-            while low > 0 || (high > 0 && count < 19) {
-                at -= 1;
-                buffer[at] = b'0' + (low % 10) as u8;
-                low /= 10;
-                count += 1;
+        let ten = 10u64.pow(scale);
+        let mut digits = itoa::Buffer::new();
+        out.push_str(digits.format(small / ten));
+        if scale > 0 {
+            out.push(point);
+            let fraction = digits.format(small % ten);
+            for _ in fraction.len()..scale as usize {
+                out.push('0');
             }
-            if high == 0 {
-                break;
-            }
-            digits = high;
+            out.push_str(fraction);
         }
+        return;
+    }
+    let mut buffer = [0u8; 40];
+    let mut at = buffer.len();
+    let mut digits = magnitude;
+    while scale > 0 && digits.is_multiple_of(10) {
+        digits /= 10;
+        scale -= 1;
+    }
+    if digits == 0 {
+        out.push('0');
+        return;
     }
     if n.is_sign_negative() {
         out.push('-');
     }
-    let digits = &buffer[at..];
+    // Larger ones give their low 19 digits at a time.
+    loop {
+        let (high, mut low) = match u64::try_from(digits) {
+            Ok(small) => (0, small),
+            Err(_) => (digits / TEN_19, (digits % TEN_19) as u64),
+        };
+        let mut count = 0;
+        while low > 0 || (high > 0 && count < 19) {
+            at -= 1;
+            buffer[at] = b'0' + (low % 10) as u8;
+            low /= 10;
+            count += 1;
+        }
+        if high == 0 {
+            break;
+        }
+        digits = high;
+    }
+    // ok: the buffer holds ASCII digits only.
+    let digits = std::str::from_utf8(&buffer[at..]).unwrap_or_default();
     let scale = scale as usize;
-    // ASCII digits, pushed as characters: no check of the bytes as UTF-8.
-    let push = |out: &mut String, digits: &[u8]| out.extend(digits.iter().map(|&d| char::from(d)));
-    out.reserve(digits.len() + scale + 3);
     if scale == 0 {
-        push(out, digits);
+        out.push_str(digits);
     } else if digits.len() > scale {
         let (whole, fraction) = digits.split_at(digits.len() - scale);
-        push(out, whole);
+        out.push_str(whole);
         out.push(point);
-        push(out, fraction);
+        out.push_str(fraction);
     } else {
         out.push('0');
         out.push(point);
         for _ in digits.len()..scale {
             out.push('0');
         }
-        push(out, digits);
+        out.push_str(digits);
     }
 }
 
@@ -505,6 +517,15 @@ mod tests {
             "10000000000000000000",
             "100000000000000000000000",
             "9999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1844674407370955161.5",
+            "0.1844674407370955161",
+            "0.00000000000000000001",
+            "-0.0000000000000000001",
+            "-12.50",
+            "100.001",
+            "5000000.00",
         ] {
             let n = Decimal::from_str(text).expect(text);
             let mut out = String::new();
