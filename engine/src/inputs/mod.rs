@@ -630,7 +630,8 @@ fn of_kind(number: Decimal, kind: NumKind) -> Result<Value, &'static str> {
             .checked_div(Decimal::ONE_HUNDRED)
             .map(Value::Number)
             .ok_or("this percentage is too large"),
-        NumKind::Integer | NumKind::Year if !number.fract().is_zero() => {
+        // A figure without decimals is whole: no need to compute its fraction.
+        NumKind::Integer | NumKind::Year if number.scale() > 0 && !number.fract().is_zero() => {
             Err("this must be a whole number")
         }
         _ => Ok(Value::Number(number)),
@@ -653,7 +654,7 @@ fn yes_or_no(text: &str) -> Option<bool> {
 /// The variant named `wanted` of the choice type `c`, or what is wrong with it.
 fn choice(program: &Program, c: u32, wanted: &str) -> Result<Value, String> {
     let variants: &[String] = program.choices.get(c as usize).map_or(&[], Vec::as_slice);
-    let wanted = wanted.trim();
+    let wanted = number::trimmed(wanted);
     match variants.iter().position(|v| v == wanted) {
         Some(i) => Ok(Value::Choice(i as u32)),
         None => {

@@ -272,7 +272,7 @@ pub(crate) fn trimmed(text: &str) -> &str {
 /// a copy (most cells of a tariff file); `None` for anything else, which
 /// [`read_number`] reads the long way, or refuses. What this reads, the long way
 /// reads the same.
-fn plain_decimal(text: &str) -> Option<Decimal> {
+pub(crate) fn plain_decimal(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
     // Up to 19 digits, in one pass over 64 bits.
     if bytes.len() <= 20 {

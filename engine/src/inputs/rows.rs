@@ -567,60 +567,17 @@ impl Cells<'_> {
         span: &Range<usize>,
         ty: &Type,
     ) -> Result<Value, Diagnostic> {
-        let bad = |what: String| {
-            let name = name();
-            let name = name.as_ref();
-            Diagnostic::error(Code::BadInput, format!("`{name}` in {}: {what}", self.file.name))
-                .label_in(self.file.clone(), span.clone(), format!("expected {ty}"))
-                .help(match (ty, self.decimals) {
-                    (Type::Number { .. }, Decimals::Comma) => String::from(
-                        "this file is separated by semicolons, so numbers are written with a decimal comma: `1.234.567,89` or `0,45`",
-                    ),
-                    (Type::Number { .. }, Decimals::Point) => String::from(
-                        "this file is separated by commas, so numbers are written with a decimal point and no grouping: `1234567.89`",
-                    ),
-                    (Type::Date, _) => String::from("write a date as `2024-05-01` or `01-05-2024`"),
-                    (Type::Bool, _) => String::from("write yes or no (ja or nej)"),
-                    (Type::Choice(c), _) => format!(
-                        "write one of {}, as the agreement names them",
-                        self.program.choices.get(*c as usize).map(|v| v.join(", ")).unwrap_or_default()
-                    ),
-                    _ => format!("write it like this: {}", example_of(name, ty, self.program)),
-                })
-        };
+        let bad = |what: String| self.bad(name, span, ty, what);
         match ty {
-            Type::Number { kind, .. } => {
-                let written = match self.decimals {
-                    Decimals::Point => Some(std::borrow::Cow::Borrowed(text)),
-                    Decimals::Comma => with_decimal_comma(text),
-                };
-                let number = match written.as_deref().map(|w| read_number(w, ty)) {
-                    Some(Ok(number)) => number,
-                    Some(Err(e @ (NotRead::Unit { .. } | NotRead::TooPrecise))) => {
-                        let mut d = bad(e.what(text, ty));
-                        d.help = Some(match e {
-                            NotRead::TooPrecise => String::from(
-                                "takst computes exactly with at most 28 digits; round the figure",
-                            ),
-                            _ => format!("write {ty} {}", units_allowed(ty)),
-                        });
-                        return Err(d);
-                    }
-                    // What is said of points, commas and grouping is said of a
-                    // file of points; the help says how a file of commas writes them.
-                    Some(Err(NotRead::Malformed { why, .. }))
-                        if self.decimals == Decimals::Point
-                            || !(why.contains('.') || why.contains(',') || why.contains('_')) =>
-                    {
-                        return Err(bad(format!("`{text}` is not a number: {why}")))
-                    }
-                    Some(Err(NotRead::Malformed { .. })) => {
-                        return Err(bad(format!("`{text}` is not a number")))
-                    }
-                    None => return Err(bad(format!("`{text}` is not a number"))),
-                };
-                of_kind(number, *kind).map_err(|what| bad(what.to_string()))
+            // A plain number in a file of points (most cells), read at once: what
+            // `read_number` would read first.
+            Type::Number { kind, .. } if self.decimals == Decimals::Point => {
+                match super::number::plain_decimal(text) {
+                    Some(number) => of_kind(number, *kind).map_err(|what| bad(what.to_string())),
+                    None => self.number(name, text, span, ty, *kind),
+                }
             }
+            Type::Number { kind, .. } => self.number(name, text, span, ty, *kind),
             Type::Date => date(text)
                 .map(Value::Date)
                 .ok_or_else(|| bad(format!("`{text}` is not a date in the calendar"))),
@@ -633,6 +590,78 @@ impl Cells<'_> {
                 "this kind of value cannot be given in a column",
             ))),
         }
+    }
+
+    /// An error of a cell that is not a value of type `ty`: `what` is wrong, and
+    /// the help says how such a value is written in this file.
+    fn bad<'n>(
+        &self,
+        name: &dyn Fn() -> std::borrow::Cow<'n, str>,
+        span: &Range<usize>,
+        ty: &Type,
+        what: String,
+    ) -> Diagnostic {
+        let name = name();
+        let name = name.as_ref();
+        Diagnostic::error(Code::BadInput, format!("`{name}` in {}: {what}", self.file.name))
+            .label_in(self.file.clone(), span.clone(), format!("expected {ty}"))
+            .help(match (ty, self.decimals) {
+                (Type::Number { .. }, Decimals::Comma) => String::from(
+                    "this file is separated by semicolons, so numbers are written with a decimal comma: `1.234.567,89` or `0,45`",
+                ),
+                (Type::Number { .. }, Decimals::Point) => String::from(
+                    "this file is separated by commas, so numbers are written with a decimal point and no grouping: `1234567.89`",
+                ),
+                (Type::Date, _) => String::from("write a date as `2024-05-01` or `01-05-2024`"),
+                (Type::Bool, _) => String::from("write yes or no (ja or nej)"),
+                (Type::Choice(c), _) => format!(
+                    "write one of {}, as the agreement names them",
+                    self.program.choices.get(*c as usize).map(|v| v.join(", ")).unwrap_or_default()
+                ),
+                _ => format!("write it like this: {}", example_of(name, ty, self.program)),
+            })
+    }
+
+    /// A number cell, read the long way (see [`Cells::value`]).
+    fn number<'n>(
+        &self,
+        name: &dyn Fn() -> std::borrow::Cow<'n, str>,
+        text: &str,
+        span: &Range<usize>,
+        ty: &Type,
+        kind: dsl::types::NumKind,
+    ) -> Result<Value, Diagnostic> {
+        let bad = |what: String| self.bad(name, span, ty, what);
+        let written = match self.decimals {
+            Decimals::Point => Some(std::borrow::Cow::Borrowed(text)),
+            Decimals::Comma => with_decimal_comma(text),
+        };
+        let number = match written.as_deref().map(|w| read_number(w, ty)) {
+            Some(Ok(number)) => number,
+            Some(Err(e @ (NotRead::Unit { .. } | NotRead::TooPrecise))) => {
+                let mut d = bad(e.what(text, ty));
+                d.help = Some(match e {
+                    NotRead::TooPrecise => String::from(
+                        "takst computes exactly with at most 28 digits; round the figure",
+                    ),
+                    _ => format!("write {ty} {}", units_allowed(ty)),
+                });
+                return Err(d);
+            }
+            // What is said of points, commas and grouping is said of a
+            // file of points; the help says how a file of commas writes them.
+            Some(Err(NotRead::Malformed { why, .. }))
+                if self.decimals == Decimals::Point
+                    || !(why.contains('.') || why.contains(',') || why.contains('_')) =>
+            {
+                return Err(bad(format!("`{text}` is not a number: {why}")))
+            }
+            Some(Err(NotRead::Malformed { .. })) => {
+                return Err(bad(format!("`{text}` is not a number")))
+            }
+            None => return Err(bad(format!("`{text}` is not a number"))),
+        };
+        of_kind(number, kind).map_err(|what| bad(what.to_string()))
     }
 }
 
