@@ -21,7 +21,15 @@ use crate::render::{format_value, Locale, Table};
 
 /// Appends `cell` to `out`, in quotes when it holds the separator, a quote or a line break.
 pub fn quote_into(cell: &str, separator: char, out: &mut String) {
-    if cell.contains([separator, '"', '\n', '\r']) {
+    // Looked for byte by byte (a warning's text is long); a separator that is not
+    // one byte, character by character.
+    let bytes = cell.as_bytes();
+    let special = memchr::memchr3(b'"', b'\n', b'\r', bytes).is_some()
+        || match u8::try_from(separator) {
+            Ok(sep) if sep.is_ascii() => memchr::memchr(sep, bytes).is_some(),
+            _ => cell.contains(separator),
+        };
+    if special {
         out.push('"');
         for (i, piece) in cell.split('"').enumerate() {
             if i > 0 {
