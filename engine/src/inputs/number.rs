@@ -280,21 +280,32 @@ pub(crate) fn plain_decimal(text: &str) -> Option<Decimal> {
             Some((b'-', rest)) => (true, rest),
             _ => (false, bytes),
         };
-        let (mut mantissa, mut point, mut count) = (0u64, None, 0usize);
-        for (at, &b) in body.iter().enumerate() {
-            match b {
-                b'0'..=b'9' => {
-                    // Past 19 digits the sum is thrown away (the long way reads it).
-                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-                    count += 1;
-                }
-                b'.' if point.is_none() && at > 0 => point = Some(at),
-                _ => return None,
+        // The digits from `at` on, added to `mantissa` (past 19 digits the sum is
+        // thrown away: the long way reads it); where they end.
+        let digits = |mut at: usize, mantissa: &mut u64| {
+            while let Some(d) = body
+                .get(at)
+                .map(|b| b.wrapping_sub(b'0'))
+                .filter(|d| *d <= 9)
+            {
+                *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+                at += 1;
             }
+            at
+        };
+        let mut mantissa = 0u64;
+        let whole = digits(0, &mut mantissa);
+        let (end, point) = match body.get(whole) {
+            Some(b'.') => (digits(whole + 1, &mut mantissa), true),
+            _ => (whole, false),
+        };
+        // Anything but digits and one point between them is for the long way.
+        if end != body.len() {
+            return None;
         }
-        let whole = point.unwrap_or(body.len());
-        let scale = body.len() - whole - usize::from(point.is_some());
-        let fits = count <= 19 && whole > 0 && (point.is_none() || scale > 0);
+        let scale = end - whole - usize::from(point);
+        let count = whole + scale;
+        let fits = count <= 19 && whole > 0 && (!point || scale > 0);
         if fits && !(whole > 1 && body[0] == b'0') && !(negative && mantissa == 0) {
             let (lo, mid) = (mantissa as u32, (mantissa >> 32) as u32);
             return Some(Decimal::from_parts(lo, mid, 0, negative, scale as u32));
