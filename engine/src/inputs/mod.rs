@@ -82,6 +82,7 @@ impl Inputs {
         self.give(slot, value, origin);
     }
 
+    #[inline]
     fn give(&mut self, slot: SlotId, value: Value, origin: Origin) {
         let s = slot as usize;
         if let (Some(v), Some(o)) = (self.given.get_mut(s), self.origins.get_mut(s)) {

@@ -554,8 +554,9 @@ impl Worker {
             .and_then(|i| cells.get(i))
             .map(|(text, _)| text.trim())
             .filter(|n| !n.is_empty());
-        // How the row is named in messages: made only for a row that has any.
-        let label = || row_label(line, name);
+        // How the row is named in messages: made only for a row that has any, once.
+        let labelled = std::cell::OnceCell::new();
+        let label = || labelled.get_or_init(|| row_label(line, name)).clone();
         let named = name.is_some();
         let unnamed;
         let name = match name {
