@@ -60,12 +60,15 @@ pub struct Inputs {
     /// from the origins, so that an evaluation reads the values close together.
     given: Vec<Value>,
     origins: Vec<Option<Origin>>,
+    /// What the rows of a tariff file read into these inputs left (`rows.rs`).
+    rows: rows::Read,
 }
 
 impl Inputs {
     /// No inputs yet, for `program`.
     pub fn new(program: &Program) -> Inputs {
         Inputs {
+            rows: Default::default(),
             files: Vec::new(),
             given: vec![Value::Unset; program.slots.len()],
             origins: vec![None; program.slots.len()],

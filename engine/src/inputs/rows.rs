@@ -363,8 +363,9 @@ fn with_decimal_comma(text: &str) -> Option<std::borrow::Cow<'_, str>> {
 impl Inputs {
     /// Gives this row's cells (with where they are written in `file`) as inputs,
     /// typed as `program` declares them, over what `base` gives (the reference
-    /// data): the inputs of the columns are first set back to `base`'s, so that one
-    /// `Inputs` serves every row of a file without a copy per row. Returns the
+    /// data): an input the last row gave and this one does not is set back to
+    /// `base`'s, so that one `Inputs` serves every row of a file (read against the
+    /// same `base`) without a copy per row. Returns the
     /// warnings (figures outside a range that only warns), or every error found,
     /// each pointing at its cell.
     pub fn read_row(
@@ -379,13 +380,19 @@ impl Inputs {
         if self.given.len() != base.given.len() || self.files.len() < base.files.len() {
             *self = base.clone();
         }
-        for &slot in &columns.slots {
-            let s = slot as usize;
-            if let (Some(v), Some(o)) = (self.given.get_mut(s), self.origins.get_mut(s)) {
-                v.clone_from(&base.given[s]);
-                o.clone_from(&base.origins[s]);
+        // The slots the last row gave are set back at the end, those this row does
+        // not give again; before the first row, every column's.
+        let mut read = std::mem::take(&mut self.rows);
+        if !read.started || read.row_of.len() != self.given.len() {
+            for &slot in &columns.slots {
+                self.set_back(base, slot);
             }
+            read.gave.clear();
+            read.row_of = vec![0; self.given.len()];
+            read.started = true;
         }
+        read.row += 1;
+        let previous = std::mem::take(&mut read.gave);
         // The row's file is the one after the base's.
         let index = base.files.len();
         self.files.truncate(index + 1);
@@ -484,6 +491,7 @@ impl Inputs {
                         shown: Shown::Written,
                     };
                     self.give(slot, value, origin);
+                    read.gave_now(slot);
                 }
                 Some(key) => match gathered.iter_mut().find(|g| g.slot == slot) {
                     Some(g) => {
@@ -536,11 +544,64 @@ impl Inputs {
                 shown: Shown::Text(Arc::from("(table)")),
             };
             self.give(slot, value, origin);
+            read.gave_now(slot);
         }
+        for &slot in &previous {
+            if read.row_of.get(slot as usize) != Some(&read.row) {
+                self.set_back(base, slot);
+            }
+        }
+        read.spare = previous;
+        self.rows = read;
         if errors.is_empty() {
             Ok(warnings)
         } else {
             Err(errors)
+        }
+    }
+}
+
+/// What the rows read into one `Inputs` left: the slots the last row gave, to be
+/// set back to the reference data's when the next row does not give them again (an
+/// empty cell, a wrong one). Setting back only those, rather than every column's
+/// slot on every row, makes the same inputs as long as each row is read against the
+/// same `base` — as every caller does, one `Inputs` per agreement.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Read {
+    /// A row has been read: every column's slot was set back once.
+    started: bool,
+    /// The number of the row being read (from 1).
+    row: u64,
+    /// The row that last gave each slot.
+    row_of: Vec<u64>,
+    /// The slots the row gave, each once.
+    gave: Vec<SlotId>,
+    /// A list kept for the next row's `gave`, so that no row allocates one.
+    spare: Vec<SlotId>,
+}
+
+impl Read {
+    fn gave_now(&mut self, slot: SlotId) {
+        if let Some(row) = self.row_of.get_mut(slot as usize) {
+            if *row != self.row {
+                *row = self.row;
+                if self.gave.is_empty() {
+                    std::mem::swap(&mut self.gave, &mut self.spare);
+                    self.gave.clear();
+                }
+                self.gave.push(slot);
+            }
+        }
+    }
+}
+
+impl Inputs {
+    /// Sets `slot` back to what `base` gives it.
+    fn set_back(&mut self, base: &Inputs, slot: SlotId) {
+        let s = slot as usize;
+        if let (Some(v), Some(o)) = (self.given.get_mut(s), self.origins.get_mut(s)) {
+            v.clone_from(&base.given[s]);
+            o.clone_from(&base.origins[s]);
         }
     }
 }
@@ -668,6 +729,67 @@ impl Cells<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One `Inputs` reading row after row holds what a fresh copy of the base
+    /// reading each row alone holds: an empty or a wrong cell gives the base's value,
+    /// never the row before's.
+    #[test]
+    fn inputs_kept_from_row_to_row_hold_each_rows_own_values() {
+        let text = "agreement \"R\"\n\
+                    input a: number\n\
+                    input b: money\n\
+                    input c: number per year\n";
+        let program = dsl::check("r.takst", text, &dsl::NoBases).expect("checks");
+        let header = "a,b,c.2020,c.2021,note";
+        let rows = [
+            "1,2,3,4,x",
+            ",5,,6,",
+            "7,,8,,",
+            ",,,,",
+            "9,oops,10,11,",
+            "12,13,,,",
+            "1,2,3,4,",
+            ",,5,,",
+            "2,,,,",
+        ];
+        let mut text = format!("{header}\n");
+        for row in rows {
+            text.push_str(row);
+            text.push('\n');
+        }
+        let file = SourceFile::new("r.csv", text.as_str());
+        let mut at = 0;
+        let mut records = Vec::new();
+        for line in text.lines() {
+            let mut cells = Vec::new();
+            let mut start = at;
+            for cell in line.split(',') {
+                cells.push((cell.to_string(), start..start + cell.len()));
+                start += cell.len() + 1;
+            }
+            records.push(cells);
+            at += line.len() + 1;
+        }
+        let (columns, _) = Columns::read(&program, &file, &records[0]).expect("a header");
+        let mut base = Inputs::new(&program);
+        base.set(program.slot_id("a").expect("a"), Value::Number(42.into()));
+        let mut kept = base.clone();
+        for cells in &records[1..] {
+            let mut fresh = base.clone();
+            let once = fresh.read_row(&base, &program, &columns, &file, cells, Decimals::Point);
+            let again = kept.read_row(&base, &program, &columns, &file, cells, Decimals::Point);
+            assert_eq!(once.is_ok(), again.is_ok());
+            for slot in 0..program.slots.len() as SlotId {
+                assert_eq!(
+                    format!("{:?}", fresh.value(slot)),
+                    format!("{:?}", kept.value(slot)),
+                    "{cells:?}, slot {slot}"
+                );
+                let origin = |i: &Inputs| i.origin(slot).map(|(_, r, t)| (r, t.to_string()));
+                assert_eq!(origin(&fresh), origin(&kept), "{cells:?}, slot {slot}");
+            }
+        }
+    }
 
     #[test]
     fn decimal_commas_group_by_three() {
