@@ -91,6 +91,7 @@ impl ScaledRange {
 
     /// True when `value` is surely inside the range; false when it is outside, or
     /// may be.
+    #[inline]
     pub(crate) fn surely_within(&self, value: &Value) -> bool {
         let Value::Number(n) = value else {
             return false;
@@ -117,6 +118,7 @@ fn scaled(n: Decimal, scale: u32, up: bool) -> Option<i128> {
 /// True if `value` may be a percentage written as a fraction (a figure of a
 /// percentage above 0 and below 1 %): what [`fraction_for_percent`] looks at
 /// further. Decided from the figure's digits alone, without multiplying it.
+#[inline]
 pub(crate) fn may_be_fraction(value: &Value, ty: &Type) -> bool {
     let (
         Value::Number(n),

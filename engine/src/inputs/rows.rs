@@ -581,6 +581,7 @@ pub(super) struct Read {
 }
 
 impl Read {
+    #[inline]
     fn gave_now(&mut self, slot: SlotId) {
         if let Some(row) = self.row_of.get_mut(slot as usize) {
             if *row != self.row {
