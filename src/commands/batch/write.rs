@@ -31,12 +31,15 @@ pub fn quote_into(cell: &str, separator: char, out: &mut String) {
         };
     if special {
         out.push('"');
-        for (i, piece) in cell.split('"').enumerate() {
-            if i > 0 {
-                out.push_str("\"\"");
-            }
-            out.push_str(piece);
+        let mut rest = cell;
+        while let Some(at) = memchr::memchr(b'"', rest.as_bytes()) {
+            // The text up to and with the quote, and the quote again.
+            let (before, after) = rest.split_at(at + 1);
+            out.push_str(before);
+            out.push('"');
+            rest = after;
         }
+        out.push_str(rest);
         out.push('"');
     } else {
         out.push_str(cell);
@@ -66,7 +69,7 @@ fn to_ore(n: Decimal) -> Decimal {
     let (mut whole, rest, ten) = match (scale.checked_sub(2), u64::try_from(magnitude)) {
         (None | Some(0), _) => return n,
         (Some(cut @ 1..=19), Ok(digits)) => {
-            let ten = 10u64.pow(cut);
+            let ten = TENS_64[cut as usize];
             let whole = digits / ten;
             (
                 u128::from(whole),
@@ -201,7 +204,7 @@ pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
         if n.is_sign_negative() {
             out.push('-');
         }
-        let ten = 10u64.pow(scale);
+        let ten = TENS_64[scale as usize];
         let mut digits = itoa::Buffer::new();
         out.push_str(digits.format(small / ten));
         if scale > 0 {
@@ -267,6 +270,17 @@ pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
 }
 
 const TEN_19: u128 = 10_000_000_000_000_000_000;
+
+/// Ten to the power of 0 to 19: what fits 64 bits.
+const TENS_64: [u64; 20] = {
+    let mut tens = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        tens[i] = tens[i - 1] * 10;
+        i += 1;
+    }
+    tens
+};
 
 /// A result in a CSV cell: a number as [`rounded`] (with a decimal comma in a
 /// file of semicolons), a choice by name, yes or no, a table as JSON.
