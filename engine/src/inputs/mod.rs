@@ -33,7 +33,7 @@ mod slips;
 
 use number::{read_date, read_number, read_year, units_allowed, NotRead};
 
-pub use rows::{column_example, Columns, Decimals};
+pub use rows::{column_example, Columns, Decimals, RowNumbers};
 
 /// Where an input value came from.
 #[derive(Debug, Clone)]

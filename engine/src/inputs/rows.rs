@@ -377,6 +377,27 @@ impl Inputs {
         cells: &[(impl AsRef<str>, Range<usize>)],
         decimals: Decimals,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        let mut numbers = std::mem::take(&mut self.rows.numbers);
+        let read =
+            self.read_row_sharing(base, program, columns, file, cells, decimals, &mut numbers);
+        self.rows.numbers = numbers;
+        read
+    }
+
+    /// [`Inputs::read_row`], with the plain numbers of the row's cells read once
+    /// for every agreement reading the same row: `numbers` holds each one with the
+    /// text it was read from (a cell of another text is read again).
+    #[allow(clippy::too_many_arguments)]
+    pub fn read_row_sharing(
+        &mut self,
+        base: &Inputs,
+        program: &Program,
+        columns: &Columns,
+        file: &SourceFile,
+        cells: &[(impl AsRef<str>, Range<usize>)],
+        decimals: Decimals,
+        numbers: &mut RowNumbers,
+    ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         if self.given.len() != base.given.len() || self.files.len() < base.files.len() {
             *self = base.clone();
         }
@@ -409,8 +430,9 @@ impl Inputs {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let mut gathered: smallvec::SmallVec<[Gathered; 2]> = smallvec::SmallVec::new();
-        for (((text, span), column), scaled) in
-            (cells.iter().zip(&columns.columns)).zip(&columns.ranges)
+        for (at, (((text, span), column), scaled)) in (cells.iter().zip(&columns.columns))
+            .zip(&columns.ranges)
+            .enumerate()
         {
             let text = super::number::trimmed(text.as_ref());
             if text.is_empty() {
@@ -447,7 +469,21 @@ impl Inputs {
                     None => definition.name.as_str().into(),
                 }
             };
-            let value = match reader.value(&name, text, span, ty) {
+            // A plain number in a file of points (most cells), read once for every
+            // agreement; anything else read and judged by `Cells::value`.
+            let plain = match (ty, decimals) {
+                (Type::Number { kind, .. }, Decimals::Point) => {
+                    numbers.plain(at, text).map(|n| (n, *kind))
+                }
+                _ => None,
+            };
+            let cell = match plain {
+                Some((number, kind)) => {
+                    of_kind(number, kind).map_err(|what| reader.bad(&name, span, ty, what.into()))
+                }
+                None => reader.value(&name, text, span, ty),
+            };
+            let value = match cell {
                 Ok(value) => value,
                 Err(e) => {
                     errors.push(e);
@@ -561,6 +597,56 @@ impl Inputs {
     }
 }
 
+/// The plain numbers of a row's cells (`1234.5`, `-12`), by column, each with the
+/// text it was read from: read once for every agreement that reads the row
+/// ([`Inputs::read_row_sharing`]). A cell whose text is not the one held is read
+/// again, so a number is never taken for another cell's.
+#[derive(Debug, Clone, Default)]
+pub struct RowNumbers {
+    cells: Vec<Option<HeldNumber>>,
+}
+
+/// A cell's text (up to [`HeldNumber::MOST`] bytes) and its plain number, if it is one.
+#[derive(Debug, Clone, Copy)]
+struct HeldNumber {
+    text: [u8; HeldNumber::MOST],
+    len: u8,
+    number: Option<rust_decimal::Decimal>,
+}
+
+impl HeldNumber {
+    /// The longest text held: a plain number of 19 digits, a sign and a point.
+    const MOST: usize = 21;
+}
+
+impl RowNumbers {
+    /// The plain number the cell of column `at` is written as (`number::plain_decimal`).
+    #[inline]
+    fn plain(&mut self, at: usize, text: &str) -> Option<rust_decimal::Decimal> {
+        let bytes = text.as_bytes();
+        if bytes.len() > HeldNumber::MOST {
+            return super::number::plain_decimal(text);
+        }
+        if let Some(Some(held)) = self.cells.get(at) {
+            if held.text.get(..usize::from(held.len)) == Some(bytes) {
+                return held.number;
+            }
+        }
+        let number = super::number::plain_decimal(text);
+        if self.cells.len() <= at {
+            self.cells.resize(at + 1, None);
+        }
+        let mut held = HeldNumber {
+            text: [0; HeldNumber::MOST],
+            len: bytes.len() as u8,
+            number,
+        };
+        held.text[..bytes.len()].copy_from_slice(bytes);
+        self.cells[at] = Some(held);
+        number
+    }
+}
+
 /// What the rows read into one `Inputs` left: the slots the last row gave, to be
 /// set back to the reference data's when the next row does not give them again (an
 /// empty cell, a wrong one). Setting back only those, rather than every column's
@@ -578,6 +664,8 @@ pub(super) struct Read {
     gave: Vec<SlotId>,
     /// A list kept for the next row's `gave`, so that no row allocates one.
     spare: Vec<SlotId>,
+    /// The plain numbers of the last row's cells, for [`Inputs::read_row`].
+    numbers: RowNumbers,
 }
 
 impl Read {
@@ -631,14 +719,6 @@ impl Cells<'_> {
     ) -> Result<Value, Diagnostic> {
         let bad = |what: String| self.bad(name, span, ty, what);
         match ty {
-            // A plain number in a file of points (most cells), read at once: what
-            // `read_number` would read first.
-            Type::Number { kind, .. } if self.decimals == Decimals::Point => {
-                match super::number::plain_decimal(text) {
-                    Some(number) => of_kind(number, *kind).map_err(|what| bad(what.to_string())),
-                    None => self.number(name, text, span, ty, *kind),
-                }
-            }
             Type::Number { kind, .. } => self.number(name, text, span, ty, *kind),
             Type::Date => date(text)
                 .map(Value::Date)
@@ -730,6 +810,37 @@ impl Cells<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A number held for a column is given only for the same text.
+    #[test]
+    fn row_numbers_are_read_again_for_another_text() {
+        let mut numbers = RowNumbers::default();
+        let texts = [
+            "1",
+            "1",
+            "1.0",
+            "01",
+            "1",
+            "-1",
+            "",
+            "12345678901234567890",
+            "123456789012345678901",
+            "1234567890123456789012",
+            "1234567890123456789012",
+            "1.5",
+            "1.50",
+            "x",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            for at in [0, 3, i % 2] {
+                assert_eq!(
+                    numbers.plain(at, text).map(|n| n.to_string()),
+                    super::super::number::plain_decimal(text).map(|n| n.to_string()),
+                    "{text} in column {at}"
+                );
+            }
+        }
+    }
 
     /// One `Inputs` reading row after row holds what a fresh copy of the base
     /// reading each row alone holds: an empty or a wrong cell gives the base's value,

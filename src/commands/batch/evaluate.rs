@@ -456,6 +456,8 @@ struct Context<'a> {
 struct Worker {
     evaluators: Vec<engine::Evaluator>,
     inputs: Vec<Inputs>,
+    /// The plain numbers of the row's cells, read once for every agreement.
+    numbers: engine::RowNumbers,
 }
 
 impl Found {
@@ -484,6 +486,7 @@ impl Worker {
         Worker {
             evaluators: agreements.iter().map(|_| Default::default()).collect(),
             inputs: agreements.iter().map(|a| a.base.clone()).collect(),
+            numbers: Default::default(),
         }
     }
 
@@ -671,13 +674,14 @@ impl Worker {
         let program = &agreement.program;
         let rule = &program.parts[agreement.part];
         let inputs = &mut self.inputs[a];
-        let mut warnings = match inputs.read_row(
+        let mut warnings = match inputs.read_row_sharing(
             &agreement.base,
             program,
             &agreement.columns,
             file,
             cells,
             context.decimals,
+            &mut self.numbers,
         ) {
             Ok(warnings) => warnings,
             Err(errors) => return (errors, Vec::new(), Held::Nothing),

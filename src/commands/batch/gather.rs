@@ -96,6 +96,7 @@ pub fn first_pass(
         .map(|_| Worker {
             inputs: agreements.iter().map(|a| a.base.clone()).collect(),
             evaluators: agreements.iter().map(|_| Default::default()).collect(),
+            numbers: Default::default(),
         })
         .collect();
     let reading = Reading {
@@ -162,6 +163,8 @@ struct Reading<'a> {
 struct Worker {
     inputs: Vec<Inputs>,
     evaluators: Vec<engine::Evaluator>,
+    /// The plain numbers of the row's cells, read once for every agreement.
+    numbers: engine::RowNumbers,
 }
 
 impl Worker {
@@ -196,13 +199,14 @@ impl Worker {
                 }
                 let read = match &split {
                     Ok(()) => self.inputs[a]
-                        .read_row(
+                        .read_row_sharing(
                             &agreement.base,
                             &agreement.program,
                             &agreement.columns,
                             &chunk.file,
                             &cells,
                             reading.decimals,
+                            &mut self.numbers,
                         )
                         .map(|_| ())
                         .map_err(|e| first_title(&e)),
