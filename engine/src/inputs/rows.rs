@@ -601,9 +601,12 @@ impl Inputs {
 /// text it was read from: read once for every agreement that reads the row
 /// ([`Inputs::read_row_sharing`]). A cell whose text is not the one held is read
 /// again, so a number is never taken for another cell's.
+/// `Default` holds nothing (each cell read anew: one agreement reads a row once);
+/// [`RowNumbers::shared`] holds them.
 #[derive(Debug, Clone, Default)]
 pub struct RowNumbers {
     cells: Vec<Option<HeldNumber>>,
+    held: bool,
 }
 
 /// A cell's text (up to [`HeldNumber::MOST`] bytes) and its plain number, if it is one.
@@ -620,11 +623,19 @@ impl HeldNumber {
 }
 
 impl RowNumbers {
+    /// Numbers held for the agreements after the first that read a row.
+    pub fn shared() -> RowNumbers {
+        RowNumbers {
+            cells: Vec::new(),
+            held: true,
+        }
+    }
+
     /// The plain number the cell of column `at` is written as (`number::plain_decimal`).
     #[inline]
     fn plain(&mut self, at: usize, text: &str) -> Option<rust_decimal::Decimal> {
         let bytes = text.as_bytes();
-        if bytes.len() > HeldNumber::MOST {
+        if !self.held || bytes.len() > HeldNumber::MOST {
             return super::number::plain_decimal(text);
         }
         if let Some(Some(held)) = self.cells.get(at) {
@@ -664,7 +675,7 @@ pub(super) struct Read {
     gave: Vec<SlotId>,
     /// A list kept for the next row's `gave`, so that no row allocates one.
     spare: Vec<SlotId>,
-    /// The plain numbers of the last row's cells, for [`Inputs::read_row`].
+    /// For [`Inputs::read_row`]: none held (one agreement reads a row once).
     numbers: RowNumbers,
 }
 
@@ -814,7 +825,7 @@ mod tests {
     /// A number held for a column is given only for the same text.
     #[test]
     fn row_numbers_are_read_again_for_another_text() {
-        let mut numbers = RowNumbers::default();
+        let mut numbers = RowNumbers::shared();
         let texts = [
             "1",
             "1",

@@ -486,7 +486,10 @@ impl Worker {
         Worker {
             evaluators: agreements.iter().map(|_| Default::default()).collect(),
             inputs: agreements.iter().map(|a| a.base.clone()).collect(),
-            numbers: Default::default(),
+            numbers: match agreements.len() {
+                1 => Default::default(),
+                _ => engine::RowNumbers::shared(),
+            },
         }
     }
 

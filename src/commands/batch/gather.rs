@@ -96,7 +96,10 @@ pub fn first_pass(
         .map(|_| Worker {
             inputs: agreements.iter().map(|a| a.base.clone()).collect(),
             evaluators: agreements.iter().map(|_| Default::default()).collect(),
-            numbers: Default::default(),
+            numbers: match agreements.len() {
+                1 => Default::default(),
+                _ => engine::RowNumbers::shared(),
+            },
         })
         .collect();
     let reading = Reading {
