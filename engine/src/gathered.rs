@@ -23,8 +23,7 @@ use crate::value::{Table, Value};
 pub struct Gathering {
     slot: SlotId,
     groups: HashMap<Arc<str>, Group>,
-    /// What a row that names no group is given: the same failure for every row,
-    /// made once (not a message per row of a file without the group's column).
+    /// What a row that names no group is given: made once, for every such row.
     no_group: std::sync::OnceLock<Value>,
 }
 
@@ -164,7 +163,7 @@ impl Gathering {
         }
     }
 
-    /// The failure of a row that names no group.
+    /// The failure of a row that names no group (or one whose table is not made).
     fn no_group(&self, program: &Program) -> Value {
         let gathered = program.slot(self.slot);
         let span = gathered.gathered.as_ref().map_or(gathered.span, |g| g.span);
@@ -172,14 +171,14 @@ impl Gathering {
             (gathered.gathered.as_ref()).map_or("", |g| program.slot(g.group).name.as_str());
         let table = &gathered.name;
         Value::Failed(Arc::new(
-                EvalError::new(
-                    Code::NoGroup,
-                    span,
-                    format!("`{table}` is gathered over the rows of the same {group_name}, and this row names no {group_name}"),
-                )
-                .help(format!(
-                    "fill the row's `{group_name}` cell (a column `{group_name}` in the header, the same text on every row of one {group_name})"
-                )),
+            EvalError::new(
+                Code::NoGroup,
+                span,
+                format!("`{table}` is gathered over the rows of the same {group_name}, and this row names no {group_name}"),
+            )
+            .help(format!(
+                "fill the row's `{group_name}` cell (a column `{group_name}` in the header, the same text on every row of one {group_name})"
+            )),
         ))
     }
 }

@@ -47,6 +47,6 @@ pub use eval::{run, run_all, Evaluation, Evaluator};
 pub use formula::show_key;
 pub use gathered::Gathering;
 pub use general::{evaluate, message_figures, Finding};
-pub use inputs::{column_example, example_of, Columns, Decimals, Inputs, NAME_FIELD};
+pub use inputs::{column_example, example_of, Columns, Decimals, Inputs, RowNumbers, NAME_FIELD};
 pub use trace::{trace, Step, Trace};
 pub use value::{Key, Series, Table, Value};

@@ -192,16 +192,21 @@ pub fn check_message(program: &Program, check: u32, values: &[Value], locale: Lo
         return String::new();
     };
     let figures = engine::message_figures(program, check, values);
-    rule.pieces
-        .iter()
-        .map(|piece| match piece {
-            MessagePiece::Text(t) => t.clone(),
+    // One string, the text pieces copied into it (a message is made for every
+    // row a check fails on).
+    let mut message = String::with_capacity(rule.message.len() + 16);
+    for piece in &rule.pieces {
+        match piece {
+            MessagePiece::Text(t) => message.push_str(t),
             MessagePiece::Figure(i) => match (figures.get(*i), rule.figures.get(*i)) {
-                (Some(Some(value)), Some((_, ty))) => format_value(value, ty, program, locale),
-                _ => String::from("(unknown)"),
+                (Some(Some(value)), Some((_, ty))) => {
+                    message.push_str(&format_value(value, ty, program, locale))
+                }
+                _ => message.push_str("(unknown)"),
             },
-        })
-        .collect()
+        }
+    }
+    message
 }
 
 /// Prints one part's results.

@@ -109,6 +109,31 @@ impl Locale {
 }
 
 /// A value as shown in a table.
+/// A date as chrono writes it (`2025-01-01`), without its formatting machinery
+/// for a year of four digits (a check's message may show two dates on every row).
+fn date_text(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        return d.to_string();
+    }
+    let mut digits = [0u8; 10];
+    let mut put = |at: usize, n: u32, width: usize| {
+        let mut n = n;
+        for i in (0..width).rev() {
+            digits[at + i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    put(0, year.unsigned_abs(), 4);
+    put(5, d.month(), 2);
+    put(8, d.day(), 2);
+    digits[4] = b'-';
+    digits[7] = b'-';
+    // ok: ASCII digits and dashes only.
+    String::from_utf8(digits.to_vec()).unwrap_or_else(|_| d.to_string())
+}
+
 pub fn format_value(value: &Value, ty: &Type, program: &Program, locale: Locale) -> String {
     match (value, ty) {
         (Value::Unset, _) | (Value::Failed(_), _) => String::from("—"),
@@ -132,7 +157,7 @@ pub fn format_value(value: &Value, ty: &Type, program: &Program, locale: Locale)
             }
         },
         (Value::Number(n), _) => locale.plain(*n),
-        (Value::Date(d), _) => d.to_string(),
+        (Value::Date(d), _) => date_text(*d),
         (Value::Bool(b), _) => String::from(if *b { "yes" } else { "no" }),
         (Value::Text(t), _) => t.to_string(),
         (Value::Choice(c), Type::Choice(id)) => program
@@ -176,6 +201,29 @@ fn round_to(n: Decimal, decimals: u32) -> Decimal {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        use chrono::{Datelike, NaiveDate};
+        let mut days = vec![
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+            NaiveDate::from_ymd_opt(0, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(-1, 12, 31).unwrap(),
+            NaiveDate::from_ymd_opt(5, 3, 9).unwrap(),
+            NaiveDate::from_ymd_opt(999, 10, 10).unwrap(),
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+            NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
+        ];
+        let mut day = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+        while day.year() < 2026 {
+            days.push(day);
+            day = day.succ_opt().unwrap();
+        }
+        for d in days {
+            assert_eq!(date_text(d), d.to_string());
+        }
+    }
 
     #[test]
     fn danish_and_english_amounts() {

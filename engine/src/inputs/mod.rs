@@ -33,7 +33,7 @@ mod slips;
 
 use number::{read_date, read_number, read_year, units_allowed, NotRead};
 
-pub use rows::{column_example, Columns, Decimals};
+pub use rows::{column_example, Columns, Decimals, RowNumbers};
 
 /// Where an input value came from.
 #[derive(Debug, Clone)]
@@ -60,12 +60,15 @@ pub struct Inputs {
     /// from the origins, so that an evaluation reads the values close together.
     given: Vec<Value>,
     origins: Vec<Option<Origin>>,
+    /// What the rows of a tariff file read into these inputs left (`rows.rs`).
+    rows: rows::Read,
 }
 
 impl Inputs {
     /// No inputs yet, for `program`.
     pub fn new(program: &Program) -> Inputs {
         Inputs {
+            rows: Default::default(),
             files: Vec::new(),
             given: vec![Value::Unset; program.slots.len()],
             origins: vec![None; program.slots.len()],
@@ -82,6 +85,7 @@ impl Inputs {
         self.give(slot, value, origin);
     }
 
+    #[inline]
     fn give(&mut self, slot: SlotId, value: Value, origin: Origin) {
         let s = slot as usize;
         if let (Some(v), Some(o)) = (self.given.get_mut(s), self.origins.get_mut(s)) {
@@ -92,11 +96,17 @@ impl Inputs {
 
     /// Gives a gathered input the table of the row's group (or why it has none),
     /// shown at `range` of the row's file — its group's cell — as `shown`.
-    pub fn give_gathered(&mut self, slot: SlotId, value: Value, range: Range<usize>, shown: &str) {
+    pub fn give_gathered(
+        &mut self,
+        slot: SlotId,
+        value: Value,
+        range: Range<usize>,
+        shown: Arc<str>,
+    ) {
         let origin = Origin {
             file: self.files.len().saturating_sub(1),
             range,
-            shown: Shown::Text(Arc::from(shown)),
+            shown: Shown::Text(shown),
         };
         self.give(slot, value, origin);
     }
@@ -624,7 +634,8 @@ fn of_kind(number: Decimal, kind: NumKind) -> Result<Value, &'static str> {
             .checked_div(Decimal::ONE_HUNDRED)
             .map(Value::Number)
             .ok_or("this percentage is too large"),
-        NumKind::Integer | NumKind::Year if !number.fract().is_zero() => {
+        // A figure without decimals is whole: no need to compute its fraction.
+        NumKind::Integer | NumKind::Year if number.scale() > 0 && !number.fract().is_zero() => {
             Err("this must be a whole number")
         }
         _ => Ok(Value::Number(number)),
@@ -647,7 +658,7 @@ fn yes_or_no(text: &str) -> Option<bool> {
 /// The variant named `wanted` of the choice type `c`, or what is wrong with it.
 fn choice(program: &Program, c: u32, wanted: &str) -> Result<Value, String> {
     let variants: &[String] = program.choices.get(c as usize).map_or(&[], Vec::as_slice);
-    let wanted = wanted.trim();
+    let wanted = number::trimmed(wanted);
     match variants.iter().position(|v| v == wanted) {
         Some(i) => Ok(Value::Choice(i as u32)),
         None => {

@@ -120,6 +120,12 @@ pub(crate) fn read_number(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
     if let Some(n) = plain_decimal(text) {
         return Ok(n);
     }
+    read_written(text, ty)
+}
+
+/// [`read_number`] the long way, character by character, saying what is wrong.
+fn read_written(text: &str, ty: &Type) -> Result<Decimal, NotRead> {
+    let text = trimmed(text);
     let malformed = |why: &str, meant: Option<String>| NotRead::Malformed {
         why: why.to_string(),
         meant,
@@ -266,7 +272,7 @@ pub(crate) fn trimmed(text: &str) -> &str {
 /// a copy (most cells of a tariff file); `None` for anything else, which
 /// [`read_number`] reads the long way, or refuses. What this reads, the long way
 /// reads the same.
-fn plain_decimal(text: &str) -> Option<Decimal> {
+pub(crate) fn plain_decimal(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
     // Up to 19 digits, in one pass over 64 bits.
     if bytes.len() <= 20 {
@@ -274,21 +280,32 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
             Some((b'-', rest)) => (true, rest),
             _ => (false, bytes),
         };
-        let (mut mantissa, mut point, mut count) = (0u64, None, 0usize);
-        for (at, &b) in body.iter().enumerate() {
-            match b {
-                b'0'..=b'9' => {
-                    // Past 19 digits the sum is thrown away (the long way reads it).
-                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-                    count += 1;
-                }
-                b'.' if point.is_none() && at > 0 => point = Some(at),
-                _ => return None,
+        // The digits from `at` on, added to `mantissa` (past 19 digits the sum is
+        // thrown away: the long way reads it); where they end.
+        let digits = |mut at: usize, mantissa: &mut u64| {
+            while let Some(d) = body
+                .get(at)
+                .map(|b| b.wrapping_sub(b'0'))
+                .filter(|d| *d <= 9)
+            {
+                *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+                at += 1;
             }
+            at
+        };
+        let mut mantissa = 0u64;
+        let whole = digits(0, &mut mantissa);
+        let (end, point) = match body.get(whole) {
+            Some(b'.') => (digits(whole + 1, &mut mantissa), true),
+            _ => (whole, false),
+        };
+        // Anything but digits and one point between them is for the long way.
+        if end != body.len() {
+            return None;
         }
-        let whole = point.unwrap_or(body.len());
-        let scale = body.len() - whole - usize::from(point.is_some());
-        let fits = count <= 19 && whole > 0 && (point.is_none() || scale > 0);
+        let scale = end - whole - usize::from(point);
+        let count = whole + scale;
+        let fits = count <= 19 && whole > 0 && (!point || scale > 0);
         if fits && !(whole > 1 && body[0] == b'0') && !(negative && mantissa == 0) {
             let (lo, mid) = (mantissa as u32, (mantissa >> 32) as u32);
             return Some(Decimal::from_parts(lo, mid, 0, negative, scale as u32));
@@ -392,6 +409,99 @@ mod tests {
             "-01", "00",
         ] {
             assert_eq!(plain_decimal(text), None, "{text}");
+        }
+    }
+
+    /// What the quick reading accepts, the long way reads the same (value and
+    /// decimals); what it leaves, the long way reads or refuses as it always has.
+    #[test]
+    fn the_quick_reading_agrees_with_the_long_way_on_tricky_cells() {
+        let cells = [
+            "0",
+            "-0",
+            "00",
+            "01",
+            "-01",
+            "0.0",
+            "-0.0",
+            "0.5",
+            ".5",
+            "-.5",
+            "5.",
+            "-5.",
+            "+5",
+            "++5",
+            "--5",
+            "5-",
+            "1e5",
+            "1E5",
+            "1e-5",
+            "5 ",
+            " 5",
+            " 5 ",
+            "\t5",
+            "5\u{a0}",
+            "1_000",
+            "1 000",
+            "1,000",
+            "1,5",
+            "1.000.000",
+            "1..2",
+            "1.2.3",
+            "12.50",
+            "12.500",
+            "-12.50",
+            "0.045",
+            "0.0001",
+            "95",
+            "100",
+            "5000000",
+            "5007919",
+            "-25000.50",
+            "9999999999999999999",
+            "99999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9999999999999999999",
+            "9999999999999999999.9",
+            "1234567890123456789012345678",
+            "12345678901234567890123456789",
+            "0.0000000000000000000000000001",
+            "0.00000000000000000000000000001",
+            "79228162514264337593543950335",
+            "7922816251426433759354395033.5",
+            "5 %",
+            "5%",
+            "5 kr",
+            "5kr",
+            "5 kr.",
+            "5 pct",
+            "5 dage",
+            "٥",
+            "５",
+            "5\u{0301}",
+            "0x10",
+            "inf",
+            "NaN",
+            "",
+            "-",
+            ".",
+            "5.5.",
+            "0.50",
+            "000.5",
+            "1_000.5",
+        ];
+        for ty in [Type::NUMBER, Type::MONEY, Type::PERCENT, Type::DAYS] {
+            for cell in cells {
+                let long = read_written(cell, &ty);
+                if let Some(quick) = plain_decimal(trimmed(cell)) {
+                    let long = long.clone().expect(cell);
+                    assert_eq!(quick, long, "{cell}");
+                    assert_eq!(quick.to_string(), long.to_string(), "{cell}");
+                    assert_eq!(quick.is_sign_negative(), long.is_sign_negative(), "{cell}");
+                }
+                assert_eq!(read_number(cell, &ty), long, "{cell} as {ty}");
+            }
         }
     }
 

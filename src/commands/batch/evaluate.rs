@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::Arc;
 
 use dsl::program::SlotId;
 use dsl::span::SourceFile;
@@ -259,6 +260,7 @@ pub fn run<S: Sink>(
         name_column,
         locale: settings.locale,
         tables: &tables,
+        no_group: Arc::from("(no group)"),
     };
     while let Some(chunk) = sheet.next_chunk().map_err(|d| vec![d])? {
         // An offer named as an earlier one, found in the file's order.
@@ -446,12 +448,16 @@ struct Context<'a> {
     locale: Locale,
     /// The tables gathered across rows, per agreement, per gathered input.
     tables: &'a [Vec<engine::Gathering>],
+    /// How a gathered input of a row that names no group is shown.
+    no_group: Arc<str>,
 }
 
 /// A thread's evaluators and inputs, one per agreement, kept from chunk to chunk.
 struct Worker {
     evaluators: Vec<engine::Evaluator>,
     inputs: Vec<Inputs>,
+    /// The plain numbers of the row's cells, read once for every agreement.
+    numbers: engine::RowNumbers,
 }
 
 impl Found {
@@ -480,6 +486,10 @@ impl Worker {
         Worker {
             evaluators: agreements.iter().map(|_| Default::default()).collect(),
             inputs: agreements.iter().map(|a| a.base.clone()).collect(),
+            numbers: match agreements.len() {
+                1 => Default::default(),
+                _ => engine::RowNumbers::shared(),
+            },
         }
     }
 
@@ -550,8 +560,9 @@ impl Worker {
             .and_then(|i| cells.get(i))
             .map(|(text, _)| text.trim())
             .filter(|n| !n.is_empty());
-        // How the row is named in messages: made only for a row that has any.
-        let label = || row_label(line, name);
+        // How the row is named in messages: made only for a row that has any, once.
+        let labelled = std::cell::OnceCell::new();
+        let label = || labelled.get_or_init(|| row_label(line, name)).clone();
         let named = name.is_some();
         let unnamed;
         let name = match name {
@@ -666,13 +677,14 @@ impl Worker {
         let program = &agreement.program;
         let rule = &program.parts[agreement.part];
         let inputs = &mut self.inputs[a];
-        let mut warnings = match inputs.read_row(
+        let mut warnings = match inputs.read_row_sharing(
             &agreement.base,
             program,
             &agreement.columns,
             file,
             cells,
             context.decimals,
+            &mut self.numbers,
         ) {
             Ok(warnings) => warnings,
             Err(errors) => return (errors, Vec::new(), Held::Nothing),
@@ -686,11 +698,11 @@ impl Worker {
             let at = gather.group_column.and_then(|i| cells.get(i));
             let range = at.map_or(record.start..record.start, |(_, span)| span.clone());
             let shown = match &group {
-                Some(group) => format!("(the rows of `{group}`)"),
-                None => String::from("(no group)"),
+                Some(group) => Arc::from(format!("(the rows of `{group}`)")),
+                None => context.no_group.clone(),
             };
             let value = table.table(program, group.as_deref());
-            inputs.give_gathered(gather.slot, value, range, &shown);
+            inputs.give_gathered(gather.slot, value, range, shown);
         }
         let evaluator = &mut self.evaluators[a];
         // The compiled plan on every row; a row whose checks fail keeps its values in
@@ -747,7 +759,7 @@ fn missing_here(
         false => format!("no column `{name}`"),
     };
     d.labels
-        .retain(|l| !std::sync::Arc::ptr_eq(&l.source.text, &file.text));
+        .retain(|l| !Arc::ptr_eq(&l.source.text, &file.text));
     let label = dsl::diagnostic::Label {
         source: file.clone(),
         range: record.start..record.start,

@@ -4,7 +4,9 @@
 //! (`engine::Gathering`) before any row is evaluated. Only the tables are kept —
 //! an entry per row of a group — never the rows; the rows are read again, chunk by
 //! chunk, for the second pass. The tables are made in the file's order whatever
-//! the number of threads, so the results are the same for any.
+//! the number of threads, so the results are the same for any. Only what can give
+//! an entry is read: a row whose group cell is blank is skipped, and a file without
+//! a column for any group is not read twice at all (every row of it names no group).
 
 use std::ops::Range;
 
@@ -79,7 +81,12 @@ pub fn first_pass(
     let mut tables: Vec<Vec<Gathering>> = (agreements.iter())
         .map(|a| a.gathers.iter().map(|g| Gathering::new(g.slot)).collect())
         .collect();
-    if tables.iter().all(Vec::is_empty) {
+    // A gathered input whose group has no column in this file gathers nothing:
+    // every row of it names no group. An agreement with none to gather is not read.
+    let read: Vec<bool> = (agreements.iter())
+        .map(|a| a.gathers.iter().any(|g| g.group_column.is_some()))
+        .collect();
+    if !read.contains(&true) {
         return Ok(tables);
     }
     let mut again = sheet.again().map_err(|d| vec![d])?;
@@ -89,10 +96,15 @@ pub fn first_pass(
         .map(|_| Worker {
             inputs: agreements.iter().map(|a| a.base.clone()).collect(),
             evaluators: agreements.iter().map(|_| Default::default()).collect(),
+            numbers: match agreements.len() {
+                1 => Default::default(),
+                _ => engine::RowNumbers::shared(),
+            },
         })
         .collect();
     let reading = Reading {
         agreements,
+        read,
         separator,
         decimals,
         name_column,
@@ -143,6 +155,8 @@ pub fn first_pass(
 /// What every thread reads the rows with.
 struct Reading<'a> {
     agreements: &'a [Agreement],
+    /// Whether each agreement has a group to gather in this file.
+    read: Vec<bool>,
     separator: char,
     decimals: Decimals,
     name_column: Option<usize>,
@@ -152,6 +166,8 @@ struct Reading<'a> {
 struct Worker {
     inputs: Vec<Inputs>,
     evaluators: Vec<engine::Evaluator>,
+    /// The plain numbers of the row's cells, read once for every agreement.
+    numbers: engine::RowNumbers,
 }
 
 impl Worker {
@@ -159,6 +175,7 @@ impl Worker {
     fn part(&mut self, reading: &Reading, chunk: &Chunk, range: Range<usize>) -> Vec<Given> {
         let mut given = Vec::new();
         let mut cells: Vec<Field> = Vec::new();
+        let mut groups: Vec<Option<String>> = Vec::new();
         for (record, line) in &chunk.records[range] {
             cells.clear();
             let split =
@@ -173,25 +190,33 @@ impl Worker {
             };
             let name = cell(reading.name_column);
             for (a, agreement) in reading.agreements.iter().enumerate() {
-                if agreement.gathers.is_empty() {
+                if !reading.read[a] {
+                    continue;
+                }
+                // The row's group of each gathered input: a row of none gives nothing,
+                // and is not read.
+                groups.clear();
+                groups.extend(agreement.gathers.iter().map(|g| cell(g.group_column)));
+                if groups.iter().all(Option::is_none) {
                     continue;
                 }
                 let read = match &split {
                     Ok(()) => self.inputs[a]
-                        .read_row(
+                        .read_row_sharing(
                             &agreement.base,
                             &agreement.program,
                             &agreement.columns,
                             &chunk.file,
                             &cells,
                             reading.decimals,
+                            &mut self.numbers,
                         )
                         .map(|_| ())
                         .map_err(|e| first_title(&e)),
                     Err(d) => Err(d.title.clone()),
                 };
                 for (i, gather) in agreement.gathers.iter().enumerate() {
-                    let Some(group) = cell(gather.group_column) else {
+                    let Some(group) = groups[i].take() else {
                         continue;
                     };
                     let figure = match &read {

@@ -21,9 +21,25 @@ use crate::render::{format_value, Locale, Table};
 
 /// Appends `cell` to `out`, in quotes when it holds the separator, a quote or a line break.
 pub fn quote_into(cell: &str, separator: char, out: &mut String) {
-    if cell.contains([separator, '"', '\n', '\r']) {
+    // Looked for byte by byte (a warning's text is long); a separator that is not
+    // one byte, character by character.
+    let bytes = cell.as_bytes();
+    let special = memchr::memchr3(b'"', b'\n', b'\r', bytes).is_some()
+        || match u8::try_from(separator) {
+            Ok(sep) if sep.is_ascii() => memchr::memchr(sep, bytes).is_some(),
+            _ => cell.contains(separator),
+        };
+    if special {
         out.push('"');
-        out.push_str(&cell.replace('"', "\"\""));
+        let mut rest = cell;
+        while let Some(at) = memchr::memchr(b'"', rest.as_bytes()) {
+            // The text up to and with the quote, and the quote again.
+            let (before, after) = rest.split_at(at + 1);
+            out.push_str(before);
+            out.push('"');
+            rest = after;
+        }
+        out.push_str(rest);
         out.push('"');
     } else {
         out.push_str(cell);
@@ -39,11 +55,47 @@ pub fn rounded(n: Decimal, ty: &Type) -> Option<Decimal> {
             kind: NumKind::Percent,
             ..
         } => n.checked_mul(Decimal::ONE_HUNDRED),
-        Type::Number { dim, .. } if dim.money != 0 => {
-            Some(n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
-        }
+        Type::Number { dim, .. } if dim.money != 0 => Some(to_ore(n)),
         _ => Some(n),
     }
+}
+
+/// `n` rounded to two decimals, halves away from zero, as
+/// `round_dp_with_strategy(2, MidpointAwayFromZero)` rounds it (the same value and
+/// scale): in 64 bits when its digits fit them (most amounts), the long way otherwise.
+fn to_ore(n: Decimal) -> Decimal {
+    let scale = n.scale();
+    let magnitude = n.mantissa().unsigned_abs();
+    let (mut whole, rest, ten) = match (scale.checked_sub(2), u64::try_from(magnitude)) {
+        (None | Some(0), _) => return n,
+        (Some(cut @ 1..=19), Ok(digits)) => {
+            let ten = TENS_64[cut as usize];
+            let whole = digits / ten;
+            (
+                u128::from(whole),
+                u128::from(digits - whole * ten),
+                u128::from(ten),
+            )
+        }
+        (Some(cut @ 1..=28), _) => {
+            let ten = 10u128.pow(cut);
+            let whole = magnitude / ten;
+            (whole, magnitude - whole * ten, ten)
+        }
+        _ => return n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+    };
+    // Half or more of the last øre: away from zero.
+    if rest >= ten - rest {
+        whole += 1;
+    }
+    // A tenth of `n`'s digits or less, plus one: within its 96 bits.
+    Decimal::from_parts(
+        whole as u32,
+        (whole >> 32) as u32,
+        (whole >> 64) as u32,
+        n.is_sign_negative(),
+        2,
+    )
 }
 
 /// The column names of a part's results: for one agreement, the results' names;
@@ -137,16 +189,37 @@ impl Sink for Csv<'_> {
 /// `point` before its decimals; digit by digit, without `Display`'s detours.
 pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
     let mut scale = n.scale();
-    let mut buffer = [0u8; 40];
-    let mut at = buffer.len();
-    let mut digits = n.mantissa().unsigned_abs();
-    if let Ok(mut small) = u64::try_from(digits) {
-        while scale > 0 && small.is_multiple_of(10) {
+    let magnitude = n.mantissa().unsigned_abs();
+    // Most figures fit 64 bits, where division is fast: the whole part and the
+    // decimals written as two whole numbers.
+    if let (Ok(mut small), true) = (u64::try_from(magnitude), scale <= 19) {
+        while scale > 0 && small % 10 == 0 {
             small /= 10;
             scale -= 1;
         }
-        digits = u128::from(small);
+        if small == 0 {
+            out.push('0');
+            return;
+        }
+        if n.is_sign_negative() {
+            out.push('-');
+        }
+        let ten = TENS_64[scale as usize];
+        let mut digits = itoa::Buffer::new();
+        out.push_str(digits.format(small / ten));
+        if scale > 0 {
+            out.push(point);
+            let fraction = digits.format(small % ten);
+            for _ in fraction.len()..scale as usize {
+                out.push('0');
+            }
+            out.push_str(fraction);
+        }
+        return;
     }
+    let mut buffer = [0u8; 40];
+    let mut at = buffer.len();
+    let mut digits = magnitude;
     while scale > 0 && digits.is_multiple_of(10) {
         digits /= 10;
         scale -= 1;
@@ -158,8 +231,7 @@ pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
     if n.is_sign_negative() {
         out.push('-');
     }
-    // Most figures fit 64 bits, where division is fast; larger ones give their
-    // low 19 digits at a time.
+    // Larger ones give their low 19 digits at a time.
     loop {
         let (high, mut low) = match u64::try_from(digits) {
             Ok(small) => (0, small),
@@ -198,6 +270,17 @@ pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
 }
 
 const TEN_19: u128 = 10_000_000_000_000_000_000;
+
+/// Ten to the power of 0 to 19: what fits 64 bits.
+const TENS_64: [u64; 20] = {
+    let mut tens = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        tens[i] = tens[i - 1] * 10;
+        i += 1;
+    }
+    tens
+};
 
 /// A result in a CSV cell: a number as [`rounded`] (with a decimal comma in a
 /// file of semicolons), a choice by name, yes or no, a table as JSON.
@@ -456,6 +539,15 @@ mod tests {
             "10000000000000000000",
             "100000000000000000000000",
             "9999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1844674407370955161.5",
+            "0.1844674407370955161",
+            "0.00000000000000000001",
+            "-0.0000000000000000001",
+            "-12.50",
+            "100.001",
+            "5000000.00",
         ] {
             let n = Decimal::from_str(text).expect(text);
             let mut out = String::new();
@@ -469,5 +561,72 @@ mod tests {
             &mut out,
         );
         assert_eq!(out, "-1234,5");
+    }
+
+    #[test]
+    fn amounts_are_rounded_to_the_ore_as_rust_decimal_rounds_them() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "0.005",
+            "-0.005",
+            "0.0049999",
+            "-0.0049999",
+            "1.005",
+            "1.015",
+            "-1.015",
+            "2.675",
+            "12345.674999",
+            "12345.675",
+            "-0.001",
+            "0.001",
+            "1.1",
+            "7",
+            "-7.00",
+            "0.125",
+            "0.135",
+            "184467440737095517.15",
+            "18446744073709551.6155",
+            "1844674407370955161.55",
+            "0.0000000000000000000000000005",
+            "-0.0000000000000000000000000005",
+            "79228162514264337593543950335",
+            "7922816251426433759354395033.5",
+            "-7922816251426433759354395.0335",
+            "0.99999999999999999999",
+            "99999999999999999.995",
+            "-99999999999999999.995",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Figures as an evaluation leaves them: a division's 28 digits, and more.
+        for i in 1..400i64 {
+            let n = Decimal::from(i * 7919 - 1_000_000) / Decimal::from(i * 13 + 3);
+            texts.push(n.to_string());
+            texts.push((n * Decimal::from(1000)).to_string());
+            texts.push(Decimal::new(i * 5 - 1000, (i % 6) as u32).to_string());
+        }
+        for text in &texts {
+            let n = Decimal::from_str(text).expect(text);
+            let long = n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            let quick = to_ore(n);
+            assert_eq!(quick, long, "{text}");
+            assert_eq!(quick.to_string(), long.to_string(), "{text}");
+            assert_eq!(quick.is_sign_negative(), long.is_sign_negative(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_cell_with_quotes_is_quoted_and_its_quotes_doubled() {
+        let mut out = String::new();
+        quote_into("say \"hi\", \"\"", ',', &mut out);
+        assert_eq!(out, "\"say \"\"hi\"\", \"\"\"\"\"");
+        out.clear();
+        quote_into("plain", ',', &mut out);
+        assert_eq!(out, "plain");
+        out.clear();
+        quote_into("a;b", ';', &mut out);
+        assert_eq!(out, "\"a;b\"");
     }
 }
