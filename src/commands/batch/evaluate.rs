@@ -311,6 +311,23 @@ pub fn run<S: Sink>(
     Ok(report)
 }
 
+/// The check and figures of each finding, when every one is a warning whose
+/// message is made of its figures alone ([`Repeated`]); none otherwise.
+fn only_warnings(
+    program: &Program,
+    values: &[Value],
+    findings: &[engine::Finding],
+) -> Option<Vec<(u32, Vec<Option<Value>>)>> {
+    (findings.iter())
+        .map(|f| {
+            let check = program.checks.get(f.check as usize)?;
+            let warning = check.severity == dsl::program::Severity::Warning;
+            (warning && f.error.is_none() && f.entries.is_empty())
+                .then(|| (f.check, engine::message_figures(program, f.check, values)))
+        })
+        .collect()
+}
+
 /// The row ranges of `parts` parts of `count` rows, in order.
 pub(super) fn split(count: usize, parts: usize) -> Vec<Range<usize>> {
     let each = count.div_ceil(parts.max(1)).max(1);
@@ -458,6 +475,19 @@ struct Worker {
     inputs: Vec<Inputs>,
     /// The plain numbers of the row's cells, read once for every agreement.
     numbers: engine::RowNumbers,
+    /// For each agreement, the warnings of the last row that had only warnings.
+    repeated: Vec<Option<Repeated>>,
+}
+
+/// Warnings of checks made for one row, and the figures their messages show: a
+/// row whose checks fail with the same figures (the tariff year outside the
+/// agreement's period, on every row of a file) is given the same warnings,
+/// without making them again. Only their titles differ between rows — a
+/// warning's help names the row it was made for — and of a warning seen before,
+/// only the title is kept (`Order::note`); the sinks write titles.
+struct Repeated {
+    figures: Vec<(u32, Vec<Option<Value>>)>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Found {
@@ -490,6 +520,7 @@ impl Worker {
                 1 => Default::default(),
                 _ => engine::RowNumbers::shared(),
             },
+            repeated: agreements.iter().map(|_| None).collect(),
         }
     }
 
@@ -713,10 +744,22 @@ impl Worker {
                 return (Vec::new(), warnings, Held::Evaluator);
             }
             Ok((values, findings)) => {
+                let figures = only_warnings(program, values, &findings);
+                if let (Some(figures), Some(last)) = (&figures, &self.repeated[a]) {
+                    if last.figures == *figures {
+                        warnings.extend(last.warnings.iter().cloned());
+                        return (Vec::new(), warnings, Held::Evaluator);
+                    }
+                }
                 let what = format!("{}, {}", file.name, label());
-                let mut errors = Vec::new();
-                let found = (&mut errors, &mut warnings);
+                let (mut errors, mut made) = (Vec::new(), Vec::new());
+                let found = (&mut errors, &mut made);
                 judge_findings(program, values, &findings, &what, found, context.locale);
+                if let Some(figures) = figures {
+                    let warnings = made.clone();
+                    self.repeated[a] = Some(Repeated { figures, warnings });
+                }
+                warnings.append(&mut made);
                 return (errors, warnings, Held::Evaluator);
             }
             Err(_) => engine::run_all(program, rule, inputs),
