@@ -616,3 +616,42 @@ fn a_formula_is_read_by_its_computed_value_and_never_as_a_blank_or_a_stale_zero(
         "{err}"
     );
 }
+
+/// A warning repeated row after row is given again, not made again — with the
+/// figures of each row: rows outside the agreement's period warn with their own
+/// year, and a row inside it after them warns of nothing.
+#[test]
+fn each_row_warns_with_its_own_figures() {
+    let header = "name,year,places,target_group,budget,owns_premises,depreciation,book_value,civil_servant_salaries";
+    let rows = [
+        ("A", 2023),
+        ("B", 2023),
+        ("C", 2020),
+        ("D", 2022),
+        ("E", 2020),
+    ];
+    let mut text = format!("{header}\n");
+    for (name, year) in rows {
+        text.push_str(&format!(
+            "{name},{year},24,adults,14800000,yes,420000,9800000,650000\n"
+        ));
+    }
+    let dir = scratch("repeated");
+    let file = dir.join("years.csv");
+    std::fs::write(&file, text).expect("written");
+    let (out, _, code) = takst_at(&["batch", "-a", "midtjylland", file.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(0));
+    let lines: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(lines.len(), rows.len());
+    for ((name, year), line) in rows.iter().zip(&lines) {
+        let warnings = csv_fields(line).last().cloned().unwrap_or_default();
+        assert!(line.starts_with(name), "{line}");
+        match year {
+            2022 => assert_eq!(warnings, "", "{line}"),
+            _ => assert!(
+                warnings.contains(&format!("the tariff year {year} is outside")),
+                "row {name}: {warnings}"
+            ),
+        }
+    }
+}
