@@ -25,15 +25,18 @@ use toml_edit::{ImDocument, Item, TableLike, Value as Toml};
 
 use crate::value::{Series, Table, Value};
 
+mod columns;
 mod number;
 mod plausible;
 mod records;
+mod row_numbers;
 mod rows;
 mod slips;
 
 use number::{read_date, read_number, read_year, units_allowed, NotRead};
 
-pub use rows::{column_example, Columns, Decimals, RowNumbers};
+pub use columns::{column_example, Columns, Decimals};
+pub use row_numbers::RowNumbers;
 
 /// Where an input value came from.
 #[derive(Debug, Clone)]
