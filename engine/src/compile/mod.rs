@@ -16,12 +16,15 @@
 
 use dsl::builtins::Builtin;
 use dsl::program::{BinaryOp, Node, NodeKind, Program, SlotId, SlotRule, UnaryOp};
-use dsl::types::{KeyType, Type};
+use dsl::types::Type;
 use rust_decimal::Decimal;
 
 use crate::filter::Bound;
 use crate::machine::{day_number, flag, Ending, Op, Reg, NO_REGISTER};
 use crate::value::Value;
+
+mod constants;
+mod tables;
 
 /// Operations and registers being built for one plan.
 pub(crate) struct Compiler<'p> {
@@ -135,62 +138,6 @@ impl<'p> Compiler<'p> {
         true
     }
 
-    /// Compiles a table slot that is a table of years filtered by comparisons of
-    /// its keys (`history where key >= year - 2 and key <= year - 1`) into
-    /// [`Op::KeepYears`]; false, with nothing emitted, for any other formula.
-    pub(crate) fn kept_years(&mut self, slot: SlotId, node: &Node) -> bool {
-        let NodeKind::Binary(BinaryOp::Where, table, condition) = &node.kind else {
-            return false;
-        };
-        let NodeKind::Slot(table) = table.kind else {
-            return false;
-        };
-        let of_years = |s: SlotId| {
-            matches!(
-                self.program.slots.get(s as usize).map(|d| &d.ty),
-                Some(Type::Table {
-                    key: KeyType::Year,
-                    ..
-                })
-            )
-        };
-        if !of_years(table) || !of_years(slot) {
-            return false;
-        }
-        let mut tests = Vec::new();
-        if crate::filter::key_tests(condition, &mut tests).is_none() || tests.len() > 8 {
-            return false;
-        }
-        let (start, registers, bounds) = (self.ops.len(), self.registers.len(), self.bounds.len());
-        let from = u16::try_from(bounds).ok();
-        let mut compiled = || {
-            // A table that may be missing is guarded as any input read.
-            if self.may_be_missing.get(table as usize) == Some(&true) {
-                self.emit(Op::Need(table));
-            }
-            for (op, key_left, other) in &tests {
-                let other = self.number(other, None)?;
-                self.bounds.push(Bound::of(*op, *key_left, other)?);
-            }
-            Some(())
-        };
-        let (Some(()), Some(from)) = (compiled(), from) else {
-            self.ops.truncate(start);
-            self.registers.truncate(registers);
-            self.bounds.truncate(bounds);
-            return false;
-        };
-        self.emit(Op::KeepYears {
-            slot,
-            table,
-            from,
-            count: tests.len() as u8,
-        });
-        self.ends
-            .push((self.ops.len() as u32, Ending::Slot(slot, NO_REGISTER)));
-        true
-    }
-
     /// Compiles a check's condition, ending with the test of it; false, with
     /// nothing emitted, if it has a form not compiled.
     pub(crate) fn check(&mut self, check: u32, node: &Node) -> bool {
@@ -262,56 +209,6 @@ impl<'p> Compiler<'p> {
             NodeKind::Number(_) | NodeKind::Bool(_) => true,
             NodeKind::Slot(slot) => self.may_be_missing.get(slot as usize) != Some(&true),
             _ => false,
-        }
-    }
-
-    /// The value of a formula that reads only constants (`year_of(valid_from)`, a
-    /// reading's `is` test), computed once here instead of on every run; none for
-    /// a literal or a slot (already in a register), for anything that reads an
-    /// input, and for a formula that fails (the general path says why, when run).
-    fn folded(&self, node: &Node) -> Option<Value> {
-        if matches!(
-            node.kind,
-            NodeKind::Number(_) | NodeKind::Bool(_) | NodeKind::Slot(_)
-        ) {
-            return None;
-        }
-        if !self.reads_only_constants(node) {
-            return None;
-        }
-        crate::budget::start();
-        crate::formula::eval(node, self.values, None).ok()
-    }
-
-    /// True if every slot `node` reads is a constant already computed, and it reads
-    /// no entry of a table being walked (`key`, `value`).
-    fn reads_only_constants(&self, node: &Node) -> bool {
-        let constant = |n: &Node| self.reads_only_constants(n);
-        match &node.kind {
-            NodeKind::Number(_)
-            | NodeKind::Date(_)
-            | NodeKind::Bool(_)
-            | NodeKind::Text(_)
-            | NodeKind::Choice(_) => true,
-            NodeKind::Slot(slot) => {
-                let s = *slot as usize;
-                self.program.slots.get(s).is_some_and(|d| d.constant)
-                    && !matches!(
-                        self.values.get(s),
-                        None | Some(Value::Unset | Value::Failed(_))
-                    )
-            }
-            NodeKind::Local(_) => false,
-            NodeKind::Unary(_, a) | NodeKind::Is { subject: a, .. } => constant(a),
-            NodeKind::Binary(_, a, b)
-            | NodeKind::Numeric(_, a, b)
-            | NodeKind::Index(a, b)
-            | NodeKind::On(a, b) => constant(a) && constant(b),
-            NodeKind::Call(_, args) => args.iter().all(constant),
-            NodeKind::When { arms, otherwise } => {
-                arms.iter().all(|(c, v)| constant(c) && constant(v)) && constant(otherwise)
-            }
-            NodeKind::Table(entries) => entries.iter().all(|(_, v)| constant(v)),
         }
     }
 
