@@ -263,6 +263,34 @@ pub struct Node {
     pub span: Span,
 }
 
+impl Node {
+    /// True if `test` holds for this node or any node inside it.
+    pub fn any(&self, test: &mut impl FnMut(&Node) -> bool) -> bool {
+        if test(self) {
+            return true;
+        }
+        match &self.kind {
+            NodeKind::Number(_)
+            | NodeKind::Date(_)
+            | NodeKind::Bool(_)
+            | NodeKind::Text(_)
+            | NodeKind::Choice(_)
+            | NodeKind::Slot(_)
+            | NodeKind::Local(_) => false,
+            NodeKind::Unary(_, a) | NodeKind::Is { subject: a, .. } => a.any(test),
+            NodeKind::Binary(_, a, b)
+            | NodeKind::Numeric(_, a, b)
+            | NodeKind::Index(a, b)
+            | NodeKind::On(a, b) => a.any(test) || b.any(test),
+            NodeKind::Call(_, args) => args.iter().any(|a| a.any(test)),
+            NodeKind::When { arms, otherwise } => {
+                arms.iter().any(|(c, v)| c.any(test) || v.any(test)) || otherwise.any(test)
+            }
+            NodeKind::Table(entries) => entries.iter().any(|(_, v)| v.any(test)),
+        }
+    }
+}
+
 /// The forms of a resolved formula.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum NodeKind {

@@ -85,20 +85,7 @@ pub(crate) fn key_tests(node: &Node, found: &mut Vec<(BinaryOp, bool, Node)>) ->
 
 /// True if a formula reads the entry being walked (`key` or `value`).
 fn reads_entry(node: &Node) -> bool {
-    match &node.kind {
-        NodeKind::Local(_) => true,
-        NodeKind::Unary(_, a) | NodeKind::Is { subject: a, .. } => reads_entry(a),
-        NodeKind::Binary(_, a, b)
-        | NodeKind::Numeric(_, a, b)
-        | NodeKind::Index(a, b)
-        | NodeKind::On(a, b) => reads_entry(a) || reads_entry(b),
-        NodeKind::Call(_, args) => args.iter().any(reads_entry),
-        NodeKind::When { arms, otherwise } => {
-            arms.iter().any(|(c, v)| reads_entry(c) || reads_entry(v)) || reads_entry(otherwise)
-        }
-        NodeKind::Table(entries) => entries.iter().any(|(_, v)| reads_entry(v)),
-        _ => false,
-    }
+    node.any(&mut |n| matches!(n.kind, NodeKind::Local(_)))
 }
 
 /// Sets `slot` to the entries of the table in `table` whose years pass every

@@ -104,26 +104,29 @@ fn types() -> Vec<CompletionItem> {
     items
 }
 
+/// The names of `space` declared in the document and its bases, nearest first, each once.
+fn declared(analysis: &Analysis, space: Space) -> Vec<&str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for file in &analysis.chain {
+        for o in (file.names.iter()).filter(|o| o.declares && o.space == space) {
+            if !seen.contains(&o.name.as_str()) {
+                seen.push(&o.name);
+            }
+        }
+    }
+    seen
+}
+
 /// The values declared in the document and its bases, nearest first, each once.
 fn values(analysis: &Analysis, program: Option<&dsl::Program>) -> Vec<CompletionItem> {
-    let mut seen: Vec<&str> = Vec::new();
-    let mut items = Vec::new();
-    for file in &analysis.chain {
-        for o in file
-            .names
-            .iter()
-            .filter(|o| o.declares && o.space == Space::Value)
-        {
-            if seen.contains(&o.name.as_str()) {
-                continue;
-            }
-            seen.push(&o.name);
-            let slot = program.and_then(|p| p.slot_id(&o.name).map(|s| p.slot(s)));
+    (declared(analysis, Space::Value).into_iter())
+        .map(|name| {
+            let slot = program.and_then(|p| p.slot_id(name).map(|s| p.slot(s)));
             let kind = match slot.map(|s| s.is_input()) {
                 Some(true) => CompletionItemKind::VARIABLE,
                 _ => CompletionItemKind::CONSTANT,
             };
-            let mut completion = item(&o.name, kind, slot.and_then(|s| s.label.clone()));
+            let mut completion = item(name, kind, slot.and_then(|s| s.label.clone()));
             if let Some(slot) = slot {
                 let citation = slot
                     .citation
@@ -133,10 +136,9 @@ fn values(analysis: &Analysis, program: Option<&dsl::Program>) -> Vec<Completion
                 completion.documentation =
                     Some(Documentation::String(format!("{}{citation}", slot.ty)));
             }
-            items.push(completion);
-        }
-    }
-    items
+            completion
+        })
+        .collect()
 }
 
 fn builtins() -> Vec<CompletionItem> {
@@ -155,21 +157,9 @@ fn builtins() -> Vec<CompletionItem> {
 
 /// The variants of the choices and the alternatives of the readings, each once.
 fn variants(analysis: &Analysis) -> Vec<CompletionItem> {
-    let mut seen: Vec<&str> = Vec::new();
-    let mut items = Vec::new();
-    for file in &analysis.chain {
-        for o in file
-            .names
-            .iter()
-            .filter(|o| o.declares && o.space == Space::Variant)
-        {
-            if !seen.contains(&o.name.as_str()) {
-                seen.push(&o.name);
-                items.push(item(&o.name, CompletionItemKind::ENUM_MEMBER, None));
-            }
-        }
-    }
-    items
+    (declared(analysis, Space::Variant).into_iter())
+        .map(|name| item(name, CompletionItemKind::ENUM_MEMBER, None))
+        .collect()
 }
 
 #[cfg(test)]

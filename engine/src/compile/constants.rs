@@ -27,32 +27,18 @@ impl Compiler<'_> {
     /// True if every slot `node` reads is a constant already computed, and it reads
     /// no entry of a table being walked (`key`, `value`).
     fn reads_only_constants(&self, node: &Node) -> bool {
-        let constant = |n: &Node| self.reads_only_constants(n);
-        match &node.kind {
-            NodeKind::Number(_)
-            | NodeKind::Date(_)
-            | NodeKind::Bool(_)
-            | NodeKind::Text(_)
-            | NodeKind::Choice(_) => true,
+        !node.any(&mut |n| match n.kind {
             NodeKind::Slot(slot) => {
-                let s = *slot as usize;
-                self.program.slots.get(s).is_some_and(|d| d.constant)
-                    && !matches!(
-                        self.values.get(s),
-                        None | Some(Value::Unset | Value::Failed(_))
-                    )
+                let s = slot as usize;
+                let constant = self.program.slots.get(s).is_some_and(|d| d.constant);
+                let computed = !matches!(
+                    self.values.get(s),
+                    None | Some(Value::Unset | Value::Failed(_))
+                );
+                !(constant && computed)
             }
-            NodeKind::Local(_) => false,
-            NodeKind::Unary(_, a) | NodeKind::Is { subject: a, .. } => constant(a),
-            NodeKind::Binary(_, a, b)
-            | NodeKind::Numeric(_, a, b)
-            | NodeKind::Index(a, b)
-            | NodeKind::On(a, b) => constant(a) && constant(b),
-            NodeKind::Call(_, args) => args.iter().all(constant),
-            NodeKind::When { arms, otherwise } => {
-                arms.iter().all(|(c, v)| constant(c) && constant(v)) && constant(otherwise)
-            }
-            NodeKind::Table(entries) => entries.iter().all(|(_, v)| constant(v)),
-        }
+            NodeKind::Local(_) => true,
+            _ => false,
+        })
     }
 }

@@ -251,10 +251,10 @@ impl<'p> Compiler<'p> {
             // A date is its day number (`machine::day_number`).
             NodeKind::Date(d) => self.register(day_number(*d)),
             NodeKind::Call(Builtin::Date, args) => {
-                let Some(date) = self.date(args) else {
+                let Ok(date) = <&[Node; 3]>::try_from(args.as_slice()) else {
                     return self.general(into);
                 };
-                let date = date?;
+                let date = self.date(date)?;
                 let dst = self.target(into)?;
                 self.emit(Op::Date(dst, date));
                 Some(dst)
@@ -345,10 +345,10 @@ impl<'p> Compiler<'p> {
                 else {
                     return self.general(into);
                 };
-                let Some(date) = self.date(args) else {
+                let Ok(date) = <&[Node; 3]>::try_from(args.as_slice()) else {
                     return self.general(into);
                 };
-                let date = date?;
+                let date = self.date(date)?;
                 let dst = self.target(into)?;
                 self.emit(Op::On {
                     dst,
@@ -362,20 +362,13 @@ impl<'p> Compiler<'p> {
     }
 
     /// The registers of the year, month and day of `date(y, m, d)`, after the
-    /// operations computing them; none if the call does not have three arguments
-    /// (then `Some(None)` if one of them is not compiled).
-    fn date(&mut self, args: &[Node]) -> Option<Option<[Reg; 3]>> {
-        let [y, m, d] = args else {
-            return None;
-        };
-        let mut registers = || {
-            Some([
-                self.number(y, None)?,
-                self.number(m, None)?,
-                self.number(d, None)?,
-            ])
-        };
-        Some(registers())
+    /// operations computing them.
+    fn date(&mut self, [y, m, d]: &[Node; 3]) -> Option<[Reg; 3]> {
+        Some([
+            self.number(y, None)?,
+            self.number(m, None)?,
+            self.number(d, None)?,
+        ])
     }
 
     /// A form not compiled: in a branch not always taken, an operation handing the

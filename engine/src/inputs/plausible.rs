@@ -243,23 +243,11 @@ pub(crate) fn fraction_for_percent(
     range: &PlausibleRange,
     written: Written,
 ) -> Option<Diagnostic> {
-    let (
-        Value::Number(n),
-        Type::Number {
-            kind: NumKind::Percent,
-            ..
-        },
-    ) = (value, ty)
-    else {
+    // A percentage above 0 and below 1 %: typed as a fraction between 0 and 1.
+    let (Value::Number(n), true) = (value, may_be_fraction(value, ty)) else {
         return None;
     };
-    if !may_be_fraction(value, ty) {
-        return None;
-    }
     let typed = n.checked_mul(Decimal::ONE_HUNDRED)?;
-    if typed <= Decimal::ZERO || typed >= Decimal::ONE {
-        return None;
-    }
     let meant = Bound::Number(*n * Decimal::ONE_HUNDRED);
     let fits = range.low.as_ref().is_none_or(|l| meant >= *l)
         && range.high.as_ref().is_none_or(|h| meant <= *h);
