@@ -93,6 +93,21 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
             compiler.ops.push(Op::CheckGeneral(check));
         }
     }
+    // What is read once the code has run: the part's results, and the figures
+    // the messages of its checks show. Only these are stored at the end.
+    let mut read = vec![false; program.slots.len()];
+    let checks = plan
+        .checks
+        .iter()
+        .filter_map(|&c| program.checks.get(c as usize));
+    let shown = checks.flat_map(|c| c.figure_uses.iter());
+    for &slot in part.outputs.iter().chain(shown) {
+        if let Some(r) = read.get_mut(slot as usize) {
+            *r = true;
+        }
+    }
+    let (kept, unkept) = (0..stores.len() as u32)
+        .partition(|&i| read.get(stores[i as usize].0 as usize) == Some(&true));
     let unsure = (part.outputs.iter().copied())
         .filter(|&o| compiler.register_of(o) == NO_REGISTER)
         .collect();
@@ -104,6 +119,9 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         numbers,
         inputs: copied,
         stores,
+        kept,
+        unkept,
+        dirty: false,
         ops: compiler.ops,
         ends: compiler.ends,
         pool: compiler.pool,

@@ -25,6 +25,7 @@ pub fn run(program: &Program, part: &PartRule, inputs: &Inputs) -> Result<Evalua
     let mut values = Vec::new();
     constants(program, &part.plan, &mut values);
     let mut compiled = compile(program, part, &values);
+    compiled.keep_every_figure();
     let findings = run_into(program, part, inputs, &mut values, &mut compiled)?;
     Ok(Evaluation { values, findings })
 }
@@ -40,6 +41,7 @@ pub fn run_all(
     let mut values = Vec::new();
     constants(program, &part.plan, &mut values);
     let mut compiled = compile(program, part, &values);
+    compiled.keep_every_figure();
     let (findings, failed) = match run_into(program, part, inputs, &mut values, &mut compiled) {
         Ok(findings) => (findings, None),
         Err(e) => (run_checks(program, &part.plan, &values), Some(e)),
@@ -59,12 +61,14 @@ pub struct Evaluator {
 }
 
 impl Evaluator {
-    /// The values of the last run.
+    /// The values of the last run: the part's results and the figures its checks'
+    /// messages show. A figure neither of them reads is left unset (nothing, never
+    /// the figure of an earlier run): [`run`] gives every figure.
     pub fn values(&self) -> &[Value] {
         &self.values
     }
 
-    /// Evaluates a part; the values are valid until the next run.
+    /// Evaluates a part; the values (as [`Evaluator::values`]) are valid until the next run.
     pub fn run(
         &mut self,
         program: &Program,

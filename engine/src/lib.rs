@@ -37,6 +37,7 @@ mod general;
 mod grouping;
 mod inputs;
 mod machine;
+mod order;
 pub mod reserves;
 mod spare;
 mod trace;

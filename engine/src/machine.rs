@@ -26,6 +26,7 @@ use rust_decimal::Decimal;
 use crate::filter::{keep_years, Bound};
 use crate::general::{check_one, compute, general_step, run_checks, Finding};
 use crate::inputs::Inputs;
+use crate::order::{equal, less, less_eq};
 use crate::value::Value;
 
 /// The index of a register: a byte, so that every index is in the register file
@@ -204,6 +205,17 @@ pub(crate) struct CompiledPlan {
     /// included: its register is stored in the values when the code has run, and
     /// before the general path reads them.
     pub(crate) stores: Vec<(SlotId, Reg, Held)>,
+    /// The stores read once the code has run (the part's results, the figures
+    /// the checks' messages show), as indices into `stores`, in order: only
+    /// these are stored at the end of a run.
+    pub(crate) kept: Vec<u32>,
+    /// The other stores: their slots are set to nothing before a run when the
+    /// run before stored them ([`CompiledPlan::dirty`]), so that no value of an
+    /// earlier row is ever read as this row's.
+    pub(crate) unkept: Vec<u32>,
+    /// True when the last run stored more than `kept` (a slot went to the general
+    /// path, or an input was missing).
+    pub(crate) dirty: bool,
     pub(crate) ops: Vec<Op>,
     /// Where the code of each slot and check ends, in order: when an operation
     /// cannot complete, what the general path computes instead, and where to go on.
@@ -257,6 +269,13 @@ pub(crate) fn flag(b: bool) -> Decimal {
 }
 
 impl CompiledPlan {
+    /// Stores every figure at the end of a run, not only the results and the
+    /// figures the checks show: for an evaluation that is explained figure by figure.
+    pub(crate) fn keep_every_figure(&mut self) {
+        self.kept = (0..self.stores.len() as u32).collect();
+        self.unkept.clear();
+    }
+
     /// Runs the code into `values` (which holds the plan's constants); the checks
     /// that do not hold, and whether the machine ran to the end — then every slot
     /// that has a register holds a number or a yes/no, none has failed.
@@ -280,12 +299,34 @@ impl CompiledPlan {
             missing,
             failures,
             prefix,
+            kept,
+            unkept,
+            dirty,
             ..
         } = self;
         let mut stored = 0;
         let r: &mut Registers = r;
         crate::budget::start();
-        missing.clear();
+        // Only the kept slots are stored at the end of a run: a slot the run
+        // before stored besides them, or an input it missed, is set to nothing,
+        // never left holding a figure of the row before.
+        if *dirty {
+            for &i in unkept.iter() {
+                if let Some(value) = stores
+                    .get(i as usize)
+                    .and_then(|s| values.get_mut(s.0 as usize))
+                {
+                    *value = Value::Unset;
+                }
+            }
+        }
+        for (slot, _) in missing.drain(..) {
+            if let Some(value) = values.get_mut(slot as usize) {
+                *value = Value::Unset;
+            }
+        }
+        // Until the run ends having stored only the kept slots.
+        *dirty = true;
         for input in numbers.iter() {
             let given = match (inputs.value(input.slot), input.otherwise) {
                 (Some(Value::Number(n)), _) => *n,
@@ -342,10 +383,10 @@ impl CompiledPlan {
                 // `checked_div` gives nothing for a zero divisor, as for an overflow.
                 Op::Divide(d, a, b) => (d, get(r, a).checked_div(get(r, b))),
                 Op::Negate(d, a) => (d, Some(-get(r, a))),
-                Op::Less(d, a, b) => (d, Some(flag(get(r, a) < get(r, b)))),
-                Op::LessEq(d, a, b) => (d, Some(flag(get(r, a) <= get(r, b)))),
-                Op::Equal(d, a, b) => (d, Some(flag(get(r, a) == get(r, b)))),
-                Op::NotEqual(d, a, b) => (d, Some(flag(get(r, a) != get(r, b)))),
+                Op::Less(d, a, b) => (d, Some(flag(less(get(r, a), get(r, b))))),
+                Op::LessEq(d, a, b) => (d, Some(flag(less_eq(get(r, a), get(r, b))))),
+                Op::Equal(d, a, b) => (d, Some(flag(equal(get(r, a), get(r, b))))),
+                Op::NotEqual(d, a, b) => (d, Some(flag(!equal(get(r, a), get(r, b))))),
                 Op::Not(d, a) => (d, Some(flag(get(r, a).is_zero()))),
                 Op::Copy(d, a) => (d, Some(get(r, a))),
                 Op::JumpUnless(c, to) => {
@@ -389,25 +430,25 @@ impl CompiledPlan {
                     None => (0, None),
                 },
                 Op::JumpUnlessLess(a, b, to) => {
-                    if get(r, a) >= get(r, b) {
+                    if !less(get(r, a), get(r, b)) {
                         pc = to as usize;
                     }
                     continue;
                 }
                 Op::JumpUnlessLessEq(a, b, to) => {
-                    if get(r, a) > get(r, b) {
+                    if !less_eq(get(r, a), get(r, b)) {
                         pc = to as usize;
                     }
                     continue;
                 }
                 Op::JumpUnlessEqual(a, b, to) => {
-                    if get(r, a) != get(r, b) {
+                    if !equal(get(r, a), get(r, b)) {
                         pc = to as usize;
                     }
                     continue;
                 }
                 Op::JumpUnlessNotEqual(a, b, to) => {
-                    if get(r, a) == get(r, b) {
+                    if equal(get(r, a), get(r, b)) {
                         pc = to as usize;
                     }
                     continue;
@@ -426,11 +467,11 @@ impl CompiledPlan {
                 Op::Index { dst, table, year } => (dst, index(r, values, table, year)),
                 Op::Min(d, a, b) => {
                     let (a, b) = (get(r, a), get(r, b));
-                    (d, Some(if b < a { b } else { a }))
+                    (d, Some(if less(b, a) { b } else { a }))
                 }
                 Op::Max(d, a, b) => {
                     let (a, b) = (get(r, a), get(r, b));
-                    (d, Some(if b < a { a } else { b }))
+                    (d, Some(if less(b, a) { a } else { b }))
                 }
                 Op::DaysInYear(d, year) => (d, days_in_year(get(r, year))),
                 Op::Date(d, date) => (d, day(r, date).map(day_number)),
@@ -489,19 +530,19 @@ impl CompiledPlan {
                     continue;
                 }
                 Op::CheckLess(check, a, b) => {
-                    finding(get(r, a) < get(r, b), check, &mut findings);
+                    finding(less(get(r, a), get(r, b)), check, &mut findings);
                     continue;
                 }
                 Op::CheckLessEq(check, a, b) => {
-                    finding(get(r, a) <= get(r, b), check, &mut findings);
+                    finding(less_eq(get(r, a), get(r, b)), check, &mut findings);
                     continue;
                 }
                 Op::CheckEqual(check, a, b) => {
-                    finding(get(r, a) == get(r, b), check, &mut findings);
+                    finding(equal(get(r, a), get(r, b)), check, &mut findings);
                     continue;
                 }
                 Op::CheckNotEqual(check, a, b) => {
-                    finding(get(r, a) != get(r, b), check, &mut findings);
+                    finding(!equal(get(r, a), get(r, b)), check, &mut findings);
                     continue;
                 }
                 Op::CheckGeneral(check) => {
@@ -538,7 +579,9 @@ impl CompiledPlan {
                 Ending::Check(check) => check_one(program, check, values, &mut findings),
             }
         }
-        store(stores, r, values, missing, &mut stored, stores.len());
+        // Nothing stored before the end: the slots not kept still hold nothing.
+        *dirty = stored > 0;
+        store_kept(stores, kept, r, values, missing, stored);
         (findings, true)
     }
 }
@@ -559,19 +602,47 @@ fn store(
     let from = (*stored).min(upto);
     *stored = (*stored).max(upto);
     for &(slot, reg, held) in &stores[from..upto] {
-        if let Some(value) = values.get_mut(slot as usize) {
-            match (value, held) {
-                (Value::Number(n), Held::Number) => *n = r[reg as usize],
-                (other, Held::Number) => *other = Value::Number(r[reg as usize]),
-                (other, Held::Date) => {
-                    *other = date_of(r[reg as usize]).map_or(Value::Unset, Value::Date)
-                }
-            }
+        store_one(values, slot, r[reg as usize], held);
+    }
+    for (slot, failure) in missing {
+        if let Some(value) = values.get_mut(*slot as usize) {
+            value.clone_from(failure);
+        }
+    }
+}
+
+/// Stores the kept registers not stored yet (`stored..`), and the failures of the
+/// inputs missing in this run.
+#[inline(never)]
+fn store_kept(
+    stores: &[(SlotId, Reg, Held)],
+    kept: &[u32],
+    r: &Registers,
+    values: &mut [Value],
+    missing: &[(SlotId, Value)],
+    stored: usize,
+) {
+    let from = kept.partition_point(|&i| (i as usize) < stored);
+    for &i in &kept[from..] {
+        if let Some(&(slot, reg, held)) = stores.get(i as usize) {
+            store_one(values, slot, r[reg as usize], held);
         }
     }
     for (slot, failure) in missing {
         if let Some(value) = values.get_mut(*slot as usize) {
             value.clone_from(failure);
+        }
+    }
+}
+
+/// Stores one register in its slot.
+#[inline(always)]
+fn store_one(values: &mut [Value], slot: SlotId, n: Decimal, held: Held) {
+    if let Some(value) = values.get_mut(slot as usize) {
+        match (value, held) {
+            (Value::Number(held), Held::Number) => *held = n,
+            (other, Held::Number) => *other = Value::Number(n),
+            (other, Held::Date) => *other = date_of(n).map_or(Value::Unset, Value::Date),
         }
     }
 }
