@@ -17,6 +17,7 @@ use dsl::types::Type;
 use crate::compile::Compiler;
 use crate::formula::eval;
 use crate::general::compute;
+use crate::guards::Guards;
 use crate::machine::{CompiledPlan, Held, Input, Op, Otherwise, NO_REGISTER, REGISTERS};
 use crate::value::Value;
 use rust_decimal::Decimal;
@@ -122,6 +123,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         kept,
         unkept,
         dirty: false,
+        guards: Guards::of(&compiler.ops),
         ops: compiler.ops,
         ends: compiler.ends,
         pool: compiler.pool,

@@ -35,6 +35,7 @@ mod formula;
 pub mod gathered;
 mod general;
 mod grouping;
+mod guards;
 mod inputs;
 mod machine;
 mod order;

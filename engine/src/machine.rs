@@ -25,6 +25,7 @@ use rust_decimal::Decimal;
 
 use crate::filter::{keep_years, Bound};
 use crate::general::{check_one, compute, general_step, run_checks, Finding};
+use crate::guards::Guards;
 use crate::inputs::Inputs;
 use crate::order::{equal, less, less_eq};
 use crate::value::Value;
@@ -220,6 +221,8 @@ pub(crate) struct CompiledPlan {
     /// Where the code of each slot and check ends, in order: when an operation
     /// cannot complete, what the general path computes instead, and where to go on.
     pub(crate) ends: Vec<(u32, Ending)>,
+    /// The code without the guards of the inputs a row gives, per set left out.
+    pub(crate) guards: Guards,
     /// The variants of `is` tests.
     pub(crate) pool: Vec<u32>,
     /// The bounds of tables filtered by their years.
@@ -302,6 +305,7 @@ impl CompiledPlan {
             kept,
             unkept,
             dirty,
+            guards,
             ..
         } = self;
         let mut stored = 0;
@@ -373,6 +377,12 @@ impl CompiledPlan {
             }
         }
         let mut findings = Vec::new();
+        // The guards of the inputs this row gives do nothing: code without them.
+        let (ops, ends): (&[Op], &[(u32, Ending)]) =
+            match guards.code(ops, ends, |slot| inputs.value(slot).is_none()) {
+                Some(code) => (&code.ops, &code.ends),
+                None => (ops, ends),
+            };
         let mut pc = 0;
         while let Some(op) = ops.get(pc) {
             pc += 1;

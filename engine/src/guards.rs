@@ -1,0 +1,277 @@
+//! The plan's code without the guards of the inputs a row gives.
+//!
+//! An input that has no default is guarded where it is read ([`Op::Need`]): when
+//! it is not given, the slot reading it goes to the general path, which says the
+//! input is missing. In a row that gives it, each guard is an operation that does
+//! nothing — a fifth of the operations of a tariff. So the code is kept once more
+//! for each set of such inputs rows leave out (rows of one file mostly leave out
+//! the same ones), without the guards of the inputs given; the jumps and the ends
+//! of the slots' code are moved to where their operations now are.
+
+use dsl::program::SlotId;
+
+use crate::machine::{Ending, Op};
+
+/// How many sets of left-out inputs get code of their own; rows leaving out
+/// yet another set run the code with every guard.
+const KEPT: usize = 8;
+
+/// The code without guards for one set of left-out inputs.
+#[derive(Debug, Clone)]
+pub(crate) struct Unguarded {
+    /// The inputs left out, as bits of [`Guards::inputs`].
+    left_out: u64,
+    pub(crate) ops: Vec<Op>,
+    pub(crate) ends: Vec<(u32, Ending)>,
+}
+
+/// The guarded inputs of a plan, and its code for each set of them left out so far.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Guards {
+    /// Every input that a guard names, once; none when there are more than 64.
+    inputs: Vec<SlotId>,
+    codes: Vec<Unguarded>,
+}
+
+impl Guards {
+    /// The guarded inputs of `ops`.
+    pub(crate) fn of(ops: &[Op]) -> Guards {
+        let mut inputs: Vec<SlotId> = Vec::new();
+        for op in ops {
+            if let Op::Need(slot) = op {
+                if !inputs.contains(slot) {
+                    inputs.push(*slot);
+                }
+            }
+        }
+        if inputs.len() > 64 {
+            inputs.clear();
+        }
+        Guards {
+            inputs,
+            codes: Vec::new(),
+        }
+    }
+
+    /// The code for a row in which the inputs for which `left_out` is true are
+    /// not given; none when the code with every guard must run (no guards, or
+    /// too many sets seen).
+    pub(crate) fn code(
+        &mut self,
+        ops: &[Op],
+        ends: &[(u32, Ending)],
+        left_out: impl Fn(SlotId) -> bool,
+    ) -> Option<&Unguarded> {
+        if self.inputs.is_empty() {
+            return None;
+        }
+        let bits = (self.inputs.iter().enumerate())
+            .filter(|(_, &slot)| left_out(slot))
+            .fold(0u64, |bits, (i, _)| bits | 1 << i);
+        let found = self.codes.iter().position(|c| c.left_out == bits);
+        let index = match found {
+            Some(index) => index,
+            None if self.codes.len() < KEPT => {
+                let (ops, ends) = without_guards(ops, ends, |slot| {
+                    let i = self.inputs.iter().position(|&s| s == slot);
+                    i.is_some_and(|i| bits & 1 << i != 0)
+                });
+                self.codes.push(Unguarded {
+                    left_out: bits,
+                    ops,
+                    ends,
+                });
+                self.codes.len() - 1
+            }
+            None => return None,
+        };
+        self.codes.get(index)
+    }
+}
+
+/// `ops` without the guards of inputs for which `left_out` is false, and with
+/// every jump and every end of a slot's code moved to where its operation is now.
+pub(crate) fn without_guards(
+    ops: &[Op],
+    ends: &[(u32, Ending)],
+    left_out: impl Fn(SlotId) -> bool,
+) -> (Vec<Op>, Vec<(u32, Ending)>) {
+    let dropped = |op: &Op| matches!(op, Op::Need(slot) if !left_out(*slot));
+    // Where each operation (and the end of the code) is in the new code: a
+    // dropped one's place is the next one kept.
+    let mut at = Vec::with_capacity(ops.len() + 1);
+    let mut kept = 0u32;
+    for op in ops {
+        at.push(kept);
+        if !dropped(op) {
+            kept += 1;
+        }
+    }
+    at.push(kept);
+    let to = |old: u32| at.get(old as usize).copied().unwrap_or(kept);
+    let new_ops = (ops.iter())
+        .filter(|op| !dropped(op))
+        .map(|&op| moved(op, &to))
+        .collect();
+    let new_ends = ends
+        .iter()
+        .map(|&(end, ending)| (to(end), ending))
+        .collect();
+    (new_ops, new_ends)
+}
+
+/// An operation with the place it may continue at moved by `to`. Every operation
+/// is named, so that a new one must say whether it jumps.
+fn moved(op: Op, to: &impl Fn(u32) -> u32) -> Op {
+    match op {
+        Op::JumpUnless(c, t) => Op::JumpUnless(c, to(t)),
+        Op::JumpIf(c, t) => Op::JumpIf(c, to(t)),
+        Op::Jump(t) => Op::Jump(to(t)),
+        Op::JumpUnlessIs {
+            slot,
+            from,
+            to: t,
+            count,
+            negated,
+        } => Op::JumpUnlessIs {
+            slot,
+            from,
+            to: to(t),
+            count,
+            negated,
+        },
+        Op::JumpUnlessHas { table, year, to: t } => Op::JumpUnlessHas {
+            table,
+            year,
+            to: to(t),
+        },
+        Op::JumpUnlessLess(a, b, t) => Op::JumpUnlessLess(a, b, to(t)),
+        Op::JumpUnlessLessEq(a, b, t) => Op::JumpUnlessLessEq(a, b, to(t)),
+        Op::JumpUnlessEqual(a, b, t) => Op::JumpUnlessEqual(a, b, to(t)),
+        Op::JumpUnlessNotEqual(a, b, t) => Op::JumpUnlessNotEqual(a, b, to(t)),
+        Op::Default { slot, skip } => Op::Default {
+            slot,
+            skip: to(skip),
+        },
+        Op::Add(..)
+        | Op::Subtract(..)
+        | Op::Multiply(..)
+        | Op::Divide(..)
+        | Op::Negate(..)
+        | Op::Min(..)
+        | Op::Max(..)
+        | Op::DaysInYear(..)
+        | Op::Date(..)
+        | Op::Less(..)
+        | Op::LessEq(..)
+        | Op::Equal(..)
+        | Op::NotEqual(..)
+        | Op::Not(..)
+        | Op::Copy(..)
+        | Op::Is { .. }
+        | Op::On { .. }
+        | Op::Has { .. }
+        | Op::Index { .. }
+        | Op::KeepYears { .. }
+        | Op::Count { .. }
+        | Op::General
+        | Op::Select(..)
+        | Op::Need(..)
+        | Op::Compute { .. }
+        | Op::StoreCondition(..)
+        | Op::Fail(..)
+        | Op::CheckLess(..)
+        | Op::CheckLessEq(..)
+        | Op::CheckEqual(..)
+        | Op::CheckNotEqual(..)
+        | Op::CheckGeneral(..) => op,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where `op` may continue, if it jumps.
+    fn target(op: &Op) -> Option<u32> {
+        match *op {
+            Op::JumpUnless(_, t)
+            | Op::JumpIf(_, t)
+            | Op::Jump(t)
+            | Op::JumpUnlessIs { to: t, .. }
+            | Op::JumpUnlessHas { to: t, .. }
+            | Op::JumpUnlessLess(_, _, t)
+            | Op::JumpUnlessLessEq(_, _, t)
+            | Op::JumpUnlessEqual(_, _, t)
+            | Op::JumpUnlessNotEqual(_, _, t)
+            | Op::Default { skip: t, .. } => Some(t),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_jump_lands_on_the_operation_it_landed_on_before() {
+        // Guards of input 7 (left out) and 8 (given), jumps over and onto them.
+        let ops = vec![
+            Op::Need(8),
+            Op::JumpUnless(1, 4),
+            Op::Need(7),
+            Op::Jump(6),
+            Op::Need(8),
+            Op::Add(2, 3, 4),
+            Op::Need(8),
+            Op::Default { slot: 9, skip: 9 },
+            Op::JumpUnlessLess(1, 2, 10),
+            Op::Need(8),
+        ];
+        let ends = vec![
+            (2, Ending::Slot(1, 1)),
+            (7, Ending::Slot(2, 2)),
+            (10, Ending::Check(0)),
+        ];
+        let (new, new_ends) = without_guards(&ops, &ends, |slot| slot == 7);
+        assert_eq!(new.len(), 6, "{new:?}");
+        assert!(!new.iter().any(|op| matches!(op, Op::Need(8))));
+        assert!(new.iter().any(|op| matches!(op, Op::Need(7))));
+        // Old target -> the first operation kept at or after it (or the end), in
+        // the new code: the old place of each new operation.
+        let was_at: Vec<usize> = (0..ops.len())
+            .filter(|&i| !matches!(ops[i], Op::Need(8)))
+            .collect();
+        let first_kept = |old: u32| {
+            (old as usize..ops.len())
+                .find(|&i| !matches!(ops[i], Op::Need(8)))
+                .unwrap_or(ops.len())
+        };
+        for (old, new_op) in was_at.iter().map(|&i| &ops[i]).zip(&new) {
+            let (Some(was), Some(is)) = (target(old), target(new_op)) else {
+                continue;
+            };
+            let lands = was_at.get(is as usize).copied().unwrap_or(ops.len());
+            assert_eq!(first_kept(was), lands, "{old:?} became {new_op:?}");
+        }
+        let ends: Vec<u32> = new_ends.iter().map(|(end, _)| *end).collect();
+        assert_eq!(ends, vec![1, 4, 6]);
+    }
+
+    #[test]
+    fn code_of_its_own_for_each_set_left_out_up_to_a_limit() {
+        let ops: Vec<Op> = (0..70).map(Op::Need).collect();
+        // More than 64 guarded inputs: always the code with every guard.
+        assert!(Guards::of(&ops).code(&ops, &[], |_| false).is_none());
+        let ops: Vec<Op> = (0..20).map(Op::Need).collect();
+        let mut guards = Guards::of(&ops);
+        for left_out in 0..KEPT as u32 {
+            let code = guards
+                .code(&ops, &[], |slot| slot == left_out)
+                .expect("a code");
+            assert_eq!(code.ops.len(), 1);
+        }
+        assert!(
+            guards.code(&ops, &[], |slot| slot == 19).is_none(),
+            "the limit"
+        );
+        let again = guards.code(&ops, &[], |slot| slot == 3).expect("kept");
+        assert!(matches!(again.ops[..], [Op::Need(3)]));
+    }
+}
