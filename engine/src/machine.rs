@@ -707,10 +707,13 @@ fn get(r: &Registers, reg: Reg) -> Decimal {
 
 /// The days of a whole year; none for any other number.
 fn days_in_year(year: Decimal) -> Option<Decimal> {
-    if !year.fract().is_zero() {
-        return None;
-    }
-    let year = i32::try_from(i64::try_from(year).ok()?).ok()?;
+    let year = match year.scale() {
+        // A year as read: its mantissa (cheaper than rust_decimal's conversion).
+        0 => i64::try_from(year.mantissa()).ok()?,
+        _ if year.fract().is_zero() => i64::try_from(year).ok()?,
+        _ => return None,
+    };
+    let year = i32::try_from(year).ok()?;
     Some(Decimal::from(crate::calendar::days_in_year(year)))
 }
 
