@@ -805,3 +805,18 @@ fn index(r: &Registers, values: &[Value], table: SlotId, year: Reg) -> Option<De
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_days_of_a_whole_year_of_any_scale() {
+        let days = |text: &str| days_in_year(text.parse().expect("a decimal"));
+        assert_eq!(days("2024"), Some(Decimal::from(366)));
+        assert_eq!(days("2023"), Some(Decimal::from(365)));
+        assert_eq!(days("2024.00"), Some(Decimal::from(366)));
+        assert_eq!(days("2024.5"), None, "not a whole year: the general path says so");
+        assert_eq!(days("99999999999"), None, "not a year of the calendar");
+    }
+}
