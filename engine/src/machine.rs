@@ -750,6 +750,9 @@ fn take(r: &mut Registers, reg: Reg, values: &mut [Value], s: usize, given: &Val
         (Value::Choice(h), Value::Choice(g)) => *h = *g,
         (Value::Table(h), Value::Table(g)) if Arc::ptr_eq(h, g) => {}
         (Value::Series(h), Value::Series(g)) if Arc::ptr_eq(h, g) => {}
+        // The same failure on every row (a gathered input of a row without a group).
+        (Value::Failed(h), Value::Failed(g)) if Arc::ptr_eq(h, g) => {}
+        (Value::Text(h), Value::Text(g)) if Arc::ptr_eq(h, g) => {}
         // The table of the row before, held by nothing else now, is read into again.
         (held, given) => crate::spare::give_back(std::mem::replace(held, given.clone())),
     }
