@@ -17,6 +17,33 @@ pub fn is_leap_year(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
+/// The day number of a date (as chrono's `num_days_from_ce`: 1 January of year 1
+/// is day 1), computed from year, month and day without making the date; none
+/// for a day not in the calendar or a year outside the dates a `NaiveDate` holds.
+pub fn day_number(year: i64, month: i64, day: i64) -> Option<i64> {
+    let (min, max) = (NaiveDate::MIN.year() as i64, NaiveDate::MAX.year() as i64);
+    if !(min..=max).contains(&year) || !(1..=12).contains(&month) || day < 1 {
+        return None;
+    }
+    let length = match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(year as i32) => 29,
+        2 => 28,
+        _ => 31,
+    };
+    if day > length {
+        return None;
+    }
+    // Days from 1 March of year 0, in eras of 400 years (146,097 days each).
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let of_era = year.rem_euclid(400);
+    let of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let of_era = of_era * 365 + of_era / 4 - of_era / 100 + of_year;
+    // 1 March of year 0 is day -305 counted from 1 January of year 1 as day 1.
+    Some(era * 146_097 + of_era - 305)
+}
+
 /// The first day of the date's month.
 pub fn start_of_month(date: NaiveDate) -> NaiveDate {
     date.with_day(1).unwrap_or(date)
@@ -52,6 +79,29 @@ pub fn add_months(date: NaiveDate, n: i64) -> Option<NaiveDate> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn day_numbers_are_chronos_for_every_day_and_none_for_any_other() {
+        for year in (-2_000..=3_000)
+            .chain(262_000..=262_143)
+            .chain(-262_143..=-262_000)
+        {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let chrono = NaiveDate::from_ymd_opt(year as i32, month as u32, day as u32)
+                        .map(|d| i64::from(d.num_days_from_ce()));
+                    assert_eq!(day_number(year, month, day), chrono, "{year}-{month}-{day}");
+                }
+            }
+        }
+        for year in [i64::MIN, -262_145, -262_144, 262_144, 262_145, i64::MAX] {
+            let chrono = i32::try_from(year)
+                .ok()
+                .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+                .map(|d| i64::from(d.num_days_from_ce()));
+            assert_eq!(day_number(year, 1, 1), chrono, "{year}");
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

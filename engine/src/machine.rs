@@ -484,7 +484,7 @@ impl CompiledPlan {
                     (d, Some(if less(b, a) { a } else { b }))
                 }
                 Op::DaysInYear(d, year) => (d, days_in_year(get(r, year))),
-                Op::Date(d, date) => (d, day(r, date).map(day_number)),
+                Op::Date(d, date) => (d, day_number_of(r, date).map(Decimal::from)),
                 Op::KeepYears {
                     slot,
                     table,
@@ -784,6 +784,13 @@ fn day(r: &Registers, date: [Reg; 3]) -> Option<NaiveDate> {
     )
 }
 
+/// The day number ([`day_number`]) of the date of year, month and day in three
+/// integer registers, if it is in the calendar: computed without making the date.
+fn day_number_of(r: &Registers, date: [Reg; 3]) -> Option<i64> {
+    let [year, month, day] = date.map(|reg| integer(r, reg));
+    crate::calendar::day_number(year?, month?, day?)
+}
+
 /// The number in force in a series on a date given as three integer registers.
 fn on(r: &Registers, values: &[Value], series: SlotId, date: [Reg; 3]) -> Option<Decimal> {
     let day = day(r, date)?;
@@ -819,7 +826,11 @@ mod tests {
         assert_eq!(days("2024"), Some(Decimal::from(366)));
         assert_eq!(days("2023"), Some(Decimal::from(365)));
         assert_eq!(days("2024.00"), Some(Decimal::from(366)));
-        assert_eq!(days("2024.5"), None, "not a whole year: the general path says so");
+        assert_eq!(
+            days("2024.5"),
+            None,
+            "not a whole year: the general path says so"
+        );
         assert_eq!(days("99999999999"), None, "not a year of the calendar");
     }
 }
