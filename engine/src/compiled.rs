@@ -11,7 +11,7 @@
 //! in the values before the general path reads them, so it can take over at any
 //! point.
 
-use dsl::program::{PartRule, Plan, Program, SlotRule};
+use dsl::program::{PartRule, Plan, Program, SlotId, SlotRule};
 use dsl::types::Type;
 
 use crate::compile::Compiler;
@@ -107,8 +107,11 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
             *r = true;
         }
     }
-    let (kept, unkept) = (0..stores.len() as u32)
-        .partition(|&i| read.get(stores[i as usize].0 as usize) == Some(&true));
+    let is_read = |slot: SlotId| read.get(slot as usize) == Some(&true);
+    let kept = crate::machine::kept(&stores, is_read);
+    let unkept = (0..stores.len() as u32)
+        .filter(|&i| !is_read(stores[i as usize].0))
+        .collect();
     let unsure = (part.outputs.iter().copied())
         .filter(|&o| compiler.register_of(o) == NO_REGISTER)
         .collect();

@@ -209,7 +209,7 @@ pub(crate) struct CompiledPlan {
     /// The stores read once the code has run (the part's results, the figures
     /// the checks' messages show), as indices into `stores`, in order: only
     /// these are stored at the end of a run.
-    pub(crate) kept: Vec<u32>,
+    pub(crate) kept: Vec<Kept>,
     /// The other stores: their slots are set to nothing before a run when the
     /// run before stored them ([`CompiledPlan::dirty`]), so that no value of an
     /// earlier row is ever read as this row's.
@@ -240,6 +240,28 @@ pub(crate) struct CompiledPlan {
     pub(crate) failures: Vec<(SlotId, Value)>,
     /// For each slot, how many of `stores` come before it in the plan (or with it).
     pub(crate) prefix: Vec<u32>,
+}
+
+/// A store read once the code has run: where it is among the stores, and what it stores.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Kept {
+    at: u32,
+    slot: SlotId,
+    reg: Reg,
+    held: Held,
+}
+
+/// The stores for which `read` is true, as [`Kept`].
+pub(crate) fn kept(stores: &[(SlotId, Reg, Held)], read: impl Fn(SlotId) -> bool) -> Vec<Kept> {
+    (stores.iter().enumerate())
+        .filter(|(_, &(slot, _, _))| read(slot))
+        .map(|(at, &(slot, reg, held))| Kept {
+            at: at as u32,
+            slot,
+            reg,
+            held,
+        })
+        .collect()
 }
 
 /// What a stored register holds.
@@ -275,7 +297,7 @@ impl CompiledPlan {
     /// Stores every figure at the end of a run, not only the results and the
     /// figures the checks show: for an evaluation that is explained figure by figure.
     pub(crate) fn keep_every_figure(&mut self) {
-        self.kept = (0..self.stores.len() as u32).collect();
+        self.kept = kept(&self.stores, |_| true);
         self.unkept.clear();
     }
 
@@ -591,7 +613,7 @@ impl CompiledPlan {
         }
         // Nothing stored before the end: the slots not kept still hold nothing.
         *dirty = stored > 0;
-        store_kept(stores, kept, r, values, missing, stored);
+        store_kept(kept, r, values, missing, stored);
         (findings, true)
     }
 }
@@ -625,18 +647,15 @@ fn store(
 /// inputs missing in this run.
 #[inline(never)]
 fn store_kept(
-    stores: &[(SlotId, Reg, Held)],
-    kept: &[u32],
+    kept: &[Kept],
     r: &Registers,
     values: &mut [Value],
     missing: &[(SlotId, Value)],
     stored: usize,
 ) {
-    let from = kept.partition_point(|&i| (i as usize) < stored);
-    for &i in &kept[from..] {
-        if let Some(&(slot, reg, held)) = stores.get(i as usize) {
-            store_one(values, slot, r[reg as usize], held);
-        }
+    let from = kept.partition_point(|k| (k.at as usize) < stored);
+    for k in kept.get(from..).unwrap_or_default() {
+        store_one(values, k.slot, r[k.reg as usize], k.held);
     }
     for (slot, failure) in missing {
         if let Some(value) = values.get_mut(*slot as usize) {
