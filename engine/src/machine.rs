@@ -405,22 +405,35 @@ impl CompiledPlan {
                 Some(code) => (&code.ops, &code.ends),
                 None => (ops, ends),
             };
+        // A result put in its register: true, or false when there is none (the
+        // operation could not complete).
+        macro_rules! set {
+            ($dst:expr, $result:expr) => {{
+                match $result {
+                    Some(n) => {
+                        r[$dst as usize] = n;
+                        true
+                    }
+                    None => false,
+                }
+            }};
+        }
         let mut pc = 0;
         while let Some(op) = ops.get(pc) {
             pc += 1;
-            let (dst, result) = match *op {
-                Op::Add(d, a, b) => (d, get(r, a).checked_add(get(r, b))),
-                Op::Subtract(d, a, b) => (d, get(r, a).checked_sub(get(r, b))),
-                Op::Multiply(d, a, b) => (d, get(r, a).checked_mul(get(r, b))),
+            let done = match *op {
+                Op::Add(d, a, b) => set!(d, get(r, a).checked_add(get(r, b))),
+                Op::Subtract(d, a, b) => set!(d, get(r, a).checked_sub(get(r, b))),
+                Op::Multiply(d, a, b) => set!(d, get(r, a).checked_mul(get(r, b))),
                 // `checked_div` gives nothing for a zero divisor, as for an overflow.
-                Op::Divide(d, a, b) => (d, get(r, a).checked_div(get(r, b))),
-                Op::Negate(d, a) => (d, Some(-get(r, a))),
-                Op::Less(d, a, b) => (d, Some(flag(less(get(r, a), get(r, b))))),
-                Op::LessEq(d, a, b) => (d, Some(flag(less_eq(get(r, a), get(r, b))))),
-                Op::Equal(d, a, b) => (d, Some(flag(equal(get(r, a), get(r, b))))),
-                Op::NotEqual(d, a, b) => (d, Some(flag(!equal(get(r, a), get(r, b))))),
-                Op::Not(d, a) => (d, Some(flag(get(r, a).is_zero()))),
-                Op::Copy(d, a) => (d, Some(get(r, a))),
+                Op::Divide(d, a, b) => set!(d, get(r, a).checked_div(get(r, b))),
+                Op::Negate(d, a) => set!(d, Some(-get(r, a))),
+                Op::Less(d, a, b) => set!(d, Some(flag(less(get(r, a), get(r, b))))),
+                Op::LessEq(d, a, b) => set!(d, Some(flag(less_eq(get(r, a), get(r, b))))),
+                Op::Equal(d, a, b) => set!(d, Some(flag(equal(get(r, a), get(r, b))))),
+                Op::NotEqual(d, a, b) => set!(d, Some(flag(!equal(get(r, a), get(r, b))))),
+                Op::Not(d, a) => set!(d, Some(flag(get(r, a).is_zero()))),
+                Op::Copy(d, a) => set!(d, Some(get(r, a))),
                 Op::JumpUnless(c, to) => {
                     if get(r, c).is_zero() {
                         pc = to as usize;
@@ -450,7 +463,7 @@ impl CompiledPlan {
                         }
                         continue;
                     }
-                    None => (0, None),
+                    None => false,
                 },
                 Op::JumpUnlessHas { table, year, to } => match has(r, values, table, year) {
                     Some(held) => {
@@ -459,7 +472,7 @@ impl CompiledPlan {
                         }
                         continue;
                     }
-                    None => (0, None),
+                    None => false,
                 },
                 Op::JumpUnlessLess(a, b, to) => {
                     if !less(get(r, a), get(r, b)) {
@@ -490,23 +503,23 @@ impl CompiledPlan {
                     slot,
                     negated,
                     variants: (from, to),
-                } => (
+                } => set!(
                     dst,
-                    is(values, slot, pool, (from, to)).map(|b| flag(b != negated)),
+                    is(values, slot, pool, (from, to)).map(|b| flag(b != negated))
                 ),
-                Op::On { dst, series, date } => (dst, on(r, values, series, date)),
-                Op::Has { dst, table, year } => (dst, has(r, values, table, year).map(flag)),
-                Op::Index { dst, table, year } => (dst, index(r, values, table, year)),
+                Op::On { dst, series, date } => set!(dst, on(r, values, series, date)),
+                Op::Has { dst, table, year } => set!(dst, has(r, values, table, year).map(flag)),
+                Op::Index { dst, table, year } => set!(dst, index(r, values, table, year)),
                 Op::Min(d, a, b) => {
                     let (a, b) = (get(r, a), get(r, b));
-                    (d, Some(if less(b, a) { b } else { a }))
+                    set!(d, Some(if less(b, a) { b } else { a }))
                 }
                 Op::Max(d, a, b) => {
                     let (a, b) = (get(r, a), get(r, b));
-                    (d, Some(if less(b, a) { a } else { b }))
+                    set!(d, Some(if less(b, a) { a } else { b }))
                 }
-                Op::DaysInYear(d, year) => (d, days_in_year(get(r, year))),
-                Op::Date(d, date) => (d, day_number_of(r, date).map(Decimal::from)),
+                Op::DaysInYear(d, year) => set!(d, days_in_year(get(r, year))),
+                Op::Date(d, date) => set!(d, day_number_of(r, date).map(Decimal::from)),
                 Op::KeepYears {
                     slot,
                     table,
@@ -516,17 +529,17 @@ impl CompiledPlan {
                     let bounds = bounds.get(from as usize..from as usize + count as usize);
                     match bounds.is_some_and(|b| keep_years(r, values, slot, table, b)) {
                         true => continue,
-                        false => (0, None),
+                        false => false,
                     }
                 }
-                Op::Count { dst, table } => (
+                Op::Count { dst, table } => set!(
                     dst,
                     match values.get(table as usize) {
                         Some(Value::Table(t)) => Some(Decimal::from(t.entries.len())),
                         _ => None,
-                    },
+                    }
                 ),
-                Op::General => (0, None),
+                Op::General => false,
                 Op::Default { slot, skip } => {
                     if inputs.value(slot).is_some() {
                         pc = skip as usize;
@@ -534,13 +547,13 @@ impl CompiledPlan {
                     continue;
                 }
                 Op::Select(d, c, a, b) => {
-                    (d, Some(get(r, if get(r, c).is_zero() { b } else { a })))
+                    set!(d, Some(get(r, if get(r, c).is_zero() { b } else { a })))
                 }
                 Op::Need(slot) => {
                     if inputs.value(slot).is_some() {
                         continue;
                     }
-                    (0, None)
+                    false
                 }
                 Op::Compute { slot, reg } => {
                     let upto = prefix
@@ -583,8 +596,7 @@ impl CompiledPlan {
                     continue;
                 }
             };
-            if let Some(n) = result {
-                r[dst as usize] = n;
+            if done {
                 continue;
             }
             // The rest of this slot's (or check's) code is skipped: the general
