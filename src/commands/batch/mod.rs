@@ -15,6 +15,7 @@
 
 mod evaluate;
 mod gather;
+mod order;
 mod sheet;
 mod write;
 mod xlsx;
