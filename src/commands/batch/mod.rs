@@ -14,6 +14,7 @@
 //! row's figures and warnings under each agreement, kept in memory.
 
 mod evaluate;
+mod figures;
 mod gather;
 mod order;
 mod sheet;
