@@ -178,6 +178,11 @@ pub trait Sink: Sync {
     /// What a thread makes of its rows of a chunk (the text of CSV rows, say).
     type Made: Send + Default;
     fn row(&self, row: &Row<'_>, made: &mut Self::Made);
+    /// What a thread starts from for `rows` rows (room for them, say).
+    fn made(&self, rows: usize) -> Self::Made {
+        let _ = rows;
+        Self::Made::default()
+    }
 }
 
 /// How the rows are read and evaluated.
@@ -414,7 +419,7 @@ impl Worker {
         repeated: &[Option<usize>],
         sink: &S,
     ) -> (S::Made, Found<'c>) {
-        let mut made = S::Made::default();
+        let mut made = sink.made(range.len());
         let mut found = Found {
             rows: Vec::new(),
             evaluated: 0,

@@ -47,6 +47,7 @@ pub fn rounded(n: Decimal, ty: &Type) -> Option<Decimal> {
 /// Appends `n` shown as `shape` shows it — the text [`decimal_into`] gives of
 /// [`rounded`] — with `point` before its decimals. Returns false, having
 /// written nothing, for a percentage beyond exact arithmetic in percent.
+#[inline]
 pub fn figure_into(n: Decimal, shape: Shape, point: char, out: &mut String) -> bool {
     match in_64_bits(n, shape) {
         Some((digits, scale)) => digits_into(n.is_sign_negative(), digits, scale, point, out),
@@ -65,6 +66,7 @@ pub fn figure_into(n: Decimal, shape: Shape, point: char, out: &mut String) -> b
 /// The digits and scale of `n` shown as `shape`, when they fit 64 bits and the
 /// scale is at most 19 (a percentage: its digits as they are, two decimals
 /// fewer; an amount: cut to two decimals, half an øre or more away from zero).
+#[inline]
 fn in_64_bits(n: Decimal, shape: Shape) -> Option<(u64, u32)> {
     let scale = n.scale();
     let digits = u64::try_from(n.mantissa().unsigned_abs()).ok()?;

@@ -131,7 +131,19 @@ impl Sink for Csv<'_> {
         }
         out.push_str(self.newline());
     }
+
+    /// Room for about [`CELL_BYTES`] a cell, so that a thread's text is seldom
+    /// copied into a larger buffer as it grows.
+    fn made(&self, rows: usize) -> String {
+        let cells: usize = (self.agreements.iter())
+            .map(|a| a.outputs().len() + 1 + usize::from(self.keep_going))
+            .sum();
+        String::with_capacity(rows.saturating_mul(cells + 1).saturating_mul(CELL_BYTES))
+    }
 }
+
+/// About how many bytes a cell of the results takes, with its separator.
+const CELL_BYTES: usize = 10;
 
 /// The titles of diagnostics in a CSV cell, as [`titles`] joins them.
 fn titles_into(diagnostics: &[Diagnostic], separator: char, out: &mut String) {
@@ -160,40 +172,59 @@ fn cell_into(value: &Value, ty: &Type, program: &Program, separator: char, out: 
             Json::String(s) => quote_into(&s, separator, out),
             other => quote_into(&other.to_string(), separator, out),
         },
-        (Value::Table(table), _) => match years_into(table) {
-            Some(text) => quote_into(&text, separator, out),
-            None => quote_into(&exact(value), separator, out),
-        },
+        (Value::Table(table), _) => table_into(value, table, separator, out),
         _ => quote_into(&exact(value), separator, out),
     }
 }
 
-/// A table of numbers by year as `exact` writes it (`{"2020":"0.9","2021":"0.91"}`,
-/// JSON in the order of its keys as text), without building it as JSON first; none
-/// for any other table (a year of other than four digits sorts otherwise as text).
-fn years_into(table: &engine::Table) -> Option<String> {
-    let mut text = String::with_capacity(2 + table.entries.len() * 16);
-    text.push('{');
+/// A table in a CSV cell, as `exact` writes it, quoted.
+fn table_into(value: &Value, table: &engine::Table, separator: char, out: &mut String) {
+    if !table.entries.is_empty() && by_year(table) {
+        // Its quotes make it quoted, each doubled: written so as it is made.
+        out.push('"');
+        years_into(table, "\"\"", out);
+        out.push('"');
+    } else {
+        quote_into(&exact(value), separator, out);
+    }
+}
+
+/// Whether `table` holds numbers by years of four digits, in order: what
+/// [`years_into`] writes as `exact` does (a year of other than four digits sorts
+/// otherwise as text).
+fn by_year(table: &engine::Table) -> bool {
     let mut last = None;
+    table.entries.iter().all(|(key, value)| match (key, value) {
+        (engine::Key::Year(year), Value::Number(_)) => {
+            let next = (1000..=9999).contains(year) && last.is_none_or(|l| l < *year);
+            last = Some(*year);
+            next
+        }
+        _ => false,
+    })
+}
+
+/// A table of numbers by year ([`by_year`]) as `exact` writes it
+/// (`{"2020":"0.9","2021":"0.91"}`, JSON in the order of its keys as text), each
+/// quote written as `quote`, without building it as JSON first.
+fn years_into(table: &engine::Table, quote: &str, out: &mut String) {
+    out.push('{');
     for (i, (key, value)) in table.entries.iter().enumerate() {
         let (engine::Key::Year(year), Value::Number(n)) = (key, value) else {
-            return None;
+            continue;
         };
-        if !(1000..=9999).contains(year) || last.is_some_and(|l| l >= *year) {
-            return None;
-        }
-        last = Some(*year);
         if i > 0 {
-            text.push(',');
+            out.push(',');
         }
-        text.push('"');
-        text.push_str(&year.to_string());
-        text.push_str("\":\"");
-        decimal_into(*n, '.', &mut text);
-        text.push('"');
+        out.push_str(quote);
+        out.push_str(itoa::Buffer::new().format(*year));
+        out.push_str(quote);
+        out.push(':');
+        out.push_str(quote);
+        decimal_into(*n, '.', out);
+        out.push_str(quote);
     }
-    text.push('}');
-    Some(text)
+    out.push('}');
 }
 
 /// JSON, as `serde_json` prints it (keys in order, two spaces an indent), written
@@ -378,6 +409,49 @@ impl Tabled<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A table of years is written as its exact JSON text, quoted, would be.
+    #[test]
+    fn a_table_in_a_cell_is_its_exact_text_quoted() {
+        use engine::{Key, Table};
+        use rust_decimal::Decimal;
+        use std::str::FromStr;
+        let number = |t: &str| Value::Number(Decimal::from_str(t).expect(t));
+        let years = |entries: &[(i64, &str)]| {
+            (entries.iter())
+                .map(|&(y, t)| (Key::Year(y), number(t)))
+                .collect::<Vec<_>>()
+        };
+        let tables = [
+            years(&[(2020, "90"), (2021, "91.50")]),
+            years(&[
+                (2021, "-0.001"),
+                (2022, "0"),
+                (2023, "123456789012345678901234.5678"),
+            ]),
+            years(&[(2020, "1")]),
+            years(&[]),
+            years(&[(2021, "1"), (2020, "2")]),
+            years(&[(999, "1"), (2020, "2")]),
+            years(&[(2020, "1"), (10000, "2")]),
+            years(&[(2020, "1"), (2020, "2")]),
+            vec![(Key::Year(2020), Value::Bool(true))],
+            vec![(Key::Label("a\"b".into()), number("1"))],
+        ];
+        for entries in tables {
+            let value = Value::Table(std::sync::Arc::new(Table { entries }));
+            let Value::Table(table) = &value else {
+                unreachable!()
+            };
+            for separator in [',', ';', '\t'] {
+                let mut out = String::new();
+                table_into(&value, table, separator, &mut out);
+                let mut long = String::new();
+                quote_into(&exact(&value), separator, &mut long);
+                assert_eq!(out, long, "{value:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_cell_with_quotes_is_quoted_and_its_quotes_doubled() {
