@@ -30,6 +30,9 @@ const WARNINGS_KEPT: usize = 1_000;
 /// How many rows a warning names; the rest are counted.
 const ROWS_NAMED: usize = 5;
 
+/// How many lists of shared warnings are remembered with their places.
+const SHARED_REMEMBERED: usize = 8;
+
 /// How messages name a row: `line 3 (Lindely)`, a long name cut short.
 pub fn row_label(line: usize, name: Option<&str>) -> String {
     match name {
@@ -82,11 +85,23 @@ pub(super) struct Order {
     /// Warnings by title, with the labels of up to [`ROWS_NAMED`] rows and how many there are.
     shared: Vec<(Diagnostic, Vec<String>, usize)>,
     by_title: HashMap<String, usize>,
+    /// Lists of warnings shared by rows ([`Warned::Shared`]), each with the place
+    /// in `shared` of each of its warnings (none: not kept), found by its title
+    /// for the first row that had it: the next rows' are found without a look-up.
+    /// Each is held, so that no other list is made at its address meanwhile.
+    remembered: Vec<Remembered>,
     /// Warnings not kept (more than [`WARNINGS_KEPT`] different ones).
     unkept: usize,
     /// Wrong rows reported so far, and not reported.
     shown: usize,
     unshown: usize,
+}
+
+/// A list of warnings shared by rows, and the place in [`Order`]'s `shared` of
+/// each of its warnings (none: not kept).
+struct Remembered {
+    list: Arc<[Diagnostic]>,
+    places: Vec<Option<usize>>,
 }
 
 impl Order {
@@ -133,10 +148,30 @@ impl Order {
         }
         for warned in warnings {
             match warned {
-                Warned::One(d) => self.warning(Cow::Owned(d), &mut label),
+                Warned::One(d) => {
+                    self.warning(Cow::Owned(d), &mut label);
+                }
                 Warned::Shared(all) => {
-                    for d in all.iter() {
-                        self.warning(Cow::Borrowed(d), &mut label);
+                    let known = self
+                        .remembered
+                        .iter()
+                        .position(|r| Arc::ptr_eq(&r.list, &all));
+                    match known {
+                        Some(k) => {
+                            for i in 0..all.len() {
+                                let place = self.remembered[k].places.get(i).copied().flatten();
+                                self.again(place, &mut label);
+                            }
+                        }
+                        None => {
+                            let places =
+                                (all.iter()).map(|d| self.warning(Cow::Borrowed(d), &mut label));
+                            let places = places.collect();
+                            if self.remembered.len() == SHARED_REMEMBERED {
+                                self.remembered.remove(0);
+                            }
+                            self.remembered.push(Remembered { list: all, places });
+                        }
                     }
                 }
             }
@@ -144,18 +179,39 @@ impl Order {
     }
 
     /// One warning of a row: counted under its title, the row named if few are.
-    fn warning(&mut self, d: Cow<'_, Diagnostic>, label: &mut impl FnMut() -> String) {
+    /// Returns its place in `shared` (none: not kept).
+    fn warning(
+        &mut self,
+        d: Cow<'_, Diagnostic>,
+        label: &mut impl FnMut() -> String,
+    ) -> Option<usize> {
         match self.by_title.get(&d.title) {
             Some(&at) => {
-                let (_, rows, count) = &mut self.shared[at];
+                self.again(Some(at), label);
+                Some(at)
+            }
+            None if self.shared.len() < WARNINGS_KEPT => {
+                let at = self.shared.len();
+                self.by_title.insert(d.title.clone(), at);
+                self.shared.push((d.into_owned(), vec![label()], 1));
+                Some(at)
+            }
+            None => {
+                self.unkept += 1;
+                None
+            }
+        }
+    }
+
+    /// A warning seen before, at `place` in `shared` (none: not kept, and never
+    /// to be: no warning is kept once [`WARNINGS_KEPT`] are).
+    fn again(&mut self, place: Option<usize>, label: &mut impl FnMut() -> String) {
+        match place.and_then(|at| self.shared.get_mut(at)) {
+            Some((_, rows, count)) => {
                 if rows.len() < ROWS_NAMED {
                     rows.push(label());
                 }
                 *count += 1;
-            }
-            None if self.shared.len() < WARNINGS_KEPT => {
-                self.by_title.insert(d.title.clone(), self.shared.len());
-                self.shared.push((d.into_owned(), vec![label()], 1));
             }
             None => self.unkept += 1,
         }
@@ -197,5 +253,100 @@ impl Order {
                 .help("correct the rows above and run again, or use --keep-going: each wrong row then carries its errors"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warning(title: &str) -> Diagnostic {
+        Diagnostic::warning(Code::CheckFailed, title.to_string())
+    }
+
+    /// The report of rows noted one warning at a time.
+    fn report(rows: &[Vec<Warned>], one_by_one: bool) -> Vec<(String, Option<String>)> {
+        let mut order = Order::default();
+        let mut report = Report::default();
+        for (i, warnings) in rows.iter().enumerate() {
+            let warnings = (warnings.iter())
+                .flat_map(|w| match w {
+                    Warned::One(d) => vec![Warned::One(d.clone())],
+                    Warned::Shared(all) if one_by_one => {
+                        all.iter().cloned().map(Warned::One).collect()
+                    }
+                    Warned::Shared(all) => vec![Warned::Shared(all.clone())],
+                })
+                .collect();
+            let name = (i % 3 > 0).then(|| Cow::Owned(format!("Offer {i}")));
+            let noted = Noted {
+                line: i + 2,
+                name,
+                errors: Vec::new(),
+                warnings,
+            };
+            order.note(&mut report, noted);
+        }
+        order.finish(&mut report, "t.csv");
+        (report.warnings.into_iter())
+            .map(|d| (d.title, d.help))
+            .collect()
+    }
+
+    /// A list of warnings shared by rows is reported as its warnings one by one
+    /// would be: with the same rows, counts and titles, before and after the
+    /// number of warnings kept is reached, lists made again and forgotten.
+    #[test]
+    fn shared_warnings_are_reported_as_the_same_warnings_one_by_one() {
+        let list =
+            |titles: &[&str]| -> Arc<[Diagnostic]> { titles.iter().map(|t| warning(t)).collect() };
+        let period = list(&["outside the period", "outside the period", "high"]);
+        let mut rows: Vec<Vec<Warned>> = Vec::new();
+        for i in 0..30 {
+            let mut row = vec![Warned::Shared(period.clone())];
+            if i % 4 == 0 {
+                row.push(Warned::One(warning(&format!("cell {}", i % 8))));
+            }
+            if i % 5 == 0 {
+                // A list made again for some rows: equal, at another address.
+                row.push(Warned::Shared(list(&["high", "other"])));
+            }
+            rows.push(row);
+        }
+        // More lists than are remembered, each on several rows.
+        let many: Vec<_> = (0..12).map(|i| list(&[&format!("list {i}")])).collect();
+        for round in 0..3 {
+            for (i, l) in many.iter().enumerate() {
+                if (i + round) % 2 == 0 {
+                    rows.push(vec![Warned::Shared(l.clone())]);
+                }
+            }
+        }
+        // Past the number of warnings kept: a list whose titles are known and one
+        // whose titles are not.
+        for i in 0..WARNINGS_KEPT {
+            rows.push(vec![Warned::One(warning(&format!("kind {i}")))]);
+        }
+        let unknown = list(&["never kept", "outside the period"]);
+        for _ in 0..4 {
+            rows.push(vec![
+                Warned::Shared(unknown.clone()),
+                Warned::Shared(period.clone()),
+            ]);
+        }
+        assert_eq!(report(&rows, false), report(&rows, true));
+        let shown = report(&rows, false);
+        assert!(
+            shown[0].0.ends_with(": outside the period"),
+            "{:?}",
+            shown[0]
+        );
+        assert!(shown[0].0.contains(" and 67 more: "), "{:?}", shown[0]);
+        assert!(
+            (shown.last().map(|(t, _)| t.as_str()))
+                .is_some_and(|t| t.starts_with("21 more warnings of other kinds")),
+            "{:?}",
+            shown.last()
+        );
     }
 }
