@@ -388,16 +388,19 @@ pub fn fields<'a>(
 }
 
 /// The field numbered `at` of the record at `range` (its text, unquoted), read
-/// without splitting the fields after it.
-pub fn field<'a>(
+/// without splitting the fields after it; those before it are split into
+/// `scratch` (emptied first), so that a caller reading many records allocates
+/// no list for each.
+pub fn field_with<'a>(
     file: &'a SourceFile,
     range: Range<usize>,
     separator: char,
     at: usize,
+    scratch: &mut Vec<Field<'a>>,
 ) -> Option<Cow<'a, str>> {
-    let mut out = Vec::new();
-    fields_upto(file, range, separator, &mut out, at.saturating_add(1)).ok()?;
-    out.into_iter().nth(at).map(|(text, _)| text)
+    scratch.clear();
+    fields_upto(file, range, separator, scratch, at.saturating_add(1)).ok()?;
+    (at < scratch.len()).then(|| scratch.swap_remove(at).0)
 }
 
 /// [`fields`], up to `limit` fields.

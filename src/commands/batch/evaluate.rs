@@ -247,9 +247,12 @@ pub fn run<S: Sink>(
     };
     while let Some(chunk) = sheet.next_chunk().map_err(|d| vec![d])? {
         // An offer named as an earlier one, found in the file's order.
+        let mut scratch = Vec::new();
         let repeated: Vec<Option<usize>> = (chunk.records.iter())
             .map(|(range, line)| {
-                let name = name_column.and_then(|at| nth_field(&chunk.file, range, separator, at));
+                let name = name_column.and_then(|at| {
+                    csv_reader::field_with(&chunk.file, range.clone(), separator, at, &mut scratch)
+                });
                 order.repeated(name.as_deref(), *line)
             })
             .collect();
@@ -317,16 +320,6 @@ pub(super) fn split(count: usize, parts: usize) -> Vec<Range<usize>> {
     (0..parts)
         .map(|i| (i * each).min(count)..((i + 1) * each).min(count))
         .collect()
-}
-
-/// The field numbered `at` of a record (its text, unquoted).
-fn nth_field<'a>(
-    file: &'a SourceFile,
-    range: &Range<usize>,
-    separator: char,
-    at: usize,
-) -> Option<std::borrow::Cow<'a, str>> {
-    csv_reader::field(file, range.clone(), separator, at)
 }
 
 /// What every thread reads the rows with.

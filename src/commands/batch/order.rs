@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
 use dsl::{Code, Diagnostic};
@@ -81,7 +81,7 @@ pub(super) struct Order {
     /// The line each name was first given on, by the name's hash: a million names
     /// are not kept. (Two names of one 64-bit hash — a chance of one in 10¹³ in a
     /// file of a million rows — would be reported as the same name: loudly.)
-    names: HashMap<u64, usize>,
+    names: HashMap<u64, usize, BuildHasherDefault<AsIs>>,
     /// Warnings by title, with the labels of up to [`ROWS_NAMED`] rows and how many there are.
     shared: Vec<(Diagnostic, Vec<String>, usize)>,
     by_title: HashMap<String, usize>,
@@ -95,6 +95,27 @@ pub(super) struct Order {
     /// Wrong rows reported so far, and not reported.
     shown: usize,
     unshown: usize,
+}
+
+/// A hash of a key that is a hash already (a name's, in [`Order`]): the key
+/// itself, not hashed again.
+#[derive(Default)]
+struct AsIs(u64);
+
+impl Hasher for AsIs {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// A list of warnings shared by rows, and the place in [`Order`]'s `shared` of
