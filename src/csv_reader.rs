@@ -388,16 +388,19 @@ pub fn fields<'a>(
 }
 
 /// The field numbered `at` of the record at `range` (its text, unquoted), read
-/// without splitting the fields after it.
-pub fn field<'a>(
+/// without splitting the fields after it; those before it are split into
+/// `scratch` (emptied first), so that a caller reading many records allocates
+/// no list for each.
+pub fn field_with<'a>(
     file: &'a SourceFile,
     range: Range<usize>,
     separator: char,
     at: usize,
+    scratch: &mut Vec<Field<'a>>,
 ) -> Option<Cow<'a, str>> {
-    let mut out = Vec::new();
-    fields_upto(file, range, separator, &mut out, at.saturating_add(1)).ok()?;
-    out.into_iter().nth(at).map(|(text, _)| text)
+    scratch.clear();
+    fields_upto(file, range, separator, scratch, at.saturating_add(1)).ok()?;
+    (at < scratch.len()).then(|| scratch.swap_remove(at).0)
 }
 
 /// [`fields`], up to `limit` fields.
@@ -477,7 +480,7 @@ fn fields_upto<'a>(
             continue;
         }
         // An unquoted field: up to the next separator.
-        let to = memchr::memchr(sep, &bytes[at..end]).map_or(end, |n| at + n);
+        let to = next_separator(&bytes[at..end], sep).map_or(end, |n| at + n);
         out.push((Cow::Borrowed(&text[at..to]), at..to));
         if to == end || out.len() >= limit {
             return Ok(());
@@ -487,6 +490,19 @@ fn fields_upto<'a>(
             out.push((Cow::Borrowed(""), at..at));
             return Ok(());
         }
+    }
+}
+
+/// Where the first `sep` of `bytes` is: most cells are short, and are looked
+/// through byte by byte (a call of `memchr` costs more than a few bytes do); the
+/// rest of a long one by `memchr`.
+#[inline]
+fn next_separator(bytes: &[u8], sep: u8) -> Option<usize> {
+    const SHORT: usize = 16;
+    let (start, rest) = bytes.split_at(bytes.len().min(SHORT));
+    match start.iter().position(|&b| b == sep) {
+        Some(at) => Some(at),
+        None => memchr::memchr(sep, rest).map(|at| start.len() + at),
     }
 }
 
@@ -513,6 +529,28 @@ mod tests {
             })
             .collect();
         (dialect.separator, texts)
+    }
+
+    /// The separator found byte by byte is the one `memchr` finds, in a cell
+    /// of any length, at any place.
+    #[test]
+    fn a_separator_is_found_where_memchr_finds_it() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut bytes = vec![b'7'; len];
+                if at < len {
+                    bytes[at] = b';';
+                }
+                if at + 3 < len {
+                    bytes[at + 3] = b';';
+                }
+                assert_eq!(
+                    next_separator(&bytes, b';'),
+                    memchr::memchr(b';', &bytes),
+                    "{len} {at}"
+                );
+            }
+        }
     }
 
     #[test]

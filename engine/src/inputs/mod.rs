@@ -97,6 +97,34 @@ impl Inputs {
         }
     }
 
+    /// [`Inputs::give`] of a cell's value, shown as written at `range` of the
+    /// file numbered `file`: the origin the slot holds is set in place when it
+    /// was a cell's too (a row after the first).
+    #[inline]
+    fn give_written(&mut self, slot: SlotId, value: Value, file: usize, range: Range<usize>) {
+        let s = slot as usize;
+        if let (Some(v), Some(o)) = (self.given.get_mut(s), self.origins.get_mut(s)) {
+            *v = value;
+            match o {
+                Some(Origin {
+                    file: held,
+                    range: at,
+                    shown: Shown::Written,
+                }) => {
+                    *held = file;
+                    *at = range;
+                }
+                _ => {
+                    *o = Some(Origin {
+                        file,
+                        range,
+                        shown: Shown::Written,
+                    })
+                }
+            }
+        }
+    }
+
     /// Gives a gathered input the table of the row's group (or why it has none),
     /// shown at `range` of the row's file — its group's cell — as `shown`.
     pub fn give_gathered(

@@ -217,12 +217,7 @@ impl Inputs {
             }
             match key {
                 None => {
-                    let origin = Origin {
-                        file: index,
-                        range: span.clone(),
-                        shown: Shown::Written,
-                    };
-                    self.give(slot, value, origin);
+                    self.give_written(slot, value, index, span.clone());
                     read.gave_now(slot);
                 }
                 Some(key) => match gathered.iter_mut().find(|g| g.slot == slot) {
@@ -272,10 +267,14 @@ impl Inputs {
                 })),
                 _ => Value::Table(crate::spare::table(found)),
             };
+            // One text for every row's tables, not one made per row.
+            let shown = (read.table_shown)
+                .get_or_insert_with(|| Arc::from("(table)"))
+                .clone();
             let origin = Origin {
                 file: index,
                 range,
-                shown: Shown::Text(Arc::from("(table)")),
+                shown: Shown::Text(shown),
             };
             self.give(slot, value, origin);
             read.gave_now(slot);
@@ -314,6 +313,8 @@ pub(super) struct Read {
     spare: Vec<SlotId>,
     /// For [`Inputs::read_row`]: none held (one agreement reads a row once).
     numbers: RowNumbers,
+    /// How a table given in columns is shown (`(table)`), made once.
+    table_shown: Option<Arc<str>>,
 }
 
 impl Read {

@@ -10,8 +10,6 @@
 //! offer named as an earlier one, warnings shared by many rows) is decided here,
 //! on one thread.
 
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -21,19 +19,11 @@ use dsl::{Code, Diagnostic, Program};
 use engine::{Columns, Decimals, Inputs, Value};
 
 use super::gather::{self, Gather};
+use super::order::{name_of, row_label, Noted, Order, Warned};
 use super::sheet::{Chunk, Sheet};
 use crate::commands::eval::{judge, judge_findings};
 use crate::csv_reader::{self, Field};
 use crate::render::Locale;
-
-/// How much of an offer's name is shown in a diagnostic.
-const NAME_SHOWN: usize = 60;
-
-/// At most this many wrong rows are reported one by one; the rest are counted.
-pub const ERRORS_SHOWN: usize = 10_000;
-
-/// At most this many different warnings are kept; the rest are counted.
-const WARNINGS_KEPT: usize = 1_000;
 
 /// One agreement, ready for the rows of a tariff file.
 pub struct Agreement {
@@ -151,18 +141,6 @@ impl OwnedRow {
     }
 }
 
-/// How messages name a row: `line 3 (Lindely)`, a long name cut short.
-pub fn row_label(line: usize, name: Option<&str>) -> String {
-    match name {
-        Some(name) if name.chars().count() > NAME_SHOWN => {
-            let shown: String = name.chars().take(NAME_SHOWN).collect();
-            format!("line {line} ({shown}…)")
-        }
-        Some(name) => format!("line {line} ({name})"),
-        None => format!("line {line}"),
-    }
-}
-
 /// What became of one row under one agreement (see [`Outcome`]), owned.
 #[derive(Debug, Clone)]
 pub struct OwnedOutcome {
@@ -200,6 +178,11 @@ pub trait Sink: Sync {
     /// What a thread makes of its rows of a chunk (the text of CSV rows, say).
     type Made: Send + Default;
     fn row(&self, row: &Row<'_>, made: &mut Self::Made);
+    /// What a thread starts from for `rows` rows (room for them, say).
+    fn made(&self, rows: usize) -> Self::Made {
+        let _ = rows;
+        Self::Made::default()
+    }
 }
 
 /// How the rows are read and evaluated.
@@ -217,16 +200,16 @@ pub struct Report {
     /// How many of them could not be computed under some agreement.
     pub failed: usize,
     /// The errors of the wrong rows, in order, each titled with its row; at most
-    /// [`ERRORS_SHOWN`] rows' worth.
+    /// [`super::order::ERRORS_SHOWN`] rows' worth.
     pub errors: Vec<Diagnostic>,
     /// The rows' warnings, each shown once with the rows it concerns.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// What one thread found in its part of a chunk, row by row.
-struct Found {
-    /// The row (its index in the chunk), its label, errors and warnings.
-    rows: Vec<(usize, String, Vec<Diagnostic>, Vec<Diagnostic>)>,
+/// What one thread found in its part of a chunk (`'c`), row by row.
+struct Found<'c> {
+    /// The rows that have errors or warnings, in order.
+    rows: Vec<Noted<'c>>,
     /// How many rows it evaluated, and how many failed.
     evaluated: usize,
     failed: usize,
@@ -264,14 +247,17 @@ pub fn run<S: Sink>(
     };
     while let Some(chunk) = sheet.next_chunk().map_err(|d| vec![d])? {
         // An offer named as an earlier one, found in the file's order.
+        let mut scratch = Vec::new();
         let repeated: Vec<Option<usize>> = (chunk.records.iter())
             .map(|(range, line)| {
-                let name = name_column.and_then(|at| nth_field(&chunk.file, range, separator, at));
+                let name = name_column.and_then(|at| {
+                    csv_reader::field_with(&chunk.file, range.clone(), separator, at, &mut scratch)
+                });
                 order.repeated(name.as_deref(), *line)
             })
             .collect();
         let parts = split(chunk.records.len(), threads);
-        let results: Vec<(S::Made, Found)> = match workers.as_mut_slice() {
+        let results: Vec<(S::Made, Found<'_>)> = match workers.as_mut_slice() {
             [one] => vec![one.part(&context, &chunk, 0..chunk.records.len(), &repeated, sink)],
             many => std::thread::scope(|scope| {
                 let handles: Vec<_> = (many.iter_mut().zip(&parts))
@@ -300,8 +286,8 @@ pub fn run<S: Sink>(
             }
             report.rows += found.evaluated;
             report.failed += found.failed;
-            for (_, label, errors, warnings) in found.rows {
-                order.note(&mut report, &label, errors, warnings);
+            for noted in found.rows {
+                order.note(&mut report, noted);
             }
             emit(made).map_err(|d| vec![d])?;
         }
@@ -334,124 +320,6 @@ pub(super) fn split(count: usize, parts: usize) -> Vec<Range<usize>> {
     (0..parts)
         .map(|i| (i * each).min(count)..((i + 1) * each).min(count))
         .collect()
-}
-
-/// The field numbered `at` of a record (its text, unquoted).
-fn nth_field<'a>(
-    file: &'a SourceFile,
-    range: &Range<usize>,
-    separator: char,
-    at: usize,
-) -> Option<std::borrow::Cow<'a, str>> {
-    csv_reader::field(file, range.clone(), separator, at)
-}
-
-/// What is decided in the file's order.
-#[derive(Default)]
-struct Order {
-    /// The line each name was first given on, by the name's hash: a million names
-    /// are not kept. (Two names of one 64-bit hash — a chance of one in 10¹³ in a
-    /// file of a million rows — would be reported as the same name: loudly.)
-    names: HashMap<u64, usize>,
-    /// Warnings by title, with the labels of up to five rows and how many there are.
-    shared: Vec<(Diagnostic, Vec<String>, usize)>,
-    by_title: HashMap<String, usize>,
-    /// Warnings not kept (more than [`WARNINGS_KEPT`] different ones).
-    unkept: usize,
-    /// Wrong rows reported so far, and not reported.
-    shown: usize,
-    unshown: usize,
-}
-
-impl Order {
-    /// The line of an earlier row of this name, if any.
-    fn repeated(&mut self, name: Option<&str>, line: usize) -> Option<usize> {
-        let name = name.map(str::trim).filter(|n| !n.is_empty())?;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        name.hash(&mut hasher);
-        match self.names.entry(hasher.finish()) {
-            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(line);
-                None
-            }
-        }
-    }
-
-    /// A row's errors and warnings, in the file's order.
-    fn note(
-        &mut self,
-        report: &mut Report,
-        label: &str,
-        errors: Vec<Diagnostic>,
-        warnings: Vec<Diagnostic>,
-    ) {
-        if !errors.is_empty() {
-            if self.shown < ERRORS_SHOWN {
-                self.shown += 1;
-                for mut d in errors {
-                    d.title = format!("{label}: {}", d.title);
-                    report.errors.push(d);
-                }
-            } else {
-                self.unshown += 1;
-            }
-        }
-        for d in warnings {
-            match self.by_title.get(&d.title) {
-                Some(&at) => {
-                    let (_, rows, count) = &mut self.shared[at];
-                    if rows.len() < 5 {
-                        rows.push(label.to_string());
-                    }
-                    *count += 1;
-                }
-                None if self.shared.len() < WARNINGS_KEPT => {
-                    self.by_title.insert(d.title.clone(), self.shared.len());
-                    self.shared.push((d, vec![label.to_string()], 1));
-                }
-                None => self.unkept += 1,
-            }
-        }
-    }
-
-    /// The warnings, each with its rows; the rows not reported, counted.
-    fn finish(&mut self, report: &mut Report, file: &str) {
-        for (mut d, rows, count) in std::mem::take(&mut self.shared) {
-            let more = match count - rows.len() {
-                0 => String::new(),
-                n => format!(" and {n} more"),
-            };
-            d.title = format!("{}{more}: {}", rows.join(", "), d.title);
-            if count > 1 {
-                d.help = Some(format!(
-                    "the figures of these offers in {file} do not meet this rule of the agreement"
-                ));
-            }
-            report.warnings.push(d);
-        }
-        if self.unkept > 0 {
-            report.warnings.push(Diagnostic::warning(
-                Code::CheckFailed,
-                format!(
-                    "{} more warnings of other kinds are not shown; each row's are in its `warnings` column",
-                    self.unkept
-                ),
-            ));
-        }
-        if self.unshown > 0 {
-            report.errors.push(
-                Diagnostic::error(
-                    Code::BadInput,
-                    format!(
-                        "{} more wrong rows are not shown: only the first {ERRORS_SHOWN} are",
-                        self.unshown
-                    ),
-                )
-                .help("correct the rows above and run again, or use --keep-going: each wrong row then carries its errors"),
-            );
-        }
-    }
 }
 
 /// What every thread reads the rows with.
@@ -487,12 +355,23 @@ struct Worker {
 /// only the title is kept (`Order::note`); the sinks write titles.
 struct Repeated {
     figures: Vec<(u32, Vec<Option<Value>>)>,
+    /// As the sinks show them.
     warnings: Vec<Diagnostic>,
+    /// As the report shows them: marked with their agreement when there are several.
+    marked: Arc<[Diagnostic]>,
 }
 
-impl Found {
+/// A row's warnings under one agreement.
+enum Warnings {
+    /// Made for this row.
+    Own(Vec<Diagnostic>),
+    /// The agreement's [`Repeated`] warnings (the row gave no warning of its own).
+    Repeated,
+}
+
+impl Found<'_> {
     /// A thread that ended without its results (it panicked).
-    fn lost() -> Found {
+    fn lost() -> Found<'static> {
         Found {
             rows: Vec::new(),
             evaluated: usize::MAX,
@@ -525,15 +404,15 @@ impl Worker {
     }
 
     /// Evaluates the rows `range` of `chunk`.
-    fn part<S: Sink>(
+    fn part<'c, S: Sink>(
         &mut self,
         context: &Context,
-        chunk: &Chunk,
+        chunk: &'c Chunk,
         range: Range<usize>,
         repeated: &[Option<usize>],
         sink: &S,
-    ) -> (S::Made, Found) {
-        let mut made = S::Made::default();
+    ) -> (S::Made, Found<'c>) {
+        let mut made = sink.made(range.len());
         let mut found = Found {
             rows: Vec::new(),
             evaluated: 0,
@@ -565,26 +444,24 @@ impl Worker {
                 sink,
                 &mut made,
                 &mut found,
-                index,
             );
         }
         (made, found)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn row<S: Sink>(
+    fn row<'c, S: Sink>(
         &mut self,
         context: &Context,
-        chunk: &Chunk,
-        cells: &[Field],
+        chunk: &'c Chunk,
+        cells: &[Field<'c>],
         record: &Range<usize>,
         line: usize,
         repeated: Option<usize>,
         mut errors: Vec<Diagnostic>,
         sink: &S,
         made: &mut S::Made,
-        found: &mut Found,
-        index: usize,
+        found: &mut Found<'c>,
     ) {
         let file = &chunk.file;
         let name = (context.name_column)
@@ -633,12 +510,12 @@ impl Worker {
         let several = context.agreements.len() > 1;
         let mut held: smallvec::SmallVec<[Held; 4]> = smallvec::SmallVec::new();
         // Each agreement's errors (the row's own first) and warnings.
-        let mut found_in: smallvec::SmallVec<[(Vec<Diagnostic>, Vec<Diagnostic>); 4]> =
+        let mut found_in: smallvec::SmallVec<[(Vec<Diagnostic>, Warnings); 4]> =
             smallvec::SmallVec::new();
         for (a, agreement) in context.agreements.iter().enumerate() {
             let (errors, warnings, h) = match split {
                 true => self.evaluate(context, a, agreement, file, cells, record, &label),
-                false => (Vec::new(), Vec::new(), Held::Nothing),
+                false => (Vec::new(), Warnings::Own(Vec::new()), Held::Nothing),
             };
             let wrong = !shared.is_empty() || !errors.is_empty();
             held.push(if wrong { Held::Nothing } else { h });
@@ -653,13 +530,18 @@ impl Worker {
         }
         let outcomes: smallvec::SmallVec<[Outcome; 4]> = (held.iter().zip(&self.evaluators))
             .zip(&found_in)
-            .map(|((h, evaluator), (errors, warnings))| Outcome {
+            .zip(&self.repeated)
+            .map(|(((h, evaluator), (errors, warnings)), repeated)| Outcome {
                 values: match h {
                     Held::Evaluator => Some(evaluator.values()),
                     Held::Own(values) => Some(values),
                     Held::Nothing => None,
                 },
-                warnings,
+                warnings: match (warnings, repeated) {
+                    (Warnings::Own(warnings), _) => warnings,
+                    (Warnings::Repeated, Some(repeated)) => &repeated.warnings,
+                    (Warnings::Repeated, None) => &[],
+                },
                 errors,
             })
             .collect();
@@ -677,19 +559,31 @@ impl Worker {
         // agreement when there are several.
         let mut row_errors = shared.clone();
         let mut row_warnings = Vec::new();
-        for ((errors, warnings), agreement) in found_in.into_iter().zip(context.agreements) {
-            let name = &agreement.program.agreement.name;
-            let mark = |mut d: Diagnostic| {
-                if several {
-                    d.title = format!("{name}: {}", d.title);
-                }
-                d
-            };
+        for (((errors, warnings), agreement), repeated) in
+            (found_in.into_iter().zip(context.agreements)).zip(&self.repeated)
+        {
+            let mark = |d: Diagnostic| mark(d, agreement, several);
             row_errors.extend(errors.into_iter().skip(shared.len()).map(mark));
-            row_warnings.extend(warnings.into_iter().map(mark));
+            match (warnings, repeated) {
+                (Warnings::Own(warnings), _) => {
+                    row_warnings.extend(warnings.into_iter().map(mark).map(Warned::One));
+                }
+                (Warnings::Repeated, Some(repeated)) => {
+                    row_warnings.push(Warned::Shared(repeated.marked.clone()));
+                }
+                (Warnings::Repeated, None) => {}
+            }
         }
         if !row_errors.is_empty() || !row_warnings.is_empty() {
-            found.rows.push((index, label(), row_errors, row_warnings));
+            let name = (context.name_column)
+                .and_then(|i| cells.get(i))
+                .and_then(|(text, _)| name_of(text));
+            found.rows.push(Noted {
+                line,
+                name,
+                errors: row_errors,
+                warnings: row_warnings,
+            });
         }
     }
 
@@ -704,7 +598,7 @@ impl Worker {
         cells: &[Field],
         record: &Range<usize>,
         label: &dyn Fn() -> String,
-    ) -> (Vec<Diagnostic>, Vec<Diagnostic>, Held) {
+    ) -> (Vec<Diagnostic>, Warnings, Held) {
         let program = &agreement.program;
         let rule = &program.parts[agreement.part];
         let inputs = &mut self.inputs[a];
@@ -718,7 +612,7 @@ impl Worker {
             &mut self.numbers,
         ) {
             Ok(warnings) => warnings,
-            Err(errors) => return (errors, Vec::new(), Held::Nothing),
+            Err(errors) => return (errors, Warnings::Own(Vec::new()), Held::Nothing),
         };
         // Each gathered input: the table of the row's group, shown at its group's cell.
         for (gather, table) in agreement.gathers.iter().zip(&context.tables[a]) {
@@ -741,14 +635,17 @@ impl Worker {
         // failed is evaluated again with every check, for the report `takst eval` gives.
         let (values, failed) = match evaluator.run(program, rule, inputs) {
             Ok((_, findings)) if findings.is_empty() => {
-                return (Vec::new(), warnings, Held::Evaluator);
+                return (Vec::new(), Warnings::Own(warnings), Held::Evaluator);
             }
             Ok((values, findings)) => {
                 let figures = only_warnings(program, values, &findings);
                 if let (Some(figures), Some(last)) = (&figures, &self.repeated[a]) {
                     if last.figures == *figures {
+                        if warnings.is_empty() {
+                            return (Vec::new(), Warnings::Repeated, Held::Evaluator);
+                        }
                         warnings.extend(last.warnings.iter().cloned());
-                        return (Vec::new(), warnings, Held::Evaluator);
+                        return (Vec::new(), Warnings::Own(warnings), Held::Evaluator);
                     }
                 }
                 let what = format!("{}, {}", file.name, label());
@@ -756,11 +653,16 @@ impl Worker {
                 let found = (&mut errors, &mut made);
                 judge_findings(program, values, &findings, &what, found, context.locale);
                 if let Some(figures) = figures {
-                    let warnings = made.clone();
-                    self.repeated[a] = Some(Repeated { figures, warnings });
+                    let several = context.agreements.len() > 1;
+                    let marked = made.iter().map(|d| mark(d.clone(), agreement, several));
+                    self.repeated[a] = Some(Repeated {
+                        figures,
+                        warnings: made.clone(),
+                        marked: marked.collect(),
+                    });
                 }
                 warnings.append(&mut made);
-                return (errors, warnings, Held::Evaluator);
+                return (errors, Warnings::Own(warnings), Held::Evaluator);
             }
             Err(_) => engine::run_all(program, rule, inputs),
         };
@@ -777,8 +679,16 @@ impl Worker {
         for d in errors.iter_mut().filter(|d| d.code == Code::MissingInput) {
             missing_here(d, agreement, file, record.clone());
         }
-        (errors, warnings, Held::Own(values.values))
+        (errors, Warnings::Own(warnings), Held::Own(values.values))
     }
+}
+
+/// A row's diagnostic under `agreement`, marked with its name when there are `several`.
+fn mark(mut d: Diagnostic, agreement: &Agreement, several: bool) -> Diagnostic {
+    if several {
+        d.title = format!("{}: {}", agreement.program.agreement.name, d.title);
+    }
+    d
 }
 
 /// An input missing from a row, said in the tariff file's terms: pointed at the

@@ -14,7 +14,9 @@
 //! row's figures and warnings under each agreement, kept in memory.
 
 mod evaluate;
+mod figures;
 mod gather;
+mod order;
 mod sheet;
 mod write;
 mod xlsx;

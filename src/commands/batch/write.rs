@@ -9,13 +9,13 @@
 //! exact. Each offer carries its warnings (and, with --keep-going, a wrong one its
 //! errors instead of figures).
 
-use dsl::types::{NumKind, Type};
+use dsl::types::Type;
 use dsl::{Diagnostic, Program};
 use engine::Value;
-use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Map, Value as Json};
 
 use super::evaluate::{titles, Agreement, Row, Sink};
+use super::figures::{decimal_into, figure_into, Shape};
 use crate::commands::eval::{exact, json_typed, unit};
 use crate::render::{format_value, Locale, Table};
 
@@ -44,58 +44,6 @@ pub fn quote_into(cell: &str, separator: char, out: &mut String) {
     } else {
         out.push_str(cell);
     }
-}
-
-/// A number as a CSV or XLSX cell shows it: a percentage in percent, an amount
-/// rounded to the øre (halves away from zero, as Danish amounts are rounded);
-/// `None` for a percentage beyond exact arithmetic in percent.
-pub fn rounded(n: Decimal, ty: &Type) -> Option<Decimal> {
-    match ty {
-        Type::Number {
-            kind: NumKind::Percent,
-            ..
-        } => n.checked_mul(Decimal::ONE_HUNDRED),
-        Type::Number { dim, .. } if dim.money != 0 => Some(to_ore(n)),
-        _ => Some(n),
-    }
-}
-
-/// `n` rounded to two decimals, halves away from zero, as
-/// `round_dp_with_strategy(2, MidpointAwayFromZero)` rounds it (the same value and
-/// scale): in 64 bits when its digits fit them (most amounts), the long way otherwise.
-fn to_ore(n: Decimal) -> Decimal {
-    let scale = n.scale();
-    let magnitude = n.mantissa().unsigned_abs();
-    let (mut whole, rest, ten) = match (scale.checked_sub(2), u64::try_from(magnitude)) {
-        (None | Some(0), _) => return n,
-        (Some(cut @ 1..=19), Ok(digits)) => {
-            let ten = TENS_64[cut as usize];
-            let whole = digits / ten;
-            (
-                u128::from(whole),
-                u128::from(digits - whole * ten),
-                u128::from(ten),
-            )
-        }
-        (Some(cut @ 1..=28), _) => {
-            let ten = 10u128.pow(cut);
-            let whole = magnitude / ten;
-            (whole, magnitude - whole * ten, ten)
-        }
-        _ => return n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
-    };
-    // Half or more of the last øre: away from zero.
-    if rest >= ten - rest {
-        whole += 1;
-    }
-    // A tenth of `n`'s digits or less, plus one: within its 96 bits.
-    Decimal::from_parts(
-        whole as u32,
-        (whole >> 32) as u32,
-        (whole >> 64) as u32,
-        n.is_sign_negative(),
-        2,
-    )
 }
 
 /// The column names of a part's results: for one agreement, the results' names;
@@ -175,164 +123,108 @@ impl Sink for Csv<'_> {
                 }
             }
             out.push(sep);
-            quote_into(&titles(outcome.warnings), sep, out);
+            titles_into(outcome.warnings, sep, out);
             if self.keep_going {
                 out.push(sep);
-                quote_into(&titles(outcome.errors), sep, out);
+                titles_into(outcome.errors, sep, out);
             }
         }
         out.push_str(self.newline());
     }
-}
 
-/// Appends `n` as its shortest exact text (`normalize`d: no trailing zeros), with
-/// `point` before its decimals; digit by digit, without `Display`'s detours.
-pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
-    let mut scale = n.scale();
-    let magnitude = n.mantissa().unsigned_abs();
-    // Most figures fit 64 bits, where division is fast: the whole part and the
-    // decimals written as two whole numbers.
-    if let (Ok(mut small), true) = (u64::try_from(magnitude), scale <= 19) {
-        while scale > 0 && small % 10 == 0 {
-            small /= 10;
-            scale -= 1;
-        }
-        if small == 0 {
-            out.push('0');
-            return;
-        }
-        if n.is_sign_negative() {
-            out.push('-');
-        }
-        let ten = TENS_64[scale as usize];
-        let mut digits = itoa::Buffer::new();
-        out.push_str(digits.format(small / ten));
-        if scale > 0 {
-            out.push(point);
-            let fraction = digits.format(small % ten);
-            for _ in fraction.len()..scale as usize {
-                out.push('0');
-            }
-            out.push_str(fraction);
-        }
-        return;
-    }
-    let mut buffer = [0u8; 40];
-    let mut at = buffer.len();
-    let mut digits = magnitude;
-    while scale > 0 && digits.is_multiple_of(10) {
-        digits /= 10;
-        scale -= 1;
-    }
-    if digits == 0 {
-        out.push('0');
-        return;
-    }
-    if n.is_sign_negative() {
-        out.push('-');
-    }
-    // Larger ones give their low 19 digits at a time.
-    loop {
-        let (high, mut low) = match u64::try_from(digits) {
-            Ok(small) => (0, small),
-            Err(_) => (digits / TEN_19, (digits % TEN_19) as u64),
-        };
-        let mut count = 0;
-        while low > 0 || (high > 0 && count < 19) {
-            at -= 1;
-            buffer[at] = b'0' + (low % 10) as u8;
-            low /= 10;
-            count += 1;
-        }
-        if high == 0 {
-            break;
-        }
-        digits = high;
-    }
-    // ok: the buffer holds ASCII digits only.
-    let digits = std::str::from_utf8(&buffer[at..]).unwrap_or_default();
-    let scale = scale as usize;
-    if scale == 0 {
-        out.push_str(digits);
-    } else if digits.len() > scale {
-        let (whole, fraction) = digits.split_at(digits.len() - scale);
-        out.push_str(whole);
-        out.push(point);
-        out.push_str(fraction);
-    } else {
-        out.push('0');
-        out.push(point);
-        for _ in digits.len()..scale {
-            out.push('0');
-        }
-        out.push_str(digits);
+    /// Room for about [`CELL_BYTES`] a cell, so that a thread's text is seldom
+    /// copied into a larger buffer as it grows.
+    fn made(&self, rows: usize) -> String {
+        let cells: usize = (self.agreements.iter())
+            .map(|a| a.outputs().len() + 1 + usize::from(self.keep_going))
+            .sum();
+        String::with_capacity(rows.saturating_mul(cells + 1).saturating_mul(CELL_BYTES))
     }
 }
 
-const TEN_19: u128 = 10_000_000_000_000_000_000;
+/// About how many bytes a cell of the results takes, with its separator.
+const CELL_BYTES: usize = 10;
 
-/// Ten to the power of 0 to 19: what fits 64 bits.
-const TENS_64: [u64; 20] = {
-    let mut tens = [1u64; 20];
-    let mut i = 1;
-    while i < 20 {
-        tens[i] = tens[i - 1] * 10;
-        i += 1;
+/// The titles of diagnostics in a CSV cell, as [`titles`] joins them.
+fn titles_into(diagnostics: &[Diagnostic], separator: char, out: &mut String) {
+    match diagnostics {
+        [] => {}
+        [one] => quote_into(&one.title, separator, out),
+        many => quote_into(&titles(many), separator, out),
     }
-    tens
-};
+}
 
-/// A result in a CSV cell: a number as [`rounded`] (with a decimal comma in a
-/// file of semicolons), a choice by name, yes or no, a table as JSON.
+/// A result in a CSV cell: a number as [`super::figures::rounded`] shows it
+/// (with a decimal comma in a file of semicolons), a choice by name, yes or no,
+/// a table as JSON.
 fn cell_into(value: &Value, ty: &Type, program: &Program, separator: char, out: &mut String) {
     match (value, ty) {
-        (Value::Number(n), _) => match rounded(*n, ty) {
-            Some(n) => decimal_into(n, if separator == ';' { ',' } else { '.' }, out),
-            // Beyond 28 digits in percent: written as the fraction it is, and said so.
-            None => {
+        (Value::Number(n), _) => {
+            let point = if separator == ';' { ',' } else { '.' };
+            if !figure_into(*n, Shape::of(ty), point, out) {
+                // Beyond 28 digits in percent: written as the fraction it is, and said so.
                 let text = format!("{} (a fraction, not percent)", exact(value));
                 quote_into(&text, separator, out);
             }
-        },
+        }
         (Value::Bool(b), _) => out.push_str(if *b { "yes" } else { "no" }),
         (Value::Choice(_), Type::Choice(_)) => match json_typed(value, ty, program) {
             Json::String(s) => quote_into(&s, separator, out),
             other => quote_into(&other.to_string(), separator, out),
         },
-        (Value::Table(table), _) => match years_into(table) {
-            Some(text) => quote_into(&text, separator, out),
-            None => quote_into(&exact(value), separator, out),
-        },
+        (Value::Table(table), _) => table_into(value, table, separator, out),
         _ => quote_into(&exact(value), separator, out),
     }
 }
 
-/// A table of numbers by year as `exact` writes it (`{"2020":"0.9","2021":"0.91"}`,
-/// JSON in the order of its keys as text), without building it as JSON first; none
-/// for any other table (a year of other than four digits sorts otherwise as text).
-fn years_into(table: &engine::Table) -> Option<String> {
-    let mut text = String::with_capacity(2 + table.entries.len() * 16);
-    text.push('{');
+/// A table in a CSV cell, as `exact` writes it, quoted.
+fn table_into(value: &Value, table: &engine::Table, separator: char, out: &mut String) {
+    if !table.entries.is_empty() && by_year(table) {
+        // Its quotes make it quoted, each doubled: written so as it is made.
+        out.push('"');
+        years_into(table, "\"\"", out);
+        out.push('"');
+    } else {
+        quote_into(&exact(value), separator, out);
+    }
+}
+
+/// Whether `table` holds numbers by years of four digits, in order: what
+/// [`years_into`] writes as `exact` does (a year of other than four digits sorts
+/// otherwise as text).
+fn by_year(table: &engine::Table) -> bool {
     let mut last = None;
+    table.entries.iter().all(|(key, value)| match (key, value) {
+        (engine::Key::Year(year), Value::Number(_)) => {
+            let next = (1000..=9999).contains(year) && last.is_none_or(|l| l < *year);
+            last = Some(*year);
+            next
+        }
+        _ => false,
+    })
+}
+
+/// A table of numbers by year ([`by_year`]) as `exact` writes it
+/// (`{"2020":"0.9","2021":"0.91"}`, JSON in the order of its keys as text), each
+/// quote written as `quote`, without building it as JSON first.
+fn years_into(table: &engine::Table, quote: &str, out: &mut String) {
+    out.push('{');
     for (i, (key, value)) in table.entries.iter().enumerate() {
         let (engine::Key::Year(year), Value::Number(n)) = (key, value) else {
-            return None;
+            continue;
         };
-        if !(1000..=9999).contains(year) || last.is_some_and(|l| l >= *year) {
-            return None;
-        }
-        last = Some(*year);
         if i > 0 {
-            text.push(',');
+            out.push(',');
         }
-        text.push('"');
-        text.push_str(&year.to_string());
-        text.push_str("\":\"");
-        decimal_into(*n, '.', &mut text);
-        text.push('"');
+        out.push_str(quote);
+        out.push_str(itoa::Buffer::new().format(*year));
+        out.push_str(quote);
+        out.push(':');
+        out.push_str(quote);
+        decimal_into(*n, '.', out);
+        out.push_str(quote);
     }
-    text.push('}');
-    Some(text)
+    out.push('}');
 }
 
 /// JSON, as `serde_json` prints it (keys in order, two spaces an indent), written
@@ -517,103 +409,47 @@ impl Tabled<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
+    /// A table of years is written as its exact JSON text, quoted, would be.
     #[test]
-    fn decimals_are_written_as_normalize_writes_them() {
-        for text in [
-            "0",
-            "-0",
-            "0.00",
-            "1",
-            "-1",
-            "10",
-            "1909.19",
-            "1909.10",
-            "0.061",
-            "-0.0001",
-            "123456789012345678901234567.8",
-            "79228162514264337593543950335",
-            "-79228162514264337593543950335",
-            "0.0000000000000000000000000001",
-            "10000000000000000000",
-            "100000000000000000000000",
-            "9999999999999999999",
-            "18446744073709551615",
-            "18446744073709551616",
-            "1844674407370955161.5",
-            "0.1844674407370955161",
-            "0.00000000000000000001",
-            "-0.0000000000000000001",
-            "-12.50",
-            "100.001",
-            "5000000.00",
-        ] {
-            let n = Decimal::from_str(text).expect(text);
-            let mut out = String::new();
-            decimal_into(n, '.', &mut out);
-            assert_eq!(out, n.normalize().to_string(), "{text}");
-        }
-        let mut out = String::new();
-        decimal_into(
-            Decimal::from_str("-1234.5").expect("a number"),
-            ',',
-            &mut out,
-        );
-        assert_eq!(out, "-1234,5");
-    }
-
-    #[test]
-    fn amounts_are_rounded_to_the_ore_as_rust_decimal_rounds_them() {
-        let mut texts: Vec<String> = [
-            "0",
-            "-0",
-            "0.005",
-            "-0.005",
-            "0.0049999",
-            "-0.0049999",
-            "1.005",
-            "1.015",
-            "-1.015",
-            "2.675",
-            "12345.674999",
-            "12345.675",
-            "-0.001",
-            "0.001",
-            "1.1",
-            "7",
-            "-7.00",
-            "0.125",
-            "0.135",
-            "184467440737095517.15",
-            "18446744073709551.6155",
-            "1844674407370955161.55",
-            "0.0000000000000000000000000005",
-            "-0.0000000000000000000000000005",
-            "79228162514264337593543950335",
-            "7922816251426433759354395033.5",
-            "-7922816251426433759354395.0335",
-            "0.99999999999999999999",
-            "99999999999999999.995",
-            "-99999999999999999.995",
-        ]
-        .iter()
-        .map(|t| t.to_string())
-        .collect();
-        // Figures as an evaluation leaves them: a division's 28 digits, and more.
-        for i in 1..400i64 {
-            let n = Decimal::from(i * 7919 - 1_000_000) / Decimal::from(i * 13 + 3);
-            texts.push(n.to_string());
-            texts.push((n * Decimal::from(1000)).to_string());
-            texts.push(Decimal::new(i * 5 - 1000, (i % 6) as u32).to_string());
-        }
-        for text in &texts {
-            let n = Decimal::from_str(text).expect(text);
-            let long = n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-            let quick = to_ore(n);
-            assert_eq!(quick, long, "{text}");
-            assert_eq!(quick.to_string(), long.to_string(), "{text}");
-            assert_eq!(quick.is_sign_negative(), long.is_sign_negative(), "{text}");
+    fn a_table_in_a_cell_is_its_exact_text_quoted() {
+        use engine::{Key, Table};
+        use rust_decimal::Decimal;
+        use std::str::FromStr;
+        let number = |t: &str| Value::Number(Decimal::from_str(t).expect(t));
+        let years = |entries: &[(i64, &str)]| {
+            (entries.iter())
+                .map(|&(y, t)| (Key::Year(y), number(t)))
+                .collect::<Vec<_>>()
+        };
+        let tables = [
+            years(&[(2020, "90"), (2021, "91.50")]),
+            years(&[
+                (2021, "-0.001"),
+                (2022, "0"),
+                (2023, "123456789012345678901234.5678"),
+            ]),
+            years(&[(2020, "1")]),
+            years(&[]),
+            years(&[(2021, "1"), (2020, "2")]),
+            years(&[(999, "1"), (2020, "2")]),
+            years(&[(2020, "1"), (10000, "2")]),
+            years(&[(2020, "1"), (2020, "2")]),
+            vec![(Key::Year(2020), Value::Bool(true))],
+            vec![(Key::Label("a\"b".into()), number("1"))],
+        ];
+        for entries in tables {
+            let value = Value::Table(std::sync::Arc::new(Table { entries }));
+            let Value::Table(table) = &value else {
+                unreachable!()
+            };
+            for separator in [',', ';', '\t'] {
+                let mut out = String::new();
+                table_into(&value, table, separator, &mut out);
+                let mut long = String::new();
+                quote_into(&exact(&value), separator, &mut long);
+                assert_eq!(out, long, "{value:?}");
+            }
         }
     }
 

@@ -29,7 +29,8 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use super::evaluate::{titles, Agreement, OwnedRow};
-use super::write::{quote_into, rounded};
+use super::figures::rounded;
+use super::write::quote_into;
 use crate::commands::eval::json_typed;
 use crate::csv_reader::Chunk;
 
