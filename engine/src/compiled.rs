@@ -18,7 +18,8 @@ use crate::compile::Compiler;
 use crate::formula::eval;
 use crate::general::compute;
 use crate::guards::Guards;
-use crate::machine::{CompiledPlan, Held, Input, Op, Otherwise, NO_REGISTER, REGISTERS};
+use crate::machine::{CompiledPlan, Input, Op, Otherwise, NO_REGISTER, REGISTERS};
+use crate::stores::Held;
 use crate::value::Value;
 use rust_decimal::Decimal;
 
@@ -108,7 +109,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         }
     }
     let is_read = |slot: SlotId| read.get(slot as usize) == Some(&true);
-    let kept = crate::machine::kept(&stores, is_read);
+    let kept = crate::stores::kept(&stores, is_read);
     let unkept = (0..stores.len() as u32)
         .filter(|&i| !is_read(stores[i as usize].0))
         .collect();

@@ -41,6 +41,7 @@ mod machine;
 mod order;
 pub mod reserves;
 mod spare;
+mod stores;
 mod trace;
 mod value;
 

@@ -28,6 +28,7 @@ use crate::general::{check_one, compute, general_step, run_checks, Finding};
 use crate::guards::Guards;
 use crate::inputs::Inputs;
 use crate::order::{equal, less, less_eq};
+use crate::stores::{kept, store, store_kept, Held, Kept};
 use crate::value::Value;
 
 /// The index of a register: a byte, so that every index is in the register file
@@ -242,46 +243,10 @@ pub(crate) struct CompiledPlan {
     pub(crate) prefix: Vec<u32>,
 }
 
-/// A store read once the code has run: where it is among the stores, and what it stores.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Kept {
-    at: u32,
-    slot: SlotId,
-    reg: Reg,
-    held: Held,
-}
-
-/// The stores for which `read` is true, as [`Kept`].
-pub(crate) fn kept(stores: &[(SlotId, Reg, Held)], read: impl Fn(SlotId) -> bool) -> Vec<Kept> {
-    (stores.iter().enumerate())
-        .filter(|(_, &(slot, _, _))| read(slot))
-        .map(|(at, &(slot, reg, held))| Kept {
-            at: at as u32,
-            slot,
-            reg,
-            held,
-        })
-        .collect()
-}
-
-/// What a stored register holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Held {
-    Number,
-    /// A date, as its day number ([`day_number`]).
-    Date,
-}
-
 /// A date as a register value: its day counted from 1 January of year 1, so that
 /// the difference of two is the days between them, and their order is theirs.
 pub(crate) fn day_number(date: NaiveDate) -> Decimal {
     Decimal::from(date.num_days_from_ce())
-}
-
-/// The date of a day number; none for a number that is not one (never stored:
-/// every date register is set from a date).
-fn date_of(n: Decimal) -> Option<NaiveDate> {
-    NaiveDate::from_num_days_from_ce_opt(i32::try_from(i64::try_from(n).ok()?).ok()?)
 }
 
 /// A condition as a register value.
@@ -627,64 +592,6 @@ impl CompiledPlan {
         *dirty = stored > 0;
         store_kept(kept, r, values, missing, stored);
         (findings, true)
-    }
-}
-
-/// Stores the registers of the number slots `stored..upto` (in the plan's order:
-/// the general path, computing a slot, reads only the slots before it, and those
-/// are final once their code has run) in the values, and moves `stored` on; an
-/// input missing in this run holds its failure, not its register.
-fn store(
-    stores: &[(SlotId, Reg, Held)],
-    r: &Registers,
-    values: &mut [Value],
-    missing: &[(SlotId, Value)],
-    stored: &mut usize,
-    upto: usize,
-) {
-    let upto = upto.min(stores.len());
-    let from = (*stored).min(upto);
-    *stored = (*stored).max(upto);
-    for &(slot, reg, held) in &stores[from..upto] {
-        store_one(values, slot, r[reg as usize], held);
-    }
-    for (slot, failure) in missing {
-        if let Some(value) = values.get_mut(*slot as usize) {
-            value.clone_from(failure);
-        }
-    }
-}
-
-/// Stores the kept registers not stored yet (`stored..`), and the failures of the
-/// inputs missing in this run.
-#[inline(never)]
-fn store_kept(
-    kept: &[Kept],
-    r: &Registers,
-    values: &mut [Value],
-    missing: &[(SlotId, Value)],
-    stored: usize,
-) {
-    let from = kept.partition_point(|k| (k.at as usize) < stored);
-    for k in kept.get(from..).unwrap_or_default() {
-        store_one(values, k.slot, r[k.reg as usize], k.held);
-    }
-    for (slot, failure) in missing {
-        if let Some(value) = values.get_mut(*slot as usize) {
-            value.clone_from(failure);
-        }
-    }
-}
-
-/// Stores one register in its slot.
-#[inline(always)]
-fn store_one(values: &mut [Value], slot: SlotId, n: Decimal, held: Held) {
-    if let Some(value) = values.get_mut(slot as usize) {
-        match (value, held) {
-            (Value::Number(held), Held::Number) => *held = n,
-            (other, Held::Number) => *other = Value::Number(n),
-            (other, Held::Date) => *other = date_of(n).map_or(Value::Unset, Value::Date),
-        }
     }
 }
 
