@@ -208,15 +208,16 @@ pub(crate) struct CompiledPlan {
     /// before the general path reads them.
     pub(crate) stores: Vec<(SlotId, Reg, Held)>,
     /// The stores read once the code has run (the part's results, the figures
-    /// the checks' messages show), as indices into `stores`, in order: only
-    /// these are stored at the end of a run.
+    /// the checks' messages show), in order: only these are stored at the end
+    /// of a run.
     pub(crate) kept: Vec<Kept>,
     /// The other stores: their slots are set to nothing before a run when the
     /// run before stored them ([`CompiledPlan::dirty`]), so that no value of an
     /// earlier row is ever read as this row's.
     pub(crate) unkept: Vec<u32>,
-    /// True when the last run stored more than `kept` (a slot went to the general
-    /// path, or an input was missing).
+    /// True when the last run stored more than `kept`: a slot went to the
+    /// general path, or the whole plan did. (The inputs it missed, which hold
+    /// their failures, are set to nothing at the start of the next run too.)
     pub(crate) dirty: bool,
     pub(crate) ops: Vec<Op>,
     /// Where the code of each slot and check ends, in order: when an operation
