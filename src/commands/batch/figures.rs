@@ -103,22 +103,26 @@ fn digits_into(negative: bool, mut digits: u64, mut scale: u32, point: char, out
         out.push('-');
     }
     let mut buffer = itoa::Buffer::new();
-    let text = buffer.format(digits);
-    let scale = scale as usize;
+    pointed_into(buffer.format(digits), scale as usize, point, out);
+}
+
+/// Appends the digits of a whole number with `point` before its last `scale`
+/// (`0,05` for `5` with two decimals).
+fn pointed_into(digits: &str, scale: usize, point: char, out: &mut String) {
     if scale == 0 {
-        out.push_str(text);
-    } else if text.len() > scale {
-        let (whole, fraction) = text.split_at(text.len() - scale);
+        out.push_str(digits);
+    } else if digits.len() > scale {
+        let (whole, fraction) = digits.split_at(digits.len() - scale);
         out.push_str(whole);
         out.push(point);
         out.push_str(fraction);
     } else {
         out.push('0');
         out.push(point);
-        for _ in text.len()..scale {
+        for _ in digits.len()..scale {
             out.push('0');
         }
-        out.push_str(text);
+        out.push_str(digits);
     }
 }
 
@@ -204,22 +208,7 @@ pub fn decimal_into(n: Decimal, point: char, out: &mut String) {
     }
     // ok: the buffer holds ASCII digits only.
     let digits = std::str::from_utf8(&buffer[at..]).unwrap_or_default();
-    let scale = scale as usize;
-    if scale == 0 {
-        out.push_str(digits);
-    } else if digits.len() > scale {
-        let (whole, fraction) = digits.split_at(digits.len() - scale);
-        out.push_str(whole);
-        out.push(point);
-        out.push_str(fraction);
-    } else {
-        out.push('0');
-        out.push(point);
-        for _ in digits.len()..scale {
-            out.push('0');
-        }
-        out.push_str(digits);
-    }
+    pointed_into(digits, scale as usize, point, out);
 }
 
 const TEN_19: u128 = 10_000_000_000_000_000_000;
