@@ -328,9 +328,9 @@ impl CompiledPlan {
                 },
                 (None, Otherwise::Default) => continue,
                 // Missing: an error only where it is read (`Op::Need`).
+                // (Its failure is put in the values where the registers are stored.)
                 (None, Otherwise::Missing) if !input.output => {
                     let failure = failure(program, input.slot, values, failures);
-                    values[input.slot as usize].clone_from(&failure);
                     missing.push((input.slot, failure));
                     continue;
                 }
