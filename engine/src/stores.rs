@@ -82,7 +82,10 @@ pub(crate) fn store_kept(
     missing: &[(SlotId, Value)],
     stored: usize,
 ) {
-    let from = kept.partition_point(|k| (k.at as usize) < stored);
+    let from = match stored {
+        0 => 0,
+        _ => kept.partition_point(|k| (k.at as usize) < stored),
+    };
     for k in kept.get(from..).unwrap_or_default() {
         store_one(values, k.slot, r[k.reg as usize], k.held);
     }
