@@ -108,7 +108,7 @@ fn digits_into(negative: bool, mut digits: u64, mut scale: u32, point: char, out
 
 /// Appends the digits of a whole number with `point` before its last `scale`
 /// (`0,05` for `5` with two decimals). Always inlined: called once per figure
-/// written, it cost 245 instructions per Midtjylland offer as a call.
+/// written, it cost 245 instructions per offer of one agreement as a call.
 #[inline(always)]
 fn pointed_into(digits: &str, scale: usize, point: char, out: &mut String) {
     if scale == 0 {
