@@ -95,6 +95,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
             compiler.ops.push(Op::CheckGeneral(check));
         }
     }
+    compiler.finish();
     // What is read once the code has run: the part's results, and the figures
     // the messages of its checks show. Only these are stored at the end.
     let mut read = vec![false; program.slots.len()];
@@ -193,6 +194,61 @@ mod tests {
             .replace("input cost: money", "input cost: money\ninput start: date")
             .replace("year <= year_of(valid_to)", "year <= year_of(start)");
         assert_eq!(format!("{:?}", general_ops(&reads_input)), "[General]");
+    }
+
+    #[test]
+    fn failures_of_checks_are_placed_after_the_code_and_no_jump_lands_on_a_jump() {
+        let text = "agreement \"A\"\ninput a: number\ninput b: number\n\
+                    define c = when a > 5 then (when b > 5 then a otherwise b) otherwise a + b\n\
+                    check in_range: a > 0 and a < 10 else warning \"range\"\n\
+                    check either: a == 1 or b == 1 else warning \"either\"\n\
+                    part tariff: c\n";
+        let program = dsl::check("a.takst", text, &NoBases).expect("checks");
+        let part = program.part("tariff").expect("a part");
+        let mut values = Vec::new();
+        constants(&program, &part.plan, &mut values);
+        let ops = compile(&program, part, &values).ops;
+        let target = |op: &Op| match *op {
+            Op::Jump(t) | Op::JumpUnless(_, t) | Op::JumpIf(_, t) => Some(t),
+            Op::JumpUnlessLess(_, _, t) | Op::JumpUnlessLessEq(_, _, t) => Some(t),
+            Op::JumpUnlessEqual(_, _, t) | Op::JumpUnlessNotEqual(_, _, t) => Some(t),
+            _ => None,
+        };
+        for op in &ops {
+            if let Some(t) = target(op) {
+                assert!(
+                    !matches!(ops.get(t as usize), Some(Op::Jump(_))),
+                    "{op:?} in {ops:?}"
+                );
+            }
+        }
+        // The failures come after a jump to the end of the code, each followed by
+        // a jump back to after its check.
+        let first_fail = ops
+            .iter()
+            .position(|op| matches!(op, Op::Fail(_)))
+            .expect("a fail");
+        assert!(
+            matches!(ops[first_fail - 1], Op::Jump(end) if end as usize == ops.len()),
+            "{ops:?}"
+        );
+        // And the checks still say what they said.
+        for (a, b, failed) in [
+            ("3", "1", vec![]),
+            ("12", "1", vec![0]),
+            ("3", "2", vec![1]),
+            ("0", "0", vec![0, 1]),
+        ] {
+            let mut inputs = crate::inputs::Inputs::new(&program);
+            inputs
+                .read(&program, "i.toml", &format!("a = {a}\nb = {b}\n"))
+                .expect("inputs");
+            let found = crate::eval::run(&program, part, &inputs)
+                .expect("runs")
+                .findings;
+            let checks: Vec<u32> = found.iter().map(|f| f.check).collect();
+            assert_eq!(checks, failed, "a = {a}, b = {b}");
+        }
     }
 
     #[test]

@@ -122,7 +122,7 @@ pub(crate) fn without_guards(
 
 /// An operation with the place it may continue at moved by `to`. Every operation
 /// is named, so that a new one must say whether it jumps.
-fn moved(op: Op, to: &impl Fn(u32) -> u32) -> Op {
+pub(crate) fn moved(op: Op, to: &impl Fn(u32) -> u32) -> Op {
     match op {
         Op::JumpUnless(c, t) => Op::JumpUnless(c, to(t)),
         Op::JumpIf(c, t) => Op::JumpIf(c, to(t)),

@@ -47,6 +47,10 @@ pub(crate) struct Compiler<'p> {
     may_be_missing: Vec<bool>,
     /// The values of the plan's constants, computed before compiling.
     values: &'p [Value],
+    /// The checks that fail by jumping: where their jumps are, and where their
+    /// code ends. Their failures are placed after all the code ([`Compiler::finish`]),
+    /// so that a check that holds runs on without a jump over its failure.
+    failures: Vec<(Vec<usize>, u32, u32)>,
 }
 
 impl<'p> Compiler<'p> {
@@ -99,6 +103,7 @@ impl<'p> Compiler<'p> {
             guarded: 0,
             may_be_missing,
             values,
+            failures: Vec::new(),
         }
     }
 
@@ -164,16 +169,47 @@ impl<'p> Compiler<'p> {
             self.ops.truncate(start);
             return false;
         }
-        let holds = self.emit(Op::Jump(0));
-        let failed = self.ops.len() as u32;
-        for at in fails {
-            self.patch(at, failed);
-        }
-        self.emit(Op::Fail(check));
         let end = self.ops.len() as u32;
-        self.patch(holds, end);
+        self.failures.push((fails, check, end));
         self.ends.push((end, Ending::Check(check)));
         true
+    }
+
+    /// Ends the code: the failures of the checks that jump to them, each going on
+    /// after its check's code, placed after the end of the code (a jump to the end
+    /// stops the run before them); every jump to a jump goes where that one goes.
+    pub(crate) fn finish(&mut self) {
+        if !self.failures.is_empty() {
+            let stop = self.emit(Op::Jump(0));
+            for (fails, check, end) in std::mem::take(&mut self.failures) {
+                let failed = self.ops.len() as u32;
+                for at in fails {
+                    self.patch(at, failed);
+                }
+                self.emit(Op::Fail(check));
+                self.emit(Op::Jump(end));
+            }
+            let end = self.ops.len() as u32;
+            self.patch(stop, end);
+        }
+        // A jump onto a jump goes straight to where that one goes (a chain of
+        // `when` arms ending where another ends); at most as many steps as
+        // there are operations, so a loop of jumps (never made) cannot hang.
+        let ops = &self.ops;
+        let through = |mut to: u32| {
+            for _ in 0..ops.len() {
+                match ops.get(to as usize) {
+                    Some(Op::Jump(next)) if *next != to => to = *next,
+                    _ => break,
+                }
+            }
+            to
+        };
+        let threaded: Vec<Op> = ops
+            .iter()
+            .map(|&op| crate::guards::moved(op, &through))
+            .collect();
+        self.ops = threaded;
     }
 
     /// A new register holding `value`; none when all are taken (the formula is
