@@ -6,7 +6,7 @@
 //! the inputs are read first; then, for each slot that is not a constant, in
 //! the plan's order, an input's default is computed if it is not given and uses
 //! other values, a number or condition the compiler knows
-//! (`compile.rs`) is computed by operations over registers, and anything else by
+//! (`compile/`) is computed by operations over registers, and anything else by
 //! the general evaluator, as before; then the checks. The number slots are stored
 //! in the values before the general path reads them, so it can take over at any
 //! point.

@@ -5,10 +5,11 @@
 //! inputs are read into their registers and the other inputs copied into the
 //! values; the code is then one sequence of [`Op`]s, slot after slot in the plan's
 //! order, and the checks last. A yes/no slot is stored in the values at the end of
-//! its code ([`Op::StoreCondition`]); the number slots all at once when the code
-//! has run, and before the general path reads the values (a number slot not
-//! computed yet is then stored too, stale, and overwritten when its turn comes:
-//! nothing reads a slot before it in the plan).
+//! its code ([`Op::StoreCondition`]); the number slots before the general path
+//! reads the values (those before the slot it computes), and, when the code has
+//! run, those read after it — the part's results and the figures its checks'
+//! messages show (`stores.rs`). The code run is the plan's without the guards of
+//! the inputs the row gives (`guards.rs`).
 //!
 //! The machine reports no error itself: an operation that cannot complete (a
 //! zero divisor, an overflow, a choice or a rate that is not there, a form that
