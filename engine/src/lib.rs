@@ -37,6 +37,7 @@ mod general;
 mod grouping;
 mod guards;
 mod inputs;
+mod jumps;
 mod machine;
 mod order;
 pub mod reserves;

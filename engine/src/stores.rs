@@ -65,11 +65,7 @@ pub(crate) fn store(
     for &(slot, reg, held) in &stores[from..upto] {
         store_one(values, slot, r[reg as usize], held);
     }
-    for (slot, failure) in missing {
-        if let Some(value) = values.get_mut(*slot as usize) {
-            value.clone_from(failure);
-        }
-    }
+    fail_missing(values, missing);
 }
 
 /// Stores the kept registers not stored yet (`stored..`), and the failures of the
@@ -89,6 +85,12 @@ pub(crate) fn store_kept(
     for k in kept.get(from..).unwrap_or_default() {
         store_one(values, k.slot, r[k.reg as usize], k.held);
     }
+    fail_missing(values, missing);
+}
+
+/// Puts the failure of each input missing in this run in its slot.
+#[inline]
+fn fail_missing(values: &mut [Value], missing: &[(SlotId, Value)]) {
     for (slot, failure) in missing {
         if let Some(value) = values.get_mut(*slot as usize) {
             value.clone_from(failure);

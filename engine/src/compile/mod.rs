@@ -205,10 +205,7 @@ impl<'p> Compiler<'p> {
             }
             to
         };
-        let threaded: Vec<Op> = ops
-            .iter()
-            .map(|&op| crate::guards::moved(op, &through))
-            .collect();
+        let threaded: Vec<Op> = ops.iter().map(|&op| op.moved(&through)).collect();
         self.ops = threaded;
     }
 
@@ -616,19 +613,8 @@ impl<'p> Compiler<'p> {
 
     /// Points the jump at `at` to `to`.
     fn patch(&mut self, at: usize, to: u32) {
-        if let Some(
-            Op::JumpUnless(_, target)
-            | Op::JumpIf(_, target)
-            | Op::Jump(target)
-            | Op::JumpUnlessIs { to: target, .. }
-            | Op::JumpUnlessHas { to: target, .. }
-            | Op::JumpUnlessLess(_, _, target)
-            | Op::JumpUnlessLessEq(_, _, target)
-            | Op::JumpUnlessEqual(_, _, target)
-            | Op::JumpUnlessNotEqual(_, _, target),
-        ) = self.ops.get_mut(at)
-        {
-            *target = to;
+        if let Some(op) = self.ops.get_mut(at) {
+            *op = op.moved(&|_| to);
         }
     }
 
