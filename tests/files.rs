@@ -1,5 +1,6 @@
 //! Files on the command line: endless or huge ones refused after at most their
-//! limit, a FIFO nobody writes to given up on; and `batch -o`, which never writes
+//! limit, a FIFO nobody writes to given up on, a tariff file on a pipe read from
+//! its first byte; and `batch -o`, which never writes
 //! over its input, writes through a symbolic link and leaves nothing half-written.
 
 use std::path::{Path, PathBuf};
@@ -132,6 +133,80 @@ fn a_fifo_nobody_writes_to_is_given_up_on() {
         &format!("× nothing was written to {fifo} in 10 seconds\n"),
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Runs takst in the repository with `input` on its standard input.
+fn takst_reading(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_takst"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--color", "never"])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run takst");
+    let mut stdin = child.stdin.take().expect("a pipe");
+    let input = input.to_vec();
+    // Written from a thread of its own, so that a takst that stops reading cannot block the test.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("takst ends");
+    let _ = writer.join();
+    out
+}
+
+#[test]
+fn a_tariff_file_on_a_pipe_is_read_from_its_first_byte() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/batch/offers.csv");
+    let text = std::fs::read(&file).expect("the example tariff file");
+    let from_file = takst(&["batch", "-a", "midt", "examples/batch/offers.csv"]);
+    assert!(from_file.status.success());
+    // The first bytes are read to tell a workbook from CSV: on a pipe they cannot be
+    // read again, so they must not be lost (the header's first name was cut short).
+    let piped = takst_reading(&["batch", "-a", "midt", "/dev/stdin"], &text);
+    // The same warnings, but for the file's name (and so where lines are wrapped).
+    let words = |out: &Output, name: &str| -> String {
+        let said = String::from_utf8_lossy(&out.stderr).replace(name, "FILE");
+        said.split(|c: char| c.is_whitespace() || c == '│')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        words(&piped, "/dev/stdin"),
+        words(&from_file, "examples/batch/offers.csv")
+    );
+    assert!(piped.status.success());
+    assert_eq!(piped.stdout, from_file.stdout);
+    // With a byte-order mark, as Excel writes CSV.
+    let marked = [b"\xEF\xBB\xBF".as_slice(), &text].concat();
+    let piped = takst_reading(&["batch", "-a", "midt", "/dev/stdin"], &marked);
+    assert!(
+        piped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    let figures = String::from_utf8_lossy(&piped.stdout);
+    assert!(figures.starts_with("\u{feff}name,"), "{figures}");
+    assert_eq!(
+        figures.lines().count(),
+        from_file.stdout.split(|&b| b == b'\n').count() - 1
+    );
+    // A workbook is read by its parts, which a pipe cannot give: said, not misread.
+    let workbook = takst_reading(
+        &["batch", "-a", "midt", "/dev/stdin"],
+        b"PK\x03\x04 not read",
+    );
+    assert_eq!(workbook.status.code(), Some(1));
+    assert!(workbook.stdout.is_empty());
+    let said = String::from_utf8_lossy(&workbook.stderr);
+    assert!(
+        said.contains("is a workbook (XLSX) that is not a plain file"),
+        "{said}"
+    );
 }
 
 /// A copy of a tariff file in `dir`.

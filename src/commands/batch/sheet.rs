@@ -40,8 +40,11 @@ pub struct Sheet {
     xlsx: bool,
 }
 
+/// A CSV file read as a stream: the bytes read to tell CSV from XLSX, then the rest.
+type Stream = BufReader<std::io::Chain<std::io::Cursor<Vec<u8>>, File>>;
+
 enum Rows {
-    Csv(Reader<BufReader<File>>),
+    Csv(Reader<Stream>),
     Xlsx(Box<xlsx::Rows>),
 }
 
@@ -70,12 +73,20 @@ impl Sheet {
         let zipped = magic[..n] == *b"PK\x03\x04";
         let size = meta.is_file().then_some(meta.len());
         if zipped {
+            if !meta.is_file() {
+                return Err(Diagnostic::error(
+                    Code::BadInput,
+                    format!("{name} is a workbook (XLSX) that is not a plain file"),
+                )
+                .help("save the workbook to a file and give its path: a workbook is read by its parts, not as a stream"));
+            }
             let rows = xlsx::Rows::open(path, &name)?;
             return Self::start(Rows::Xlsx(Box::new(rows)), name, path, size, true);
         }
-        // Read again from the start, as a stream.
-        let file = File::open(path).map_err(cannot)?;
-        let reader = Reader::new(BufReader::with_capacity(1 << 20, file), &name)?;
+        // The same handle read on after the bytes looked at: a pipe (or standard
+        // input) cannot be opened again at its start.
+        let read = std::io::Cursor::new(magic[..n].to_vec()).chain(file);
+        let reader = Reader::new(BufReader::with_capacity(1 << 20, read), &name)?;
         Self::start(Rows::Csv(reader), name, path, size, false)
     }
 
