@@ -76,6 +76,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
                     reg,
                     otherwise,
                     output: part.outputs.contains(&slot),
+                    guard: 0,
                 };
                 match number {
                     true => numbers.push(input),
@@ -117,6 +118,19 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
     let unsure = (part.outputs.iter().copied())
         .filter(|&o| compiler.register_of(o) == NO_REGISTER)
         .collect();
+    // Each guarded input's bit, set by a run when the row leaves the input out.
+    let mut guards = Guards::of(&compiler.ops);
+    for input in numbers.iter_mut().chain(copied.iter_mut()) {
+        input.guard = guards.bit(input.slot);
+    }
+    let read = |slot| (numbers.iter().chain(&copied)).any(|i: &Input| i.slot == slot);
+    if compiler
+        .ops
+        .iter()
+        .any(|op| matches!(*op, Op::Need(slot) if !read(slot)))
+    {
+        guards.keep_every_guard();
+    }
     let mut registers = Box::new([Decimal::ZERO; REGISTERS]);
     for (held, start) in registers.iter_mut().zip(&compiler.registers) {
         *held = *start;
@@ -128,7 +142,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         kept,
         unkept,
         dirty: false,
-        guards: Guards::of(&compiler.ops),
+        guards,
         ops: compiler.ops,
         ends: compiler.ends,
         pool: compiler.pool,

@@ -31,6 +31,8 @@ pub(crate) struct Guards {
     /// Every input that a guard names, once; none when there are more than 64.
     inputs: Vec<SlotId>,
     codes: Vec<Unguarded>,
+    /// The code the last row ran (rows of a file mostly leave out the same inputs).
+    last: usize,
 }
 
 impl Guards {
@@ -50,34 +52,49 @@ impl Guards {
         Guards {
             inputs,
             codes: Vec::new(),
+            last: 0,
         }
     }
 
-    /// The code for a row in which the inputs for which `left_out` is true are
-    /// not given; none when the code with every guard must run (no guards, or
-    /// too many sets seen).
+    /// The bit of a guarded input in the sets of inputs left out (see
+    /// [`Guards::code`]); 0 for an input no guard names.
+    pub(crate) fn bit(&self, slot: SlotId) -> u64 {
+        (self.inputs.iter().position(|&s| s == slot)).map_or(0, |i| 1 << i)
+    }
+
+    /// Keeps no code without guards: for a plan whose guarded inputs are not all
+    /// read into the registers, whose bits a run could not set.
+    pub(crate) fn keep_every_guard(&mut self) {
+        self.inputs.clear();
+        self.codes.clear();
+    }
+
+    /// The code for a row that leaves out the inputs of the bits in `left_out`
+    /// (each input's [`Guards::bit`]); none when the code with every guard must
+    /// run (no guards, or too many sets seen).
     pub(crate) fn code(
         &mut self,
         ops: &[Op],
         ends: &[(u32, Ending)],
-        left_out: impl Fn(SlotId) -> bool,
+        left_out: u64,
     ) -> Option<&Unguarded> {
         if self.inputs.is_empty() {
             return None;
         }
-        let bits = (self.inputs.iter().enumerate())
-            .filter(|(_, &slot)| left_out(slot))
-            .fold(0u64, |bits, (i, _)| bits | 1 << i);
-        let found = self.codes.iter().position(|c| c.left_out == bits);
+        if self
+            .codes
+            .get(self.last)
+            .is_some_and(|c| c.left_out == left_out)
+        {
+            return self.codes.get(self.last);
+        }
+        let found = self.codes.iter().position(|c| c.left_out == left_out);
         let index = match found {
             Some(index) => index,
             None if self.codes.len() < KEPT => {
-                let (ops, ends) = without_guards(ops, ends, |slot| {
-                    let i = self.inputs.iter().position(|&s| s == slot);
-                    i.is_some_and(|i| bits & 1 << i != 0)
-                });
+                let (ops, ends) = without_guards(ops, ends, |slot| self.bit(slot) & left_out != 0);
                 self.codes.push(Unguarded {
-                    left_out: bits,
+                    left_out,
                     ops,
                     ends,
                 });
@@ -85,6 +102,7 @@ impl Guards {
             }
             None => return None,
         };
+        self.last = index;
         self.codes.get(index)
     }
 }
@@ -190,20 +208,37 @@ mod tests {
     fn code_of_its_own_for_each_set_left_out_up_to_a_limit() {
         let ops: Vec<Op> = (0..70).map(Op::Need).collect();
         // More than 64 guarded inputs: always the code with every guard.
-        assert!(Guards::of(&ops).code(&ops, &[], |_| false).is_none());
-        let ops: Vec<Op> = (0..20).map(Op::Need).collect();
         let mut guards = Guards::of(&ops);
-        for left_out in 0..KEPT as u32 {
+        assert_eq!(guards.bit(3), 0);
+        assert!(guards.code(&ops, &[], 0).is_none());
+        // Slots 100.. guarded, in order of first guard.
+        let ops: Vec<Op> = (100..120).rev().map(Op::Need).collect();
+        let mut guards = Guards::of(&ops);
+        assert_eq!(guards.bit(119), 1);
+        assert_eq!(guards.bit(100), 1 << 19);
+        assert_eq!(guards.bit(7), 0, "not guarded");
+        for left_out in 100..100 + KEPT as u32 {
             let code = guards
-                .code(&ops, &[], |slot| slot == left_out)
+                .code(&ops, &[], guards.bit(left_out))
                 .expect("a code");
-            assert_eq!(code.ops.len(), 1);
+            assert!(matches!(code.ops[..], [Op::Need(s)] if s == left_out));
         }
         assert!(
-            guards.code(&ops, &[], |slot| slot == 19).is_none(),
+            guards.code(&ops, &[], guards.bit(119)).is_none(),
             "the limit"
         );
-        let again = guards.code(&ops, &[], |slot| slot == 3).expect("kept");
-        assert!(matches!(again.ops[..], [Op::Need(3)]));
+        // The code of an earlier set, found again, then the last one run again.
+        for _ in 0..2 {
+            let both = guards.bit(103) | guards.bit(101);
+            assert!(guards.code(&ops, &[], both).is_none(), "never seen");
+            let again = guards.code(&ops, &[], guards.bit(103)).expect("kept");
+            assert!(matches!(again.ops[..], [Op::Need(103)]));
+            let again = guards.code(&ops, &[], guards.bit(103)).expect("kept");
+            assert!(matches!(again.ops[..], [Op::Need(103)]));
+            let other = guards.code(&ops, &[], guards.bit(100)).expect("kept");
+            assert!(matches!(other.ops[..], [Op::Need(100)]));
+        }
+        guards.keep_every_guard();
+        assert!(guards.code(&ops, &[], guards.bit(100)).is_none());
     }
 }

@@ -184,6 +184,9 @@ pub(crate) struct Input {
     pub(crate) otherwise: Otherwise,
     /// One of the part's results: when it is missing, the part fails.
     pub(crate) output: bool,
+    /// Its bit in the sets of guarded inputs a row leaves out (`guards.rs`); 0
+    /// when no guard names it.
+    pub(crate) guard: u64,
 }
 
 /// What an input holds when it is not given.
@@ -320,8 +323,14 @@ impl CompiledPlan {
         }
         // Until the run ends having stored only the kept slots.
         *dirty = true;
+        // The guarded inputs this row leaves out, as their bits.
+        let mut left_out = 0u64;
         for input in numbers.iter() {
-            let given = match (inputs.value(input.slot), input.otherwise) {
+            let value = inputs.value(input.slot);
+            if value.is_none() {
+                left_out |= input.guard;
+            }
+            let given = match (value, input.otherwise) {
                 (Some(Value::Number(n)), _) => *n,
                 (None, Otherwise::Constant(c)) => match constants.get(c as usize) {
                     Some(Value::Number(n)) => *n,
@@ -342,7 +351,11 @@ impl CompiledPlan {
         }
         for input in copied.iter() {
             let s = input.slot as usize;
-            let given = match (inputs.value(input.slot), input.otherwise) {
+            let value = inputs.value(input.slot);
+            if value.is_none() {
+                left_out |= input.guard;
+            }
+            let given = match (value, input.otherwise) {
                 (Some(given), _) => given,
                 (None, Otherwise::Constant(c)) => match constants.get(c as usize) {
                     Some(value) => value,
@@ -367,11 +380,10 @@ impl CompiledPlan {
         }
         let mut findings = Vec::new();
         // The guards of the inputs this row gives do nothing: code without them.
-        let (ops, ends): (&[Op], &[(u32, Ending)]) =
-            match guards.code(ops, ends, |slot| inputs.value(slot).is_none()) {
-                Some(code) => (&code.ops, &code.ends),
-                None => (ops, ends),
-            };
+        let (ops, ends): (&[Op], &[(u32, Ending)]) = match guards.code(ops, ends, left_out) {
+            Some(code) => (&code.ops, &code.ends),
+            None => (ops, ends),
+        };
         // A result put in its register: true, or false when there is none (the
         // operation could not complete).
         macro_rules! set {
