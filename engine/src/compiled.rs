@@ -123,14 +123,17 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
     for input in numbers.iter_mut().chain(copied.iter_mut()) {
         input.guard = guards.bit(input.slot);
     }
-    let read = |slot| (numbers.iter().chain(&copied)).any(|i: &Input| i.slot == slot);
+    let is_input = |slot| (numbers.iter().chain(&copied)).any(|i: &Input| i.slot == slot);
     if compiler
         .ops
         .iter()
-        .any(|op| matches!(*op, Op::Need(slot) if !read(slot)))
+        .any(|op| matches!(*op, Op::Need(slot) if !is_input(slot)))
     {
         guards.keep_every_guard();
     }
+    // The inputs nothing reads but the general path: copied only when it takes over.
+    let (lazy, copied): (Vec<Input>, Vec<Input>) = (copied.into_iter())
+        .partition(|input| crate::lazy::may_be_lazy(input, &compiler.ops, is_read));
     let mut registers = Box::new([Decimal::ZERO; REGISTERS]);
     for (held, start) in registers.iter_mut().zip(&compiler.registers) {
         *held = *start;
@@ -138,6 +141,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
     CompiledPlan {
         numbers,
         inputs: copied,
+        lazy: crate::lazy::Lazy::new(lazy),
         stores,
         kept,
         unkept,

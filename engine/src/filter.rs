@@ -14,6 +14,7 @@ use dsl::program::{BinaryOp, Key, Local, Node, NodeKind, SlotId};
 use rust_decimal::Decimal;
 
 use crate::machine::{Reg, Registers};
+use crate::order::{equal, less, less_eq};
 use crate::value::Value;
 
 /// A test of an entry's year against a register.
@@ -48,12 +49,12 @@ impl Bound {
 
     fn holds(self, year: Decimal, r: &Registers) -> bool {
         match self {
-            Bound::Less(x) => year < r[x as usize],
-            Bound::LessEq(x) => year <= r[x as usize],
-            Bound::Greater(x) => year > r[x as usize],
-            Bound::GreaterEq(x) => year >= r[x as usize],
-            Bound::Equal(x) => year == r[x as usize],
-            Bound::NotEqual(x) => year != r[x as usize],
+            Bound::Less(x) => less(year, r[x as usize]),
+            Bound::LessEq(x) => less_eq(year, r[x as usize]),
+            Bound::Greater(x) => less(r[x as usize], year),
+            Bound::GreaterEq(x) => less_eq(r[x as usize], year),
+            Bound::Equal(x) => equal(year, r[x as usize]),
+            Bound::NotEqual(x) => !equal(year, r[x as usize]),
         }
     }
 }
@@ -90,6 +91,7 @@ fn reads_entry(node: &Node) -> bool {
 
 /// Sets `slot` to the entries of the table in `table` whose years pass every
 /// bound; false (nothing set) for what the general path must do.
+#[inline(always)]
 pub(crate) fn keep_years(
     r: &Registers,
     values: &mut [Value],
@@ -97,17 +99,15 @@ pub(crate) fn keep_years(
     table: SlotId,
     bounds: &[Bound],
 ) -> bool {
-    let Some(Value::Table(from)) = values.get(table as usize) else {
+    // The table read and the slot set (never the same: a slot is defined from others).
+    let Ok([Value::Table(from), held]) = values.get_disjoint_mut([table as usize, slot as usize])
+    else {
         return false;
     };
     if from.entries.len() > LONGEST || !from.entries.iter().all(|(k, _)| matches!(k, Key::Year(_)))
     {
         return false;
     }
-    let from = Arc::clone(from);
-    let Some(held) = values.get_mut(slot as usize) else {
-        return false;
-    };
     // The table the slot held for the row before, when nothing else holds it.
     let mut table = match std::mem::take(held) {
         Value::Table(table) => table,

@@ -38,6 +38,7 @@ mod grouping;
 mod guards;
 mod inputs;
 mod jumps;
+mod lazy;
 mod machine;
 mod order;
 pub mod reserves;

@@ -28,6 +28,7 @@ use crate::filter::{keep_years, Bound};
 use crate::general::{check_one, compute, general_step, run_checks, Finding};
 use crate::guards::Guards;
 use crate::inputs::Inputs;
+use crate::lazy::Lazy;
 use crate::order::{equal, less, less_eq};
 use crate::stores::{kept, store, store_kept, Held, Kept};
 use crate::value::Value;
@@ -207,6 +208,9 @@ pub(crate) struct CompiledPlan {
     pub(crate) numbers: Vec<Input>,
     /// The other inputs: copied into the values (a yes/no also into its register).
     pub(crate) inputs: Vec<Input>,
+    /// The inputs copied into the values only when the general path takes over
+    /// (`lazy.rs`): read by no operation, and by nobody after the run.
+    pub(crate) lazy: Lazy,
     /// Every number and date slot of the plan that has a register, inputs
     /// included: its register is stored in the values when the code has run, and
     /// before the general path reads them.
@@ -269,6 +273,7 @@ impl CompiledPlan {
     pub(crate) fn keep_every_figure(&mut self) {
         self.kept = kept(&self.stores, |_| true);
         self.unkept.clear();
+        self.inputs.append(&mut self.lazy.inputs);
     }
 
     /// Runs the code into `values` (which holds the plan's constants); the checks
@@ -284,6 +289,7 @@ impl CompiledPlan {
         let CompiledPlan {
             numbers,
             inputs: copied,
+            lazy,
             stores,
             ops,
             ends,
@@ -316,6 +322,8 @@ impl CompiledPlan {
                 }
             }
         }
+        // The lazy inputs of the row before are not this row's.
+        let copy_lazy = lazy.start(values);
         for (slot, _) in missing.drain(..) {
             if let Some(value) = values.get_mut(slot as usize) {
                 *value = Value::Unset;
@@ -349,6 +357,7 @@ impl CompiledPlan {
             };
             r[input.reg as usize] = given;
         }
+        left_out |= lazy.left_out(inputs);
         for input in copied.iter() {
             let s = input.slot as usize;
             let value = inputs.value(input.slot);
@@ -377,6 +386,18 @@ impl CompiledPlan {
             if !take(r, input.reg, values, s, given) {
                 return (general(program, plan, inputs, values), false);
             }
+        }
+        // The lazy inputs are put in the values when the general path takes
+        // over (before the code, when it took over in the row before).
+        macro_rules! hand_over {
+            () => {
+                let failure = &mut |p: &Program, s, v: &mut [Value]| failure(p, s, v, failures);
+                lazy.hand_over(program, inputs, constants, values, failure);
+            };
+        }
+        if copy_lazy {
+            let failure = &mut |p: &Program, s, v: &mut [Value]| failure(p, s, v, failures);
+            lazy.copy(program, inputs, constants, values, failure);
         }
         let mut findings = Vec::new();
         // The guards of the inputs this row gives do nothing: code without them.
@@ -538,6 +559,7 @@ impl CompiledPlan {
                     let upto = prefix
                         .get(slot as usize)
                         .map_or(stores.len(), |&p| p as usize);
+                    hand_over!();
                     store(stores, r, values, missing, &mut stored, upto);
                     compute(program, slot, values);
                     if !load(r, reg, &values[slot as usize]) {
@@ -570,6 +592,7 @@ impl CompiledPlan {
                     continue;
                 }
                 Op::CheckGeneral(check) => {
+                    hand_over!();
                     store(stores, r, values, missing, &mut stored, stores.len());
                     check_one(program, check, values, &mut findings);
                     continue;
@@ -591,6 +614,7 @@ impl CompiledPlan {
                     .map_or(stores.len(), |&p| p as usize),
                 Ending::Check(_) => stores.len(),
             };
+            hand_over!();
             store(stores, r, values, missing, &mut stored, upto);
             match ending {
                 Ending::Slot(slot, reg) => {
@@ -604,6 +628,7 @@ impl CompiledPlan {
         }
         // Nothing stored before the end: the slots not kept still hold nothing.
         *dirty = stored > 0;
+        lazy.end();
         store_kept(kept, r, values, missing, stored);
         (findings, true)
     }
@@ -685,8 +710,7 @@ fn load(r: &mut Registers, reg: Reg, value: &Value) -> bool {
     true
 }
 
-/// Sets slot `s` to a given value, and its register; as [`load`]. A table or
-/// series already there is kept, not copied again.
+/// Sets slot `s` to a given value, and its register; as [`load`].
 #[inline(always)]
 fn take(r: &mut Registers, reg: Reg, values: &mut [Value], s: usize, given: &Value) -> bool {
     let Some(held) = values.get_mut(s) else {
@@ -698,6 +722,17 @@ fn take(r: &mut Registers, reg: Reg, values: &mut [Value], s: usize, given: &Val
             r[reg as usize] = *g;
             return true;
         }
+        (held, given) => put(held, given),
+    }
+    load(r, reg, &values[s])
+}
+
+/// Sets a value to a given one. A table or series already there (the same
+/// one) is kept, not copied again.
+#[inline(always)]
+pub(crate) fn put(held: &mut Value, given: &Value) {
+    match (held, given) {
+        (Value::Number(h), Value::Number(g)) => *h = *g,
         (Value::Bool(h), Value::Bool(g)) => *h = *g,
         (Value::Choice(h), Value::Choice(g)) => *h = *g,
         (Value::Table(h), Value::Table(g)) if Arc::ptr_eq(h, g) => {}
@@ -708,7 +743,6 @@ fn take(r: &mut Registers, reg: Reg, values: &mut [Value], s: usize, given: &Val
         // The table of the row before, held by nothing else now, is read into again.
         (held, given) => crate::spare::give_back(std::mem::replace(held, given.clone())),
     }
-    load(r, reg, &values[s])
 }
 
 /// Whether the choice in a slot is one of the variants; `None` if the slot holds

@@ -378,6 +378,67 @@ fn a_figure_not_read_after_the_run_is_never_another_rows() {
     assert_eq!(every.values[slot("doubled")], Value::Number(20.into()));
 }
 
+#[test]
+fn an_input_only_the_general_path_reads_is_this_rows_and_never_another_rows() {
+    // `label` is read by no operation of the machine, only by the general path
+    // (`allocate` is not compiled), so it is copied into the values only when
+    // the general path takes over. Rows alternate between taking it (cost over
+    // 1000) and not, in every order.
+    let text = "agreement \"A\"\ninput cost: money\ninput label: text\n\
+                input shares: money per offer\n\
+                define share = when cost <= 1000 kr then 1 kr \
+                otherwise allocate(1000 kr, shares)[label]\n\
+                define total = cost + share\n\
+                part tariff: total\n";
+    let program = dsl::check("a.takst", text, &dsl::NoBases).expect("checks");
+    let part = program.part("tariff").expect("a part");
+    let slot = |name: &str| program.slot_id(name).expect("a slot") as usize;
+    // Each row's own label, and shares of its label and the row before's: the
+    // row's share is 250 kr when its own label is read, 750 kr for the other.
+    let row = |cost: u32, n: u32| {
+        let mut inputs = Inputs::new(&program);
+        let text = format!(
+            "cost = {cost}\nlabel = \"row {n}\"\n\
+             shares = {{ \"row {n}\" = 1, \"row {}\" = 3 }}\n",
+            n.wrapping_sub(1)
+        );
+        inputs.read(&program, "i.toml", &text).expect("inputs");
+        inputs
+    };
+    let mut evaluator = engine::Evaluator::default();
+    let rows = [2000, 10, 20, 3000, 4000, 30, 5000, 6000, 7000, 40, 50];
+    for (n, &cost) in rows.iter().enumerate() {
+        let n = n as u32;
+        let (values, _) = evaluator.run(&program, part, &row(cost, n)).expect("runs");
+        let general = cost > 1000;
+        let total = if general { cost + 250 } else { cost + 1 };
+        assert_eq!(
+            values[slot("total")],
+            Value::Number(total.into()),
+            "row {n}"
+        );
+        // The label holds this row's, or nothing: never an earlier row's.
+        let label = &values[slot("label")];
+        assert!(
+            matches!(label, Value::Unset)
+                || matches!(label, Value::Text(t) if **t == *format!("row {n}")),
+            "row {n}: `label` holds {label:?}"
+        );
+        // After a row the machine ran alone, one that the machine runs alone reads
+        // no label (after one the general path took, it is copied before the code).
+        if !general && n > 0 && rows[n as usize - 1] <= 1000 {
+            assert_eq!(
+                *label,
+                Value::Unset,
+                "row {n}: the machine alone read no label"
+            );
+        }
+    }
+    // `engine::run` gives every input.
+    let every = engine::run(&program, part, &row(10, 1)).expect("runs");
+    assert!(matches!(&every.values[slot("label")], Value::Text(t) if **t == *"row 1"));
+}
+
 fn number() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
         "x",

@@ -92,7 +92,8 @@ impl Inputs {
     fn give(&mut self, slot: SlotId, value: Value, origin: Origin) {
         let s = slot as usize;
         if let (Some(v), Some(o)) = (self.given.get_mut(s), self.origins.get_mut(s)) {
-            *v = value;
+            // The row before's table, when nothing else holds it, is read into again (`spare.rs`).
+            crate::spare::give_back(std::mem::replace(v, value));
             *o = Some(origin);
         }
     }
