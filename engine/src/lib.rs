@@ -40,6 +40,7 @@ mod inputs;
 mod jumps;
 mod lazy;
 mod machine;
+mod operations;
 mod order;
 pub mod reserves;
 mod spare;

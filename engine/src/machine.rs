@@ -21,7 +21,7 @@
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use dsl::program::{Key, Plan, Program, SlotId};
+use dsl::program::{Plan, Program, SlotId};
 use rust_decimal::Decimal;
 
 use crate::filter::{keep_years, Bound};
@@ -29,7 +29,7 @@ use crate::general::{check_one, compute, general_step, run_checks, Finding};
 use crate::guards::Guards;
 use crate::inputs::Inputs;
 use crate::lazy::Lazy;
-use crate::order::{equal, less, less_eq};
+use crate::operations::run_lean;
 use crate::stores::{kept, store, store_kept, Held, Kept};
 use crate::value::Value;
 
@@ -259,6 +259,7 @@ pub(crate) fn day_number(date: NaiveDate) -> Decimal {
 }
 
 /// A condition as a register value.
+#[inline]
 pub(crate) fn flag(b: bool) -> Decimal {
     if b {
         Decimal::ONE
@@ -405,199 +406,47 @@ impl CompiledPlan {
             Some(code) => (&code.ops, &code.ends),
             None => (ops, ends),
         };
-        // A result put in its register: true, or false when there is none (the
-        // operation could not complete).
-        macro_rules! set {
-            ($dst:expr, $result:expr) => {{
-                match $result {
-                    Some(n) => {
-                        r[$dst as usize] = n;
+        let mut pc = 0;
+        loop {
+            // Every operation but those the general path's state is needed for, in
+            // a loop of its own (few values live: cheap to dispatch).
+            let (at, failed) = run_lean(ops, pc, r, values, pool, inputs, &mut findings);
+            let Some(op) = ops.get(at) else {
+                break;
+            };
+            pc = at + 1;
+            let done = !failed
+                && match *op {
+                    Op::KeepYears {
+                        slot,
+                        table,
+                        from,
+                        count,
+                    } => {
+                        let bounds = bounds.get(from as usize..from as usize + count as usize);
+                        bounds.is_some_and(|b| keep_years(r, values, slot, table, b))
+                    }
+                    Op::Compute { slot, reg } => {
+                        let upto = prefix
+                            .get(slot as usize)
+                            .map_or(stores.len(), |&p| p as usize);
+                        hand_over!();
+                        store(stores, r, values, missing, &mut stored, upto);
+                        compute(program, slot, values);
+                        if !load(r, reg, &values[slot as usize]) {
+                            return (general(program, plan, inputs, values), false);
+                        }
                         true
                     }
-                    None => false,
-                }
-            }};
-        }
-        let mut pc = 0;
-        while let Some(op) = ops.get(pc) {
-            pc += 1;
-            let done = match *op {
-                Op::Add(d, a, b) => set!(d, get(r, a).checked_add(get(r, b))),
-                Op::Subtract(d, a, b) => set!(d, get(r, a).checked_sub(get(r, b))),
-                Op::Multiply(d, a, b) => set!(d, get(r, a).checked_mul(get(r, b))),
-                // `checked_div` gives nothing for a zero divisor, as for an overflow.
-                Op::Divide(d, a, b) => set!(d, get(r, a).checked_div(get(r, b))),
-                Op::Negate(d, a) => set!(d, Some(-get(r, a))),
-                Op::Less(d, a, b) => set!(d, Some(flag(less(get(r, a), get(r, b))))),
-                Op::LessEq(d, a, b) => set!(d, Some(flag(less_eq(get(r, a), get(r, b))))),
-                Op::Equal(d, a, b) => set!(d, Some(flag(equal(get(r, a), get(r, b))))),
-                Op::NotEqual(d, a, b) => set!(d, Some(flag(!equal(get(r, a), get(r, b))))),
-                Op::Not(d, a) => set!(d, Some(flag(get(r, a).is_zero()))),
-                Op::Copy(d, a) => set!(d, Some(get(r, a))),
-                Op::JumpUnless(c, to) => {
-                    if get(r, c).is_zero() {
-                        pc = to as usize;
+                    Op::CheckGeneral(check) => {
+                        hand_over!();
+                        store(stores, r, values, missing, &mut stored, stores.len());
+                        check_one(program, check, values, &mut findings);
+                        true
                     }
-                    continue;
-                }
-                Op::JumpIf(c, to) => {
-                    if !get(r, c).is_zero() {
-                        pc = to as usize;
-                    }
-                    continue;
-                }
-                Op::Jump(to) => {
-                    pc = to as usize;
-                    continue;
-                }
-                Op::JumpUnlessIs {
-                    slot,
-                    from,
-                    to,
-                    count,
-                    negated,
-                } => match is(values, slot, pool, (from, from + u32::from(count))) {
-                    Some(b) => {
-                        if b == negated {
-                            pc = to as usize;
-                        }
-                        continue;
-                    }
-                    None => false,
-                },
-                Op::JumpUnlessHas { table, year, to } => match has(r, values, table, year) {
-                    Some(held) => {
-                        if !held {
-                            pc = to as usize;
-                        }
-                        continue;
-                    }
-                    None => false,
-                },
-                Op::JumpUnlessLess(a, b, to) => {
-                    if !less(get(r, a), get(r, b)) {
-                        pc = to as usize;
-                    }
-                    continue;
-                }
-                Op::JumpUnlessLessEq(a, b, to) => {
-                    if !less_eq(get(r, a), get(r, b)) {
-                        pc = to as usize;
-                    }
-                    continue;
-                }
-                Op::JumpUnlessEqual(a, b, to) => {
-                    if !equal(get(r, a), get(r, b)) {
-                        pc = to as usize;
-                    }
-                    continue;
-                }
-                Op::JumpUnlessNotEqual(a, b, to) => {
-                    if equal(get(r, a), get(r, b)) {
-                        pc = to as usize;
-                    }
-                    continue;
-                }
-                Op::Is {
-                    dst,
-                    slot,
-                    negated,
-                    variants: (from, to),
-                } => set!(
-                    dst,
-                    is(values, slot, pool, (from, to)).map(|b| flag(b != negated))
-                ),
-                Op::On { dst, series, date } => set!(dst, on(r, values, series, date)),
-                Op::Has { dst, table, year } => set!(dst, has(r, values, table, year).map(flag)),
-                Op::Index { dst, table, year } => set!(dst, index(r, values, table, year)),
-                Op::Min(d, a, b) => {
-                    let (a, b) = (get(r, a), get(r, b));
-                    set!(d, Some(if less(b, a) { b } else { a }))
-                }
-                Op::Max(d, a, b) => {
-                    let (a, b) = (get(r, a), get(r, b));
-                    set!(d, Some(if less(b, a) { a } else { b }))
-                }
-                Op::DaysInYear(d, year) => set!(d, days_in_year(get(r, year))),
-                Op::Date(d, date) => set!(d, day_number_of(r, date).map(Decimal::from)),
-                Op::KeepYears {
-                    slot,
-                    table,
-                    from,
-                    count,
-                } => {
-                    let bounds = bounds.get(from as usize..from as usize + count as usize);
-                    match bounds.is_some_and(|b| keep_years(r, values, slot, table, b)) {
-                        true => continue,
-                        false => false,
-                    }
-                }
-                Op::Count { dst, table } => set!(
-                    dst,
-                    match values.get(table as usize) {
-                        Some(Value::Table(t)) => Some(Decimal::from(t.entries.len())),
-                        _ => None,
-                    }
-                ),
-                Op::General => false,
-                Op::Default { slot, skip } => {
-                    if inputs.value(slot).is_some() {
-                        pc = skip as usize;
-                    }
-                    continue;
-                }
-                Op::Select(d, c, a, b) => {
-                    set!(d, Some(get(r, if get(r, c).is_zero() { b } else { a })))
-                }
-                Op::Need(slot) => {
-                    if inputs.value(slot).is_some() {
-                        continue;
-                    }
-                    false
-                }
-                Op::Compute { slot, reg } => {
-                    let upto = prefix
-                        .get(slot as usize)
-                        .map_or(stores.len(), |&p| p as usize);
-                    hand_over!();
-                    store(stores, r, values, missing, &mut stored, upto);
-                    compute(program, slot, values);
-                    if !load(r, reg, &values[slot as usize]) {
-                        return (general(program, plan, inputs, values), false);
-                    }
-                    continue;
-                }
-                Op::StoreCondition(slot, reg) => {
-                    values[slot as usize] = Value::Bool(!get(r, reg).is_zero());
-                    continue;
-                }
-                Op::Fail(check) => {
-                    finding(false, check, &mut findings);
-                    continue;
-                }
-                Op::CheckLess(check, a, b) => {
-                    finding(less(get(r, a), get(r, b)), check, &mut findings);
-                    continue;
-                }
-                Op::CheckLessEq(check, a, b) => {
-                    finding(less_eq(get(r, a), get(r, b)), check, &mut findings);
-                    continue;
-                }
-                Op::CheckEqual(check, a, b) => {
-                    finding(equal(get(r, a), get(r, b)), check, &mut findings);
-                    continue;
-                }
-                Op::CheckNotEqual(check, a, b) => {
-                    finding(!equal(get(r, a), get(r, b)), check, &mut findings);
-                    continue;
-                }
-                Op::CheckGeneral(check) => {
-                    hand_over!();
-                    store(stores, r, values, missing, &mut stored, stores.len());
-                    check_one(program, check, values, &mut findings);
-                    continue;
-                }
-            };
+                    // Run by `run_lean`, which stopped at it: it could not complete.
+                    _ => false,
+                };
             if done {
                 continue;
             }
@@ -664,36 +513,6 @@ fn failure(
     failure
 }
 
-/// Records a check that does not hold.
-#[inline(always)]
-fn finding(holds: bool, check: u32, findings: &mut Vec<Finding>) {
-    if !holds {
-        findings.push(Finding {
-            check,
-            error: None,
-            entries: Vec::new(),
-        });
-    }
-}
-
-/// A register's value.
-#[inline(always)]
-fn get(r: &Registers, reg: Reg) -> Decimal {
-    r[reg as usize]
-}
-
-/// The days of a whole year; none for any other number.
-fn days_in_year(year: Decimal) -> Option<Decimal> {
-    let year = match year.scale() {
-        // A year as read: its mantissa (cheaper than rust_decimal's conversion).
-        0 => i64::try_from(year.mantissa()).ok()?,
-        _ if year.fract().is_zero() => i64::try_from(year).ok()?,
-        _ => return None,
-    };
-    let year = i32::try_from(year).ok()?;
-    Some(Decimal::from(crate::calendar::days_in_year(year)))
-}
-
 /// Puts a slot's number or yes/no in its register, if it has one; false if it
 /// has one and holds neither (it failed).
 fn load(r: &mut Registers, reg: Reg, value: &Value) -> bool {
@@ -742,81 +561,5 @@ pub(crate) fn put(held: &mut Value, given: &Value) {
         (Value::Text(h), Value::Text(g)) if Arc::ptr_eq(h, g) => {}
         // The table of the row before, held by nothing else now, is read into again.
         (held, given) => crate::spare::give_back(std::mem::replace(held, given.clone())),
-    }
-}
-
-/// Whether the choice in a slot is one of the variants; `None` if the slot holds
-/// no choice (it failed), for the general path to say so.
-#[inline(always)]
-fn is(values: &[Value], slot: SlotId, pool: &[u32], (from, to): (u32, u32)) -> Option<bool> {
-    match values.get(slot as usize)? {
-        Value::Choice(c) => Some(pool.get(from as usize..to as usize)?.contains(c)),
-        _ => None,
-    }
-}
-
-/// The integer in a register, if it holds one.
-fn integer(r: &Registers, reg: Reg) -> Option<i64> {
-    let n = get(r, reg);
-    (n.scale() == 0).then(|| i64::try_from(n.mantissa()).ok())?
-}
-
-/// The date of year, month and day in three integer registers, if it is in the calendar.
-fn day(r: &Registers, date: [Reg; 3]) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(
-        i32::try_from(integer(r, date[0])?).ok()?,
-        u32::try_from(integer(r, date[1])?).ok()?,
-        u32::try_from(integer(r, date[2])?).ok()?,
-    )
-}
-
-/// The day number ([`day_number`]) of the date of year, month and day in three
-/// integer registers, if it is in the calendar: computed without making the date.
-fn day_number_of(r: &Registers, date: [Reg; 3]) -> Option<i64> {
-    let [year, month, day] = date.map(|reg| integer(r, reg));
-    crate::calendar::day_number(year?, month?, day?)
-}
-
-/// The number in force in a series on a date given as three integer registers.
-fn on(r: &Registers, values: &[Value], series: SlotId, date: [Reg; 3]) -> Option<Decimal> {
-    let day = day(r, date)?;
-    match values.get(series as usize)? {
-        Value::Series(s) => s.on(day)?.as_number(),
-        _ => None,
-    }
-}
-
-/// Whether a table has an entry for a year; `None` if the slot holds no table.
-fn has(r: &Registers, values: &[Value], table: SlotId, year: Reg) -> Option<bool> {
-    match values.get(table as usize)? {
-        Value::Table(t) => Some(t.get(&Key::Year(integer(r, year)?)).is_some()),
-        _ => None,
-    }
-}
-
-/// The number a table holds for a year, if it holds one.
-fn index(r: &Registers, values: &[Value], table: SlotId, year: Reg) -> Option<Decimal> {
-    match values.get(table as usize)? {
-        Value::Table(t) => t.get(&Key::Year(integer(r, year)?))?.as_number(),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_days_of_a_whole_year_of_any_scale() {
-        let days = |text: &str| days_in_year(text.parse().expect("a decimal"));
-        assert_eq!(days("2024"), Some(Decimal::from(366)));
-        assert_eq!(days("2023"), Some(Decimal::from(365)));
-        assert_eq!(days("2024.00"), Some(Decimal::from(366)));
-        assert_eq!(
-            days("2024.5"),
-            None,
-            "not a whole year: the general path says so"
-        );
-        assert_eq!(days("99999999999"), None, "not a year of the calendar");
     }
 }
