@@ -40,6 +40,7 @@ mod inputs;
 mod jumps;
 mod machine;
 mod order;
+mod quotient;
 pub mod reserves;
 mod spare;
 mod stores;
