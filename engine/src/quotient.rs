@@ -244,10 +244,8 @@ fn first_chunk(integer: u128, remainder: u64, divisor: u64, scale: i32) -> Optio
         return None;
     }
     // The remainder is below 2^32: no overflow.
-    let scaled = remainder * POWERS_10[9];
-    scaled
-        .is_multiple_of(divisor)
-        .then(|| integer * u128::from(POWERS_10[9]) + u128::from(scaled / divisor))
+    let (digits, remainder) = div_rem(remainder * POWERS_10[9], divisor);
+    (remainder == 0).then(|| integer * u128::from(POWERS_10[9]) + u128::from(digits))
 }
 
 /// `n / divisor` and its remainder, for a quotient below 2^96, the divisor
@@ -255,22 +253,30 @@ fn first_chunk(integer: u128, remainder: u64, divisor: u64, scale: i32) -> Optio
 /// three.
 fn long_division(n: u128, divisor: u64) -> (u128, u64) {
     if n >> 64 == 0 {
-        let n = n as u64;
-        return (u128::from(n / divisor), n % divisor);
+        let (quotient, remainder) = div_rem(n as u64, divisor);
+        return (u128::from(quotient), remainder);
     }
     let (top, high) = if n >> 96 == 0 {
-        let high = (n >> 32) as u64;
-        (u128::from(high / divisor) << 32, high % divisor)
+        let (quotient, remainder) = div_rem((n >> 32) as u64, divisor);
+        (u128::from(quotient) << 32, remainder)
     } else {
-        let high = (n >> 64) as u64;
-        let middle = ((high % divisor) << 32) | ((n >> 32) as u32 as u64);
+        let (first, high) = div_rem((n >> 64) as u64, divisor);
+        let (second, middle) = div_rem((high << 32) | ((n >> 32) as u32 as u64), divisor);
         (
-            (u128::from(high / divisor) << 64) | (u128::from(middle / divisor) << 32),
-            middle % divisor,
+            (u128::from(first) << 64) | (u128::from(second) << 32),
+            middle,
         )
     };
-    let low = (high << 32) | (n as u32 as u64);
-    (top | u128::from(low / divisor), low % divisor)
+    let (low, remainder) = div_rem((high << 32) | (n as u32 as u64), divisor);
+    (top | u128::from(low), remainder)
+}
+
+/// `n / divisor` and `n % divisor` with one division instruction (the
+/// compiler, which tries a 32-bit division first when it can, may otherwise
+/// divide twice).
+fn div_rem(n: u64, divisor: u64) -> (u64, u64) {
+    let quotient = n / divisor;
+    (quotient, n - quotient * divisor)
 }
 
 /// `rust_decimal`'s `div_remainder_32`, step for step: more digits, as many
@@ -316,9 +322,9 @@ fn by_chunks(
             return None;
         }
         // The remainder is below 2^32 and the power at most 10^9: no overflow.
-        let scaled = remainder * power;
-        remainder = scaled % divisor;
-        quotient += u128::from(scaled / divisor);
+        let digits;
+        (digits, remainder) = div_rem(remainder * power, divisor);
+        quotient += u128::from(digits);
         if quotient >= MANTISSA_END {
             (quotient, scale) = unscale_from_overflow(quotient, scale, remainder != 0)?;
             break;

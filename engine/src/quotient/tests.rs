@@ -418,32 +418,39 @@ fn the_quirks_of_rust_decimal() {
     assert_eq!(divide(Decimal::MAX, dec(1, 1, false)), None);
 }
 
-/// The cost of a division, for `valgrind --tool=callgrind` (see the
-/// module's report): run with `--ignored --exact quotient::tests::cost`.
+/// The cost of a division, for `valgrind --tool=callgrind`: run with
+/// `--ignored --exact quotient::tests::cost`, and `QUOTIENT_COST_SHAPE=n` for
+/// one shape only; compare the inclusive cost of `engine::quotient::divide`
+/// with that of `Decimal::checked_div`. The shapes are those a tariff divides.
 #[test]
 #[ignore]
 fn cost() {
     let shapes = [
-        (dec(59_378_195, 1, false), dec(784, 0, false)),
-        (dec(166_594, 2, false), dec(96, 1, false)),
-        (dec(6000, 0, false), dec(8, 0, false)),
-        (dec(36_500_000, 0, false), dec(98, 0, false)),
+        // An amount by places × occupancy.
+        (dec(593_781_950_000, 5, false), dec(784, 2, false)),
+        // A long quotient by the days of the year.
         (
-            divide(dec(59_378_195, 1, false), dec(784, 0, false)).unwrap(),
+            dec(75_737_493_622_448_979_591_836_734_694, 23, false),
             dec(365, 0, false),
         ),
-        (
-            divide(dec(166_594, 2, false), dec(98, 0, false)).unwrap(),
-            dec(366, 0, false),
-        ),
+        // An amount by places, with and without a remainder.
+        (dec(5_007_919, 0, false), dec(9, 0, false)),
+        (dec(5_000_000, 0, false), dec(8, 0, false)),
+        (dec(5_015_838, 0, false), dec(10, 0, false)),
+        (Decimal::ZERO, dec(365, 0, false)),
     ];
+    let only: Option<usize> = std::env::var("QUOTIENT_COST_SHAPE")
+        .ok()
+        .and_then(|n| n.parse().ok());
     let ours = std::hint::black_box(divide as fn(Decimal, Decimal) -> Option<Decimal>);
     let theirs =
         std::hint::black_box(Decimal::checked_div as fn(Decimal, Decimal) -> Option<Decimal>);
     for _ in 0..10_000 {
-        for &(a, b) in &shapes {
-            std::hint::black_box(ours(std::hint::black_box(a), b));
-            std::hint::black_box(theirs(std::hint::black_box(a), b));
+        for (i, &(a, b)) in shapes.iter().enumerate() {
+            if only.is_none_or(|n| n == i) {
+                std::hint::black_box(ours(std::hint::black_box(a), b));
+                std::hint::black_box(theirs(std::hint::black_box(a), b));
+            }
         }
     }
 }
