@@ -156,18 +156,13 @@ pub(crate) fn divide(a: Decimal, b: Decimal) -> Option<Decimal> {
         (quotient, scale)
     } else if remainder == 0 {
         by_chunks(quotient, 0, divisor, scale)?
+    } else if quotient == 0 {
+        // Below one: `all_digits` counts the digits from the integer part.
+        chunks(quotient, remainder, divisor, scale)?
     } else {
-        let digits = if quotient == 0 {
-            Digits::Exact
-        } else {
-            all_digits(quotient, remainder, divisor, scale)
-        };
-        match digits {
+        match all_digits(quotient, remainder, divisor, scale) {
             Digits::Rounded(quotient, scale) => trim(quotient, scale),
-            Digits::Exact => match first_chunk(quotient, remainder, divisor, scale) {
-                Some(exact) => trim(exact, scale + 9),
-                None => by_chunks(quotient, remainder, divisor, scale)?,
-            },
+            Digits::Exact => chunks(quotient, remainder, divisor, scale)?,
             Digits::Overflow => return None,
         }
     };
@@ -234,6 +229,17 @@ fn all_digits(integer: u128, remainder: u64, divisor: u64, scale: i32) -> Digits
         }
     }
     Digits::Rounded(quotient, scale)
+}
+
+/// The digits after the integer part as `rust_decimal` adds them, chunk by
+/// chunk: [`first_chunk`] when it makes the quotient exact, else
+/// [`by_chunks`].
+#[inline(always)]
+fn chunks(integer: u128, remainder: u64, divisor: u64, scale: i32) -> Option<(u128, i32)> {
+    match first_chunk(integer, remainder, divisor, scale) {
+        Some(exact) => Some(trim(exact, scale + 9)),
+        None => by_chunks(integer, remainder, divisor, scale),
+    }
 }
 
 /// The quotient when the first chunk of digits `rust_decimal` adds (nine, to
