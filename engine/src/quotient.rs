@@ -436,6 +436,15 @@ fn unscale_from_overflow(value: u128, scale: i32, sticky: bool) -> Option<(u128,
 /// bits are zero, then four, two and one at most once each — so that some
 /// zeros may stay.
 fn trim(mut quotient: u128, mut scale: i32) -> (u128, i32) {
+    // Each zero removed is a factor 5, and most quotients have none: a
+    // quotient is a multiple of 5 when the sum of its 32-bit parts is
+    // (2^32 is 1 more than a multiple of 5).
+    let parts = u64::from(quotient as u32)
+        + u64::from((quotient >> 32) as u32)
+        + u64::from((quotient >> 64) as u32);
+    if parts % 5 != 0 {
+        return (quotient, scale);
+    }
     while quotient as u32 == 0 && scale >= 8 {
         match without_zeros(quotient, 8) {
             Some(q) => quotient = q,
