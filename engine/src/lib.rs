@@ -42,6 +42,7 @@ mod lazy;
 mod machine;
 mod operations;
 mod order;
+mod quotient;
 pub mod reserves;
 mod spare;
 mod stores;

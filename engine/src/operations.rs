@@ -11,6 +11,7 @@ use crate::general::Finding;
 use crate::inputs::Inputs;
 use crate::machine::{flag, Op, Reg, Registers};
 use crate::order::{equal, less, less_eq};
+use crate::quotient::divide;
 use crate::value::Value;
 
 /// Runs the code from `pc` until it ends, or an operation cannot complete, or
@@ -47,8 +48,8 @@ pub(crate) fn run_lean(
             Op::Add(d, a, b) => set!(d, get(r, a).checked_add(get(r, b))),
             Op::Subtract(d, a, b) => set!(d, get(r, a).checked_sub(get(r, b))),
             Op::Multiply(d, a, b) => set!(d, get(r, a).checked_mul(get(r, b))),
-            // `checked_div` gives nothing for a zero divisor, as for an overflow.
-            Op::Divide(d, a, b) => set!(d, get(r, a).checked_div(get(r, b))),
+            // `divide` (as `checked_div`) gives nothing for a zero divisor, as for an overflow.
+            Op::Divide(d, a, b) => set!(d, divide(get(r, a), get(r, b))),
             Op::Negate(d, a) => set!(d, Some(-get(r, a))),
             Op::Less(d, a, b) => set!(d, Some(flag(less(get(r, a), get(r, b))))),
             Op::LessEq(d, a, b) => set!(d, Some(flag(less_eq(get(r, a), get(r, b))))),
