@@ -146,18 +146,10 @@ impl Lazy {
         copy(&self.inputs, program, inputs, constants, values, failure);
     }
 
-    /// The general path takes over: the inputs are put in the values (once).
+    /// The general path takes over (the inputs are to be copied, [`Lazy::copy`]).
     #[inline(always)]
-    pub(crate) fn hand_over(
-        &mut self,
-        program: &Program,
-        inputs: &Inputs,
-        constants: &[Value],
-        values: &mut [Value],
-        failure: &mut impl FnMut(&Program, SlotId, &mut [Value]) -> Value,
-    ) {
+    pub(crate) fn hand_over(&mut self) {
         self.handed_over = true;
-        self.copy(program, inputs, constants, values, failure);
     }
 
     /// Ends a run that ran its code to the end: the next copies the inputs

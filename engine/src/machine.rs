@@ -392,8 +392,9 @@ impl CompiledPlan {
         // over (before the code, when it took over in the row before).
         macro_rules! hand_over {
             () => {
+                lazy.hand_over();
                 let failure = &mut |p: &Program, s, v: &mut [Value]| failure(p, s, v, failures);
-                lazy.hand_over(program, inputs, constants, values, failure);
+                lazy.copy(program, inputs, constants, values, failure);
             };
         }
         if copy_lazy {
