@@ -155,6 +155,7 @@ pub(crate) fn compile(program: &Program, part: &PartRule, values: &[Value]) -> C
         unsure,
         registers,
         missing: Vec::new(),
+        missing_before: Vec::new(),
         failures: Vec::new(),
         prefix,
     }

@@ -242,9 +242,12 @@ pub(crate) struct CompiledPlan {
     /// the machine ran to the end.
     pub(crate) unsure: Vec<SlotId>,
     pub(crate) registers: Box<Registers>,
-    /// The inputs missing in this run (not given, no default), with the failure each
-    /// holds: their registers hold nothing, and [`Op::Need`] guards every read.
-    pub(crate) missing: Vec<(SlotId, Value)>,
+    /// The inputs missing in this run (not given, no default), each with its
+    /// failure's place in `failures`: their registers hold nothing, and
+    /// [`Op::Need`] guards every read.
+    pub(crate) missing: Vec<(SlotId, usize)>,
+    /// Those of the run before: set to nothing unless missing again.
+    pub(crate) missing_before: Vec<(SlotId, usize)>,
     /// The failure of each input that has been missing, computed once: it is the
     /// same on every run.
     pub(crate) failures: Vec<(SlotId, Value)>,
@@ -299,6 +302,7 @@ impl CompiledPlan {
             constants,
             registers: r,
             missing,
+            missing_before,
             failures,
             prefix,
             kept,
@@ -325,11 +329,8 @@ impl CompiledPlan {
         }
         // The lazy inputs of the row before are not this row's.
         let copy_lazy = lazy.start(values);
-        for (slot, _) in missing.drain(..) {
-            if let Some(value) = values.get_mut(slot as usize) {
-                *value = Value::Unset;
-            }
-        }
+        std::mem::swap(missing, missing_before);
+        missing.clear();
         // Until the run ends having stored only the kept slots.
         *dirty = true;
         // The guarded inputs this row leaves out, as their bits.
@@ -373,13 +374,16 @@ impl CompiledPlan {
                 },
                 (None, Otherwise::Default) => continue,
                 (None, Otherwise::Missing) => {
-                    let failure = failure(program, input.slot, values, failures);
-                    values[s].clone_from(&failure);
-                    if !load(r, input.reg, &failure) {
+                    let at = failure(program, input.slot, values, failures);
+                    let Some((_, failure)) = failures.get(at) else {
+                        return (general(program, plan, inputs, values), false);
+                    };
+                    put(&mut values[s], failure);
+                    if !load(r, input.reg, failure) {
                         if input.output {
                             return (general(program, plan, inputs, values), false);
                         }
-                        missing.push((input.slot, failure));
+                        missing.push((input.slot, at));
                     }
                     continue;
                 }
@@ -393,12 +397,27 @@ impl CompiledPlan {
         macro_rules! hand_over {
             () => {
                 lazy.hand_over();
-                let failure = &mut |p: &Program, s, v: &mut [Value]| failure(p, s, v, failures);
+                let failure = &mut |p: &Program, s, v: &mut [Value]| {
+                    let at = failure(p, s, v, failures);
+                    failures.get(at).map(|(_, f)| f.clone()).unwrap_or_default()
+                };
                 lazy.copy(program, inputs, constants, values, failure);
             };
         }
+        // An input missing in the row before but not in this one holds nothing
+        // until it is stored (or for good, when it is not kept).
+        for &(slot, _) in missing_before.iter() {
+            if !missing.iter().any(|&(s, _)| s == slot) {
+                if let Some(value) = values.get_mut(slot as usize) {
+                    *value = Value::Unset;
+                }
+            }
+        }
         if copy_lazy {
-            let failure = &mut |p: &Program, s, v: &mut [Value]| failure(p, s, v, failures);
+            let failure = &mut |p: &Program, s, v: &mut [Value]| {
+                let at = failure(p, s, v, failures);
+                failures.get(at).map(|(_, f)| f.clone()).unwrap_or_default()
+            };
             lazy.copy(program, inputs, constants, values, failure);
         }
         let mut findings = Vec::new();
@@ -432,7 +451,7 @@ impl CompiledPlan {
                             .get(slot as usize)
                             .map_or(stores.len(), |&p| p as usize);
                         hand_over!();
-                        store(stores, r, values, missing, &mut stored, upto);
+                        store(stores, r, values, (missing, failures), &mut stored, upto);
                         compute(program, slot, values);
                         if !load(r, reg, &values[slot as usize]) {
                             return (general(program, plan, inputs, values), false);
@@ -441,7 +460,14 @@ impl CompiledPlan {
                     }
                     Op::CheckGeneral(check) => {
                         hand_over!();
-                        store(stores, r, values, missing, &mut stored, stores.len());
+                        store(
+                            stores,
+                            r,
+                            values,
+                            (missing, failures),
+                            &mut stored,
+                            stores.len(),
+                        );
                         check_one(program, check, values, &mut findings);
                         true
                     }
@@ -465,7 +491,7 @@ impl CompiledPlan {
                 Ending::Check(_) => stores.len(),
             };
             hand_over!();
-            store(stores, r, values, missing, &mut stored, upto);
+            store(stores, r, values, (missing, failures), &mut stored, upto);
             match ending {
                 Ending::Slot(slot, reg) => {
                     compute(program, slot, values);
@@ -479,7 +505,7 @@ impl CompiledPlan {
         // Nothing stored before the end: the slots not kept still hold nothing.
         *dirty = stored > 0;
         lazy.end();
-        store_kept(kept, r, values, missing, stored);
+        store_kept(kept, r, values, (missing, failures), stored);
         (findings, true)
     }
 }
@@ -498,20 +524,21 @@ fn general(program: &Program, plan: &Plan, inputs: &Inputs, values: &mut [Value]
 
 /// What an input that is not given and has no default holds: its failure (the
 /// input is missing), computed the first time and kept, as it is the same on
-/// every run — making it again would allocate a message per offer.
+/// every run — making it again would allocate a message per offer. Its place
+/// in `failures`.
 fn failure(
     program: &Program,
     slot: SlotId,
     values: &mut [Value],
     failures: &mut Vec<(SlotId, Value)>,
-) -> Value {
-    if let Some((_, failure)) = failures.iter().find(|(s, _)| *s == slot) {
-        return failure.clone();
+) -> usize {
+    if let Some(at) = failures.iter().position(|(s, _)| *s == slot) {
+        return at;
     }
     compute(program, slot, values);
     let failure = values.get(slot as usize).cloned().unwrap_or_default();
-    failures.push((slot, failure.clone()));
-    failure
+    failures.push((slot, failure));
+    failures.len() - 1
 }
 
 /// Puts a slot's number or yes/no in its register, if it has one; false if it

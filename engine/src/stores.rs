@@ -55,7 +55,7 @@ pub(crate) fn store(
     stores: &[(SlotId, Reg, Held)],
     r: &Registers,
     values: &mut [Value],
-    missing: &[(SlotId, Value)],
+    missing: (&[(SlotId, usize)], &[(SlotId, Value)]),
     stored: &mut usize,
     upto: usize,
 ) {
@@ -75,7 +75,7 @@ pub(crate) fn store_kept(
     kept: &[Kept],
     r: &Registers,
     values: &mut [Value],
-    missing: &[(SlotId, Value)],
+    missing: (&[(SlotId, usize)], &[(SlotId, Value)]),
     stored: usize,
 ) {
     let from = match stored {
@@ -88,12 +88,17 @@ pub(crate) fn store_kept(
     fail_missing(values, missing);
 }
 
-/// Puts the failure of each input missing in this run in its slot.
+/// Puts the failure of each input missing in this run in its slot (`missing`:
+/// each with its failure's place in `failures`); one already there is kept.
 #[inline]
-fn fail_missing(values: &mut [Value], missing: &[(SlotId, Value)]) {
-    for (slot, failure) in missing {
-        if let Some(value) = values.get_mut(*slot as usize) {
-            value.clone_from(failure);
+fn fail_missing(
+    values: &mut [Value],
+    (missing, failures): (&[(SlotId, usize)], &[(SlotId, Value)]),
+) {
+    for &(slot, at) in missing {
+        if let (Some(value), Some((_, failure))) = (values.get_mut(slot as usize), failures.get(at))
+        {
+            crate::machine::put(value, failure);
         }
     }
 }

@@ -439,6 +439,50 @@ fn an_input_only_the_general_path_reads_is_this_rows_and_never_another_rows() {
     assert!(matches!(&every.values[slot("label")], Value::Text(t) if **t == *"row 1"));
 }
 
+#[test]
+fn an_input_missing_in_the_row_before_is_not_missing_in_this_one() {
+    // `extra` has no default and is read only when the cost is over 1000 kr: a
+    // row leaving it out holds its failure (missing), and the next row, which
+    // gives it, must not hold that failure, though `extra` is not kept.
+    let text = "agreement \"A\"\ninput cost: money\ninput extra: money\n\
+                define total = when cost > 1000 kr then cost + extra otherwise cost\n\
+                part tariff: total\n";
+    let program = dsl::check("a.takst", text, &dsl::NoBases).expect("checks");
+    let part = program.part("tariff").expect("a part");
+    let slot = |name: &str| program.slot_id(name).expect("a slot") as usize;
+    let row = |cost: u32, extra: Option<u32>| {
+        let mut inputs = Inputs::new(&program);
+        let extra = extra.map(|e| format!("extra = {e}\n")).unwrap_or_default();
+        inputs
+            .read(&program, "i.toml", &format!("cost = {cost}\n{extra}"))
+            .expect("inputs");
+        inputs
+    };
+    let mut evaluator = engine::Evaluator::default();
+    for (cost, extra, total) in [
+        (10, None, 10),
+        (20, Some(5), 20),
+        (30, None, 30),
+        (40, None, 40),
+        (2000, Some(7), 2007),
+        (50, None, 50),
+        (3000, Some(9), 3009),
+    ] {
+        let (values, _) = evaluator
+            .run(&program, part, &row(cost, extra))
+            .expect("runs");
+        assert_eq!(values[slot("total")], Value::Number(total.into()), "{cost}");
+        let held = &values[slot("extra")];
+        match extra {
+            None => assert!(matches!(held, Value::Failed(_)), "{cost}: {held:?}"),
+            Some(e) => assert!(
+                matches!(held, Value::Unset) || *held == Value::Number(e.into()),
+                "row of {cost}: `extra` holds {held:?}"
+            ),
+        }
+    }
+}
+
 fn number() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
         "x",
