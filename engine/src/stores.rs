@@ -10,6 +10,10 @@ use rust_decimal::Decimal;
 use crate::machine::{Reg, Registers};
 use crate::value::Value;
 
+/// The inputs missing in a run, each with its failure's place among the
+/// failures (`CompiledPlan::missing` and `failures`).
+pub(crate) type Missing<'a> = (&'a [(SlotId, usize)], &'a [(SlotId, Value)]);
+
 /// A store read once the code has run: where it is among the stores, and what it stores.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Kept {
@@ -55,7 +59,7 @@ pub(crate) fn store(
     stores: &[(SlotId, Reg, Held)],
     r: &Registers,
     values: &mut [Value],
-    missing: (&[(SlotId, usize)], &[(SlotId, Value)]),
+    missing: Missing,
     stored: &mut usize,
     upto: usize,
 ) {
@@ -75,7 +79,7 @@ pub(crate) fn store_kept(
     kept: &[Kept],
     r: &Registers,
     values: &mut [Value],
-    missing: (&[(SlotId, usize)], &[(SlotId, Value)]),
+    missing: Missing,
     stored: usize,
 ) {
     let from = match stored {
@@ -91,10 +95,7 @@ pub(crate) fn store_kept(
 /// Puts the failure of each input missing in this run in its slot (`missing`:
 /// each with its failure's place in `failures`); one already there is kept.
 #[inline]
-fn fail_missing(
-    values: &mut [Value],
-    (missing, failures): (&[(SlotId, usize)], &[(SlotId, Value)]),
-) {
+fn fail_missing(values: &mut [Value], (missing, failures): Missing) {
     for &(slot, at) in missing {
         if let (Some(value), Some((_, failure))) = (values.get_mut(slot as usize), failures.get(at))
         {
