@@ -397,10 +397,7 @@ impl CompiledPlan {
         macro_rules! hand_over {
             () => {
                 lazy.hand_over();
-                let failure = &mut |p: &Program, s, v: &mut [Value]| {
-                    let at = failure(p, s, v, failures);
-                    failures.get(at).map(|(_, f)| f.clone()).unwrap_or_default()
-                };
+                let failure = &mut |p: &Program, s, v: &mut [Value]| failure_of(p, s, v, failures);
                 lazy.copy(program, inputs, constants, values, failure);
             };
         }
@@ -414,10 +411,7 @@ impl CompiledPlan {
             }
         }
         if copy_lazy {
-            let failure = &mut |p: &Program, s, v: &mut [Value]| {
-                let at = failure(p, s, v, failures);
-                failures.get(at).map(|(_, f)| f.clone()).unwrap_or_default()
-            };
+            let failure = &mut |p: &Program, s, v: &mut [Value]| failure_of(p, s, v, failures);
             lazy.copy(program, inputs, constants, values, failure);
         }
         let mut findings = Vec::new();
@@ -539,6 +533,17 @@ fn failure(
     let failure = values.get(slot as usize).cloned().unwrap_or_default();
     failures.push((slot, failure));
     failures.len() - 1
+}
+
+/// [`failure`], the value itself (for a lazy input, copied when the general path takes over).
+fn failure_of(
+    program: &Program,
+    slot: SlotId,
+    values: &mut [Value],
+    failures: &mut Vec<(SlotId, Value)>,
+) -> Value {
+    let at = failure(program, slot, values, failures);
+    failures.get(at).map(|(_, f)| f.clone()).unwrap_or_default()
 }
 
 /// Puts a slot's number or yes/no in its register, if it has one; false if it
