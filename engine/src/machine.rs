@@ -392,15 +392,26 @@ impl CompiledPlan {
                 return (general(program, plan, inputs, values), false);
             }
         }
-        // The lazy inputs are put in the values when the general path takes
-        // over (before the code, when it took over in the row before).
-        macro_rules! hand_over {
+        // The lazy inputs are put in the values (once per run) when the general
+        // path takes over, or before the code when it took over in the row before.
+        macro_rules! copy_lazy {
             () => {
-                lazy.hand_over();
                 let failure = &mut |p: &Program, s, v: &mut [Value]| failure_of(p, s, v, failures);
                 lazy.copy(program, inputs, constants, values, failure);
             };
         }
+        // The general path takes over: what it reads is put in the values — the
+        // lazy inputs, and the registers of the slots before `upto` stores.
+        macro_rules! hand_over {
+            ($upto:expr) => {
+                lazy.hand_over();
+                copy_lazy!();
+                store(stores, r, values, (missing, failures), &mut stored, $upto);
+            };
+        }
+        // How many stores come before `slot` in the plan (or with it).
+        let before =
+            |slot: SlotId| (prefix.get(slot as usize)).map_or(stores.len(), |&p| p as usize);
         // An input missing in the row before but not in this one holds nothing
         // until it is stored (or for good, when it is not kept).
         for &(slot, _) in missing_before.iter() {
@@ -411,8 +422,7 @@ impl CompiledPlan {
             }
         }
         if copy_lazy {
-            let failure = &mut |p: &Program, s, v: &mut [Value]| failure_of(p, s, v, failures);
-            lazy.copy(program, inputs, constants, values, failure);
+            copy_lazy!();
         }
         let mut findings = Vec::new();
         // The guards of the inputs this row gives do nothing: code without them.
@@ -441,11 +451,7 @@ impl CompiledPlan {
                         bounds.is_some_and(|b| keep_years(r, values, slot, table, b))
                     }
                     Op::Compute { slot, reg } => {
-                        let upto = prefix
-                            .get(slot as usize)
-                            .map_or(stores.len(), |&p| p as usize);
-                        hand_over!();
-                        store(stores, r, values, (missing, failures), &mut stored, upto);
+                        hand_over!(before(slot));
                         compute(program, slot, values);
                         if !load(r, reg, &values[slot as usize]) {
                             return (general(program, plan, inputs, values), false);
@@ -453,15 +459,7 @@ impl CompiledPlan {
                         true
                     }
                     Op::CheckGeneral(check) => {
-                        hand_over!();
-                        store(
-                            stores,
-                            r,
-                            values,
-                            (missing, failures),
-                            &mut stored,
-                            stores.len(),
-                        );
+                        hand_over!(stores.len());
                         check_one(program, check, values, &mut findings);
                         true
                     }
@@ -478,14 +476,10 @@ impl CompiledPlan {
                 break;
             };
             pc = end as usize;
-            let upto = match ending {
-                Ending::Slot(slot, _) => prefix
-                    .get(slot as usize)
-                    .map_or(stores.len(), |&p| p as usize),
+            hand_over!(match ending {
+                Ending::Slot(slot, _) => before(slot),
                 Ending::Check(_) => stores.len(),
-            };
-            hand_over!();
-            store(stores, r, values, (missing, failures), &mut stored, upto);
+            });
             match ending {
                 Ending::Slot(slot, reg) => {
                     compute(program, slot, values);
