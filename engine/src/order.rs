@@ -4,9 +4,11 @@
 //! Every check and every `min`/`max` compares two decimals, often of different
 //! scales (a figure of 28 decimals against `20_000 kr`); rust_decimal rescales
 //! one of them 32 bits at a time, which costs several times the comparison.
-//! Here the number of lower scale is multiplied by the power of ten between
-//! them as one 128-bit integer, when the product cannot overflow (it can when
-//! both are large); otherwise rust_decimal's own comparison is used.
+//! Here the signs are compared first, then the magnitudes, the one of lower
+//! scale multiplied by the power of ten between them as one 128-bit integer,
+//! when the product cannot overflow (it can when both are large); otherwise
+//! rust_decimal's own comparison is used. The magnitudes are read from the
+//! decimal's bytes, without `mantissa()`'s negation.
 
 use std::cmp::Ordering;
 
@@ -23,31 +25,57 @@ const POWERS: [u128; 29] = {
     powers
 };
 
-/// The order of `a` and `b` (as `a.cmp(&b)`).
+/// A decimal's mantissa (its magnitude, below 2^96), scale and sign, read
+/// from its bytes: no branch, unlike `mantissa()`, which negates.
+#[inline(always)]
+fn parts(d: Decimal) -> (u128, u32, bool) {
+    let [f0, f1, f2, f3, l0, l1, l2, l3, m0, m1, m2, m3, h0, h1, h2, h3] = d.serialize();
+    let flags = u32::from_le_bytes([f0, f1, f2, f3]);
+    let magnitude = u128::from(u32::from_le_bytes([l0, l1, l2, l3]))
+        | u128::from(u32::from_le_bytes([m0, m1, m2, m3])) << 32
+        | u128::from(u32::from_le_bytes([h0, h1, h2, h3])) << 64;
+    (magnitude, (flags >> 16) & 0xFF, flags >> 31 == 1)
+}
+
+/// The order of `a` and `b` (as `a.cmp(&b)`): by sign, then by magnitude.
 #[inline(always)]
 pub(crate) fn order(a: Decimal, b: Decimal) -> Ordering {
-    let (scale_a, scale_b) = (a.scale(), b.scale());
-    let (mantissa_a, mantissa_b) = (a.mantissa(), b.mantissa());
-    if scale_a == scale_b {
-        return mantissa_a.cmp(&mantissa_b);
+    let (magnitude_a, scale_a, negative_a) = parts(a);
+    let (magnitude_b, scale_b, negative_b) = parts(b);
+    // A zero is neither (`-0` equals `0`).
+    let negative_a = negative_a && magnitude_a != 0;
+    let negative_b = negative_b && magnitude_b != 0;
+    if negative_a != negative_b {
+        return match negative_a {
+            true => Ordering::Less,
+            false => Ordering::Greater,
+        };
     }
-    // `low` is the mantissa of lower scale, raised to the other's.
-    let (low, high, reversed) = match scale_a < scale_b {
-        true => (mantissa_a, mantissa_b, false),
-        false => (mantissa_b, mantissa_a, true),
+    let by_magnitude = if scale_a == scale_b {
+        magnitude_a.cmp(&magnitude_b)
+    } else {
+        // `low` is the magnitude of lower scale, raised to the other's.
+        let (low, high, reversed) = match scale_a < scale_b {
+            true => (magnitude_a, magnitude_b, false),
+            false => (magnitude_b, magnitude_a, true),
+        };
+        let Some(&power) = POWERS.get(scale_a.abs_diff(scale_b) as usize) else {
+            return a.cmp(&b);
+        };
+        // Below 2^128 when the bits of the two factors add up to at most 128.
+        let bits = 256 - low.leading_zeros() - power.leading_zeros();
+        if bits > 128 {
+            return a.cmp(&b);
+        }
+        let raised = low * power;
+        match reversed {
+            false => raised.cmp(&high),
+            true => high.cmp(&raised),
+        }
     };
-    let Some(&power) = POWERS.get(scale_a.abs_diff(scale_b) as usize) else {
-        return a.cmp(&b);
-    };
-    // Below 2¹²⁷ when the bits of the two factors add up to at most 127.
-    let bits = 256 - low.unsigned_abs().leading_zeros() - power.leading_zeros();
-    if bits > 127 {
-        return a.cmp(&b);
-    }
-    let raised = low * power as i128;
-    match reversed {
-        false => raised.cmp(&high),
-        true => high.cmp(&raised),
+    match negative_a {
+        true => by_magnitude.reverse(),
+        false => by_magnitude,
     }
 }
 
@@ -110,10 +138,13 @@ mod tests {
             "12345678901234567890",
             "-12345678901234567890.12345678",
         ];
-        texts
-            .iter()
+        let mut numbers: Vec<Decimal> = (texts.iter())
             .map(|t| Decimal::from_str(t).expect("a decimal"))
-            .collect()
+            .collect();
+        // Parsed, `-0` loses its sign; negated, a zero keeps it.
+        numbers.extend([-Decimal::ZERO, -Decimal::new(0, 3)]);
+        assert!(numbers.iter().any(|n| n.is_zero() && n.is_sign_negative()));
+        numbers
     }
 
     #[test]
@@ -125,6 +156,16 @@ mod tests {
                 assert_eq!(less(a, b), a < b, "{a} < {b}");
                 assert_eq!(less_eq(a, b), a <= b, "{a} <= {b}");
                 assert_eq!(equal(a, b), a == b, "{a} == {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn orders_as_rust_decimal_does_for_every_pair_of_tricky_numbers() {
+        let tricky = crate::quotient::tests::tricky();
+        for &a in &tricky {
+            for &b in &tricky {
+                assert_eq!(order(a, b), a.cmp(&b), "{a:?} and {b:?}");
             }
         }
     }

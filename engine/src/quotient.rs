@@ -472,4 +472,4 @@ fn without_zeros(n: u128, places: usize) -> Option<u128> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

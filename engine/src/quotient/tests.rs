@@ -31,7 +31,7 @@ fn negative_zero(scale: u32) -> Decimal {
     d
 }
 
-fn tricky() -> Vec<Decimal> {
+pub(crate) fn tricky() -> Vec<Decimal> {
     let mut all = vec![
         Decimal::ZERO,
         Decimal::from_parts(0, 0, 0, true, 0),
