@@ -9,7 +9,8 @@ use dsl::types::Type;
 use dsl::{Code, Diagnostic};
 use toml_edit::Item;
 
-use super::{element_type, example_of, key_span, Reader};
+use super::Reader;
+use crate::inputs::{element_type, example_of, key_span};
 use crate::value::Table;
 
 impl Reader<'_> {
