@@ -409,3 +409,53 @@ fn every_reading_is_used_and_has_an_example_per_alternative() {
     assert!(checked >= 40, "only {checked} alternatives found");
     assert!(gaps.is_empty(), "{gaps:#?}");
 }
+
+#[test]
+fn a_closure_split_by_one_years_revenue_is_said() {
+    // Syddanmark splits a closing offer's deficit by the paying municipalities'
+    // revenue in the two years before the decision (bilag 5, fodnote 8). A file
+    // that gives one of the years only is split by it alone: said, never silent.
+    let whole =
+        std::fs::read_to_string(common::root().join("examples/closures/four-municipalities.toml"))
+            .expect("the closure");
+    let (one_year, _) = whole
+        .split_once("[revenue_1_year_before]")
+        .expect("the table of the year before");
+    let dir = std::env::temp_dir().join(format!("takst-one-year-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let file = dir.join("one-year.toml");
+    std::fs::write(&file, one_year).expect("written");
+    let said = "by the revenue of one accounting year only";
+    let (status, stdout, stderr) = takst(&[
+        "close",
+        "--format",
+        "json",
+        "-a",
+        "syddanmark",
+        &file.display().to_string(),
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains(said), "{stderr}");
+    // Aabenraa's share is by the year 2 years before alone: 1,804,300 of 10,476,150
+    // kr. of the 1,880,000 kr. regulated (323,791.087…).
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(
+        json["values"]["municipalities_pay"]["Aabenraa"],
+        "323791.09"
+    );
+    // Both years given: nothing said, and the two years pooled.
+    let (status, stdout, stderr) = takst(&[
+        "close",
+        "--format",
+        "json",
+        "-a",
+        "syddanmark",
+        "examples/closures/four-municipalities.toml",
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(!stderr.contains(said), "{stderr}");
+    // 3,815,200 of 20,452,450 kr. (350,695.197…).
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(json["values"]["municipalities_pay"]["Aabenraa"], "350695.2");
+    let _ = std::fs::remove_dir_all(dir);
+}
