@@ -459,3 +459,43 @@ fn a_closure_split_by_one_years_revenue_is_said() {
     assert_eq!(json["values"]["municipalities_pay"]["Aabenraa"], "350695.2");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_offer_in_an_economic_unit_without_the_units_other_offers_is_refused() {
+    // Without the other offers' bases the unit would be the closing offer alone: its
+    // own risk 5 % of its own basis and all of the excess on its municipalities —
+    // 2,680,000 kr. instead of 446,666.67 kr. for bilag 5's example 2. Refused.
+    let whole = std::fs::read_to_string(
+        common::root().join("examples/closures/municipal-in-economic-unit.toml"),
+    )
+    .expect("the closure");
+    let alone = whole.replace("[unit_offers_basis]\n\"Tilbud 2 og 3\" = 40_000_000\n", "");
+    assert_ne!(alone, whole, "the unit's other offers are taken out");
+    let dir = std::env::temp_dir().join(format!("takst-unit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let file = dir.join("alone.toml");
+    std::fs::write(&file, alone).expect("written");
+    let (status, stdout, stderr) =
+        takst(&["close", "-a", "syddanmark", &file.display().to_string()]);
+    assert_eq!(status, 1, "{stdout}");
+    assert!(
+        stderr.contains("the unit's other offers are not given"),
+        "{stderr}"
+    );
+    // With them, example 2's figures.
+    let (status, stdout, stderr) = takst(&[
+        "close",
+        "--format",
+        "json",
+        "-a",
+        "syddanmark",
+        "examples/closures/municipal-in-economic-unit.toml",
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(
+        json["values"]["municipalities_pay"]["Betalingskommuner"],
+        "446666.67"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
