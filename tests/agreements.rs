@@ -499,3 +499,52 @@ fn an_offer_in_an_economic_unit_without_the_units_other_offers_is_refused() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn new_acquisitions_that_add_nothing_this_year_are_said() {
+    // Syddanmark adds interest on new acquisitions from the day they are taken into
+    // use (bilag 10); given without that day they enter the following years' base and
+    // add nothing now — said, as a figure typed for nothing would be.
+    let offer = std::fs::read_to_string(common::root().join("examples/adults-108-home.toml"))
+        .expect("the offer");
+    let dir = std::env::temp_dir().join(format!("takst-acquisitions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let said = "add nothing to the capital costs";
+    let capital = |extra: &str| -> (String, String) {
+        let file = dir.join("offer.toml");
+        let text = offer.replacen("\n[", &format!("\n{extra}\n["), 1);
+        std::fs::write(&file, text).expect("written");
+        let (status, stdout, stderr) = takst(&[
+            "eval",
+            "--format",
+            "json",
+            "-a",
+            "syddanmark",
+            &file.display().to_string(),
+        ]);
+        assert_eq!(status, 0, "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+        (
+            json["values"]["capital"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            stderr,
+        )
+    };
+    let (without, stderr) = capital("");
+    assert!(!stderr.contains(said), "{stderr}");
+    let (undated, stderr) = capital("new_acquisitions = 1_000_000");
+    assert!(stderr.contains(said), "{stderr}");
+    assert_eq!(undated, without, "nothing added this year");
+    let (dated, stderr) =
+        capital("new_acquisitions = 1_000_000\nnew_acquisitions_in_use = 2022-07-02");
+    assert!(!stderr.contains(said), "{stderr}");
+    // 0.45 % interest on 1,000,000 kr. for 183 of 2022's 365 days: 2,256.16 kr.
+    let dec = |t: &str| t.parse::<rust_decimal::Decimal>().expect("a decimal");
+    assert_eq!(
+        (dec(&dated) - dec(&without)).round_dp(2).to_string(),
+        "2256.16"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
