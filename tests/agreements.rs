@@ -548,3 +548,30 @@ fn new_acquisitions_that_add_nothing_this_year_are_said() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn depreciation_without_a_book_value_is_said_under_every_agreement() {
+    // A book value left out (a column missing from a tariff file) would compute no
+    // interest on the assets, silently; beside depreciation it cannot be 0 kr.
+    let offer = std::fs::read_to_string(common::root().join("examples/adults-108-home.toml"))
+        .expect("the offer");
+    let without: String = offer
+        .lines()
+        .filter(|l| !l.starts_with("book_value"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, offer);
+    let dir = std::env::temp_dir().join(format!("takst-book-value-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let file = dir.join("offer.toml");
+    std::fs::write(&file, without).expect("written");
+    let said = "depreciation is given but no book value";
+    for agreement in AGREEMENTS {
+        let (status, _, stderr) = takst(&["eval", "-a", agreement, &file.display().to_string()]);
+        assert_eq!(status, 0, "{agreement}: {stderr}");
+        assert!(stderr.contains(said), "{agreement}: {stderr}");
+        let (_, _, stderr) = takst(&["eval", "-a", agreement, "examples/adults-108-home.toml"]);
+        assert!(!stderr.contains(said), "{agreement}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
