@@ -208,3 +208,20 @@ fn a_tariff_change_given_by_half_is_said() {
         assert_ne!(figure(&stdout, &["total_billed"]), changed, "{left_out}");
     }
 }
+
+#[test]
+fn an_hourly_add_on_without_its_share_of_indirect_costs_is_refused() {
+    // Midtjylland §8.3.1 bases the hourly tariff on the direct costs and a share of
+    // the indirect costs: left out, the share is an error, never 0 kr.
+    let example = "examples/hourly-add-on/extra-support.toml";
+    let part = ["run", "-a", "midtjylland", "hourly_add_on_tariff"];
+    let (status, _, stderr) = takst(&[&part[..], &[example]].concat());
+    assert_eq!(status, 0, "{stderr}");
+    let without = Changed::from(example, without_lines("add_on_indirect_costs"));
+    let (status, _, stderr) = takst(&[&part[..], &[without.path.as_str()]].concat());
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("the input `add_on_indirect_costs` is missing"),
+        "{stderr}"
+    );
+}
