@@ -216,6 +216,12 @@ pub(crate) fn call(builtin: Builtin, args: &[Value], node: &Node) -> Result<Valu
                 ALLOCATION_DECIMALS
             };
             let parts = allocation::allocate(number(0), &weights, decimals).map_err(|e| match e {
+                // No party at all is most often an input left out of the file.
+                AllocationError::NoWeight if t.entries.is_empty() => fail(
+                    Code::EmptyShares,
+                    "no party to allocate to: the table of weights is empty".into(),
+                )
+                .help("give the weight of each party (revenue, bed days, budget …): a table left out of the input file holds no party"),
                 AllocationError::NoWeight => fail(Code::EmptyShares, "every weight is zero: nothing to allocate by".into())
                     .help("at least one party must have a positive weight (revenue, bed days, budget …)"),
                 AllocationError::NegativeWeight(i) => fail(

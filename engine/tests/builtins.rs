@@ -179,13 +179,23 @@ fn an_impossible_date_is_an_error() {
 
 #[test]
 fn allocation_by_zero_weights_is_an_error() {
-    fails_with(
+    let title = fails_with(
         r#"agreement "t"
         input w: money per party
         define parts = allocate(100 kr, w)
         example "all zero" { given w = { a: 0 kr, b: 0 kr }  expect sum(parts) == 100 kr }"#,
         Code::EmptyShares,
     );
+    assert!(title.starts_with("every weight is zero"), "{title}");
+    // No party at all (a table left out of the input file) is said so.
+    let title = fails_with(
+        r#"agreement "t"
+        input w: money per party default {}
+        define parts = allocate(100 kr, w)
+        example "no party" { expect sum(parts) == 100 kr }"#,
+        Code::EmptyShares,
+    );
+    assert!(title.starts_with("no party to allocate to"), "{title}");
 }
 
 #[test]
