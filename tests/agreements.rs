@@ -3,25 +3,11 @@
 
 mod common;
 
+use common::takst;
+
 use std::path::Path;
-use std::process::Command;
 
 const AGREEMENTS: &[&str] = &["midtjylland-2021-22", "sjaelland", "syddanmark-2025-26"];
-
-fn takst(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_takst"))
-        .current_dir(common::root())
-        .args(["--color", "never"])
-        .args(args)
-        .output()
-        .expect("run takst");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
-    (
-        out.status.code().unwrap_or(-1),
-        text(&out.stdout),
-        text(&out.stderr),
-    )
-}
 
 /// Runs the worked examples of one agreement file; each failure names its section.
 fn worked_examples(file: &str) {

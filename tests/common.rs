@@ -15,6 +15,22 @@ impl dsl::Loader for Agreements {
     }
 }
 
+/// takst's exit code, stdout and stderr (no colour), run from the repository root.
+pub fn takst(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_takst"))
+        .current_dir(root())
+        .args(["--color", "never"])
+        .args(args)
+        .output()
+        .expect("run takst");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -5,25 +5,10 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use common::takst;
 
-/// takst's exit code, stdout and stderr (no colour), run from the repository root.
-fn takst(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_takst"))
-        .current_dir(common::root())
-        .args(["--color", "never"])
-        .args(args)
-        .output()
-        .expect("run takst");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
-    (
-        out.status.code().unwrap_or(-1),
-        text(&out.stdout),
-        text(&out.stderr),
-    )
-}
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A bundled example file changed by `edit`, written to a folder of its own that
 /// is removed when this is dropped.

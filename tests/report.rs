@@ -3,27 +3,16 @@
 //! `eval` and `batch`; its JSON in the schema `compare` writes; and a report that
 //! is written whole or not at all.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
-fn takst(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_takst"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["--color", "never"])
-        .args(args)
-        .output()
-        .expect("run takst");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::takst;
 
 fn report(args: &[&str]) -> String {
     let (status, stdout, stderr) = takst(&[&["report"], args].concat());
