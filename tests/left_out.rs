@@ -210,3 +210,20 @@ fn an_hourly_add_on_without_its_share_of_indirect_costs_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn rented_premises_without_a_rent_are_said_under_every_agreement() {
+    // An operator in rented premises pays the actual rent instead of depreciation
+    // and interest on the buildings; left out, the rent would count as 0 kr.
+    let example = "examples/rented-premises.toml";
+    let without = Changed::from(example, without_lines("rent"));
+    let said = "no rent is given";
+    for agreement in ["midtjylland", "sjaelland", "syddanmark"] {
+        let (status, _, stderr) = takst(&["eval", "-a", agreement, example]);
+        assert_eq!(status, 0, "{agreement}: {stderr}");
+        assert!(!stderr.contains(said), "{agreement}: {stderr}");
+        let (status, _, stderr) = takst(&["eval", "-a", agreement, &without.path]);
+        assert_eq!(status, 0, "{agreement}: {stderr}");
+        assert!(stderr.contains(said), "{agreement}: {stderr}");
+    }
+}
