@@ -40,11 +40,15 @@ impl Drop for Changed {
     }
 }
 
-/// The example without its lines starting with `key`.
+/// The example without its lines giving `key` (`key = …`; not `key_more = …`).
 fn without_lines(key: &'static str) -> impl Fn(&str) -> String {
     move |text: &str| {
+        let gives = |l: &str| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        };
         (text.lines())
-            .filter(|l| !l.starts_with(key))
+            .filter(|l| !gives(l))
             .map(|l| format!("{l}\n"))
             .collect()
     }
@@ -55,6 +59,20 @@ fn figure(stdout: &str, path: &[&str]) -> String {
     let json: serde_json::Value = serde_json::from_str(stdout).expect("JSON");
     let value = path.iter().fold(&json["values"], |v, key| &v[*key]);
     value.as_str().unwrap_or_default().to_string()
+}
+
+/// Under every agreement: `example` evaluates without the message `said`, and
+/// without the lines of `key` it evaluates with it (exit 0: a warning).
+fn said_under_every_agreement(example: &str, key: &'static str, said: &str) {
+    let without = Changed::from(example, without_lines(key));
+    for agreement in ["midtjylland", "sjaelland", "syddanmark"] {
+        let (status, _, stderr) = takst(&["eval", "-a", agreement, example]);
+        assert_eq!(status, 0, "{agreement}: {stderr}");
+        assert!(!stderr.contains(said), "{agreement}: {stderr}");
+        let (status, _, stderr) = takst(&["eval", "-a", agreement, &without.path]);
+        assert_eq!(status, 0, "{agreement}: {stderr}");
+        assert!(stderr.contains(said), "{agreement}: {stderr}");
+    }
 }
 
 #[test]
@@ -155,17 +173,11 @@ fn new_acquisitions_that_add_nothing_this_year_are_said() {
 fn depreciation_without_a_book_value_is_said_under_every_agreement() {
     // Interest is computed on the book value; what is depreciated in a year was
     // worth at least that at its start, so beside depreciation it is never 0 kr.
-    let example = "examples/adults-108-home.toml";
-    let without = Changed::from(example, without_lines("book_value"));
-    let said = "depreciation is given but no book value";
-    for agreement in ["midtjylland", "sjaelland", "syddanmark"] {
-        let (status, _, stderr) = takst(&["eval", "-a", agreement, example]);
-        assert_eq!(status, 0, "{agreement}: {stderr}");
-        assert!(!stderr.contains(said), "{agreement}: {stderr}");
-        let (status, _, stderr) = takst(&["eval", "-a", agreement, &without.path]);
-        assert_eq!(status, 0, "{agreement}: {stderr}");
-        assert!(stderr.contains(said), "{agreement}: {stderr}");
-    }
+    said_under_every_agreement(
+        "examples/adults-108-home.toml",
+        "book_value",
+        "depreciation is given but no book value",
+    );
 }
 
 #[test]
@@ -215,15 +227,5 @@ fn an_hourly_add_on_without_its_share_of_indirect_costs_is_refused() {
 fn rented_premises_without_a_rent_are_said_under_every_agreement() {
     // An operator in rented premises pays the actual rent instead of depreciation
     // and interest on the buildings; left out, the rent would count as 0 kr.
-    let example = "examples/rented-premises.toml";
-    let without = Changed::from(example, without_lines("rent"));
-    let said = "no rent is given";
-    for agreement in ["midtjylland", "sjaelland", "syddanmark"] {
-        let (status, _, stderr) = takst(&["eval", "-a", agreement, example]);
-        assert_eq!(status, 0, "{agreement}: {stderr}");
-        assert!(!stderr.contains(said), "{agreement}: {stderr}");
-        let (status, _, stderr) = takst(&["eval", "-a", agreement, &without.path]);
-        assert_eq!(status, 0, "{agreement}: {stderr}");
-        assert!(stderr.contains(said), "{agreement}: {stderr}");
-    }
+    said_under_every_agreement("examples/rented-premises.toml", "rent", "no rent is given");
 }

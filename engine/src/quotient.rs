@@ -344,6 +344,8 @@ fn by_chunks(
 }
 
 /// A decimal's mantissa (its low, middle and high 32 bits), scale and sign.
+/// (`order.rs` reads the same bytes as one 128-bit magnitude; this division
+/// on that form measured 100 instructions more per offer, so each keeps its own.)
 fn parts(d: Decimal) -> ([u32; 3], i32, bool) {
     let [f0, f1, f2, f3, l0, l1, l2, l3, m0, m1, m2, m3, h0, h1, h2, h3] = d.serialize();
     let flags = u32::from_le_bytes([f0, f1, f2, f3]);
