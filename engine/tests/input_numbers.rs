@@ -20,6 +20,7 @@ const RULES: &str = "agreement \"a\"\n\
     input year: year\n\
     input h: percent per year\n\
     input r: series of percent\n\
+    input start: date\n\
     define x = places\n\
     part p: x\n";
 
@@ -183,6 +184,22 @@ fn a_year_has_one_key() {
         title,
         "`r.2020-5-1` in i.toml: the date is not written as takst reads it"
     );
+}
+
+#[test]
+fn a_date_reads_as_in_a_tariff_file() {
+    let date = |y, m, d| Value::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date"));
+    assert_eq!(value("start = 2025-01-15", "start"), date(2025, 1, 15));
+    // Quoted, as a Danish spreadsheet writes it: day first, as in a cell (`rows.rs`).
+    assert_eq!(value("start = \"15-01-2025\"", "start"), date(2025, 1, 15));
+    assert_eq!(value("start = \"15.01.2025\"", "start"), date(2025, 1, 15));
+    for written in ["2025-15-01", "01/15/2025", "15-13-2025"] {
+        let (title, _) = refused(&format!("start = \"{written}\""));
+        assert_eq!(
+            title,
+            format!("`start` in i.toml: `{written}` is not a date in the calendar")
+        );
+    }
 }
 
 /// Reads a tariff file's header and first row; the errors' titles, or the row's inputs.

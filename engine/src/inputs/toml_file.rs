@@ -6,7 +6,6 @@ use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use dsl::program::{Key, PlausibleRange, Program, SlotId};
 use dsl::span::SourceFile;
 use dsl::types::{KeyType, Type};
@@ -412,9 +411,11 @@ impl Reader<'_> {
                     Toml::String(s) => s.value().clone(),
                     _ => return Err(bad("this is not a date")),
                 };
-                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                // A quoted date reads as a cell does: `2025-01-15`, or as a Danish
+                // spreadsheet writes it, `15-01-2025` or `15.01.2025`.
+                super::rows::date(&text)
                     .map(Value::Date)
-                    .map_err(|_| bad(&format!("`{text}` is not a date in the calendar")))
+                    .ok_or_else(|| bad(&format!("`{text}` is not a date in the calendar")))
             }
             Type::Bool => match value {
                 Toml::Boolean(b) => Ok(Value::Bool(*b.value())),
