@@ -5,61 +5,7 @@
 
 mod common;
 
-use common::takst;
-
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// A bundled example file changed by `edit`, written to a folder of its own that
-/// is removed when this is dropped.
-struct Changed {
-    dir: PathBuf,
-    path: String,
-}
-
-impl Changed {
-    fn from(example: &str, edit: impl Fn(&str) -> String) -> Changed {
-        let text = std::fs::read_to_string(common::root().join(example)).expect("the example");
-        let changed = edit(&text);
-        assert_ne!(changed, text, "{example}: the edit changes nothing");
-        // A folder of each change's own: the tests run side by side.
-        static MADE: AtomicUsize = AtomicUsize::new(0);
-        let n = MADE.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("takst-left-out-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a scratch folder");
-        let path = dir.join("changed.toml");
-        std::fs::write(&path, changed).expect("written");
-        let path = path.display().to_string();
-        Changed { dir, path }
-    }
-}
-
-impl Drop for Changed {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// The example without its lines giving `key` (`key = …`; not `key_more = …`).
-fn without_lines(key: &'static str) -> impl Fn(&str) -> String {
-    move |text: &str| {
-        let gives = |l: &str| {
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        };
-        (text.lines())
-            .filter(|l| !gives(l))
-            .map(|l| format!("{l}\n"))
-            .collect()
-    }
-}
-
-/// A figure of a JSON result (`takst … --format json`).
-fn figure(stdout: &str, path: &[&str]) -> String {
-    let json: serde_json::Value = serde_json::from_str(stdout).expect("JSON");
-    let value = path.iter().fold(&json["values"], |v, key| &v[*key]);
-    value.as_str().unwrap_or_default().to_string()
-}
+use common::{figure, takst, without_lines, Changed};
 
 /// Under every agreement: `example` evaluates without the message `said`, and
 /// without the lines of `key` it evaluates with it (exit 0: a warning).
@@ -228,4 +174,32 @@ fn rented_premises_without_a_rent_are_said_under_every_agreement() {
     // An operator in rented premises pays the actual rent instead of depreciation
     // and interest on the buildings; left out, the rent would count as 0 kr.
     said_under_every_agreement("examples/rented-premises.toml", "rent", "no rent is given");
+}
+
+#[test]
+fn remand_days_left_out_are_refused() {
+    // Sjælland §8 l.879-881 shares out the remand institution's costs beyond what its
+    // daily tariff finances; left out as 0 days, all 40 mio. kr. would be shared out
+    // instead of 24,999,996.50 kr. — the tariff's 15 mio. kr. financed twice.
+    let example = "examples/objective-distribution/secure-remand-2025.toml";
+    let part = ["run", "-a", "sjaelland", "objective_distribution"];
+    let (status, stdout, stderr) = takst(&[&part[..], &["--format", "json", example]].concat());
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(figure(&stdout, &["objective_amount"]), "24999996.5");
+    let without = Changed::from(example, without_lines("secure_tariff_days"));
+    let (status, _, stderr) = takst(&[&part[..], &[without.path.as_str()]].concat());
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("the input `secure_tariff_days` is missing"),
+        "{stderr}"
+    );
+    // An institution without a base tariff is asked for neither it nor its days.
+    let lab = Changed::from(example, |text| {
+        without_lines("secure_base_tariff")(&without_lines("secure_tariff_days")(text))
+            .replace("\"secure_remand\"", "\"materials_lab\"")
+            .replace("[youth_15_17]", "[children_under_18]")
+    });
+    let (status, stdout, stderr) = takst(&[&part[..], &["--format", "json", &lab.path]].concat());
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(figure(&stdout, &["objective_amount"]), "40000000");
 }
