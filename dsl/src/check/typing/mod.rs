@@ -9,15 +9,15 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use std::sync::Arc;
 
-use crate::ast::{BinaryOp, Expr, ExprKind, LiteralUnit, Name, ScalarTypeExpr};
+use crate::ast::{Expr, ExprKind, LiteralUnit, Name, ScalarTypeExpr};
 use crate::ast::{TypeExpr, TypeExprKind, UnaryOp};
-use crate::builtins::{self, Builtin, CallError};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{Local, Node, NodeKind, SlotId};
 use crate::span::{Sources, Span};
 use crate::types::{self, Dimension, KeyType, Type};
 use rust_decimal::Decimal;
 
+mod calls;
 mod operations;
 mod tables;
 
@@ -29,6 +29,9 @@ pub(crate) struct Typer<'a> {
     choices: Vec<Vec<String>>,
     /// The key and value types of the tables being filtered, innermost last.
     locals: Vec<(Type, Type)>,
+    /// The formula after the innermost `each` or `where` being typed: an operation
+    /// there that does not combine may have been meant on the table it gives.
+    each_body: Option<Span>,
     /// The agreement's period of validity: `valid_from` and `valid_to` in formulas.
     period: (NaiveDate, NaiveDate),
     /// The base's rules this agreement drops: a use of one is explained as such.
@@ -47,6 +50,7 @@ impl<'a> Typer<'a> {
             diagnostics,
             choices: Vec::new(),
             locals: Vec::new(),
+            each_body: None,
             period: (NaiveDate::MIN, NaiveDate::MAX),
             dropped: Vec::new(),
         }
@@ -458,94 +462,6 @@ impl<'a> Typer<'a> {
             }
             ExprKind::Table(entries) => self.table(span, entries, types),
         }
-    }
-
-    fn call(&mut self, span: Span, function: &Name, args: &[Expr], types: &[Type]) -> (Node, Type) {
-        let typed: Vec<(Node, Type)> = args.iter().map(|a| self.expr(a, types)).collect();
-        let Some(builtin) = builtins::lookup(&function.text) else {
-            let help = if self.names.contains_key(&function.text) {
-                format!(
-                    "`{}` is a value, not a function; remove the brackets",
-                    function.text
-                )
-            } else {
-                super::did_you_mean(
-                    &function.text,
-                    builtins::BUILTINS.iter().map(|(n, ..)| *n),
-                    "`takst explain functions` lists the functions",
-                )
-            };
-            self.error(
-                Code::UnknownFunction,
-                function.span,
-                format!("unknown function `{}`", function.text),
-                "no such function",
-                help,
-            );
-            return (
-                Node {
-                    kind: NodeKind::Bool(false),
-                    span,
-                },
-                Type::Error,
-            );
-        };
-        let arg_types: Vec<Type> = typed.iter().map(|(_, t)| t.clone()).collect();
-        let ty = match builtins::result_type(builtin, &arg_types) {
-            Ok(t) => t,
-            Err(CallError::Arity) => self.error(
-                Code::WrongArguments,
-                span,
-                format!(
-                    "`{}` does not take {} argument(s)",
-                    function.text,
-                    args.len()
-                ),
-                "wrong number of arguments",
-                format!("write {}", builtins::signature(builtin)),
-            ),
-            Err(CallError::Argument(i, wanted)) => {
-                let found = &arg_types[i];
-                self.error(
-                    Code::WrongType,
-                    args[i].span,
-                    format!("`{}` expected {wanted} here, found {found}", function.text),
-                    &format!("this is {found}"),
-                    format!("write {}", builtins::signature(builtin)),
-                )
-            }
-        };
-        let mut nodes: Vec<Node> = typed.into_iter().map(|(n, _)| n).collect();
-        // A percentage is held as a fraction (12.5 % is 0.125), but rounded as it reads:
-        // round(5.625 %, 1) is 5.6 %, so two more decimals are kept.
-        let rounding = matches!(builtin, Builtin::Round | Builtin::Floor | Builtin::Ceil);
-        if rounding && arg_types.first().is_some_and(is_percentage) {
-            let two = Node {
-                kind: NodeKind::Number(Decimal::TWO),
-                span,
-            };
-            let decimals = match nodes.pop() {
-                Some(n) if nodes.len() == 1 => {
-                    NodeKind::Numeric(BinaryOp::Add, Box::new(n), Box::new(two))
-                }
-                Some(n) => {
-                    nodes.push(n);
-                    two.kind
-                }
-                None => two.kind,
-            };
-            nodes.push(Node {
-                kind: decimals,
-                span,
-            });
-        }
-        (
-            Node {
-                kind: NodeKind::Call(builtin, nodes),
-                span,
-            },
-            ty,
-        )
     }
 }
 

@@ -36,11 +36,13 @@ impl Typer<'_> {
                 _ => (Type::Error, Type::Error),
             };
             self.locals.push((key, value));
+            let outer = self.each_body.replace(b.span);
             let typed = if op == BinaryOp::Where {
                 (self.expect_type(b, types, &Type::Bool), Type::Bool)
             } else {
                 self.expr(b, types)
             };
+            self.each_body = outer;
             self.locals.pop();
             typed
         } else {
@@ -83,7 +85,16 @@ impl Typer<'_> {
             match binary_type(op, &lt, &rt) {
                 Some(t) => t,
                 None => {
-                    let (title, help) = explain_mismatch(op, &lt, &rt);
+                    let (title, mut help) = explain_mismatch(op, &lt, &rt);
+                    if self.each_body == Some(span) {
+                        help.push_str(&format!(
+                            "; `each` and `where` take all that follows them as the formula for \
+                             each entry: if `{}` is meant on the table they give, put that in \
+                             brackets, `(a each …) {} b`",
+                            symbol(op),
+                            symbol(op)
+                        ));
+                    }
                     self.error(
                         Code::UnitMismatch,
                         span,
@@ -112,6 +123,27 @@ impl Typer<'_> {
             }
         }
         (node, ty)
+    }
+}
+
+/// An operator as it is written.
+fn symbol(op: BinaryOp) -> &'static str {
+    use BinaryOp::*;
+    match op {
+        Add => "+",
+        Subtract => "-",
+        Multiply => "×",
+        Divide => "/",
+        Less => "<",
+        LessEq => "<=",
+        Greater => ">",
+        GreaterEq => ">=",
+        Equal => "==",
+        NotEqual => "!=",
+        And => "and",
+        Or => "or",
+        Where => "where",
+        Each => "each",
     }
 }
 
