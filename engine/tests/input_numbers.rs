@@ -187,6 +187,36 @@ fn a_year_has_one_key() {
 }
 
 #[test]
+fn an_amount_with_a_thousands_point_is_refused() {
+    // `420.000` read with a decimal point is 420 kr.; an amount has two decimals.
+    let (title, help) = refused("budget = 420.000");
+    assert_eq!(
+        title,
+        "`budget` in i.toml: `420.000` is not a number: an amount has two decimals (øre), so \
+         the `.` may be a Danish thousands point: write 420000 if that is meant, or 420.00 for \
+         420.00 kr"
+    );
+    assert_eq!(help, "write it as `budget = 420000`");
+    assert_eq!(
+        row("places,budget\n1,-1.150", Decimals::Point).err(),
+        Some(vec![String::from(
+            "`budget` in t.csv: `-1.150` is not a number: an amount has two decimals (øre), so \
+             the `.` may be a Danish thousands point: write -1150 if that is meant, or -1.15 for \
+             -1.15 kr"
+        )])
+    );
+    // Three decimals that cannot be a group, or not of an amount, read as written.
+    assert_eq!(value("budget = 0.125", "budget"), number("0.125"));
+    assert_eq!(value("budget = 1420.000", "budget"), number("1420.000"));
+    assert_eq!(value("budget = 420.00", "budget"), number("420.00"));
+    assert_eq!(value("rate = 1.150", "rate"), number("0.0115"));
+    assert_eq!(value("places = 1.125", "places"), number("1.125"));
+    // In a file of decimal commas the point groups: 420.000 is 420,000.
+    let read = row("places;budget\n1;420.000", Decimals::Comma).expect("reads");
+    assert_eq!(cell(&read, "budget"), number("420000"));
+}
+
+#[test]
 fn a_date_reads_as_in_a_tariff_file() {
     let date = |y, m, d| Value::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date"));
     assert_eq!(value("start = 2025-01-15", "start"), date(2025, 1, 15));

@@ -166,11 +166,12 @@ impl Inputs {
                 }
             };
             // A plain number in a file of points (most cells), read once for every
-            // agreement; anything else read and judged by `Cells::value`.
+            // agreement; anything else read and judged by `Cells::value` — also one
+            // of three decimals, which may be an amount with a thousands point.
             let plain = match (ty, decimals) {
-                (Type::Number { kind, .. }, Decimals::Point) => {
-                    numbers.plain(at, text).map(|n| (n, *kind))
-                }
+                (Type::Number { kind, .. }, Decimals::Point) => (numbers.plain(at, text))
+                    .filter(|n| n.scale() != 3)
+                    .map(|n| (n, *kind)),
                 _ => None,
             };
             let cell = match plain {
@@ -399,6 +400,11 @@ impl Cells<'_> {
             .help(match (ty, self.decimals) {
                 (Type::Number { .. }, Decimals::Comma) => String::from(
                     "this file is separated by semicolons, so numbers are written with a decimal comma: `1.234.567,89` or `0,45`",
+                ),
+                // A workbook's sheet is named `book.xlsx (sheet S)`: its text cells
+                // are read as a file of points is.
+                (Type::Number { .. }, Decimals::Point) if self.file.name.contains(".xlsx (sheet ") => String::from(
+                    "give a number cell, or text with a decimal point and no grouping: `1234567.89`",
                 ),
                 (Type::Number { .. }, Decimals::Point) => String::from(
                     "this file is separated by commas, so numbers are written with a decimal point and no grouping: `1234567.89`",

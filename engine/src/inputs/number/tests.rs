@@ -122,7 +122,10 @@ fn the_quick_reading_agrees_with_the_long_way_on_tricky_cells() {
                 assert_eq!(quick.to_string(), long.to_string(), "{cell}");
                 assert_eq!(quick.is_sign_negative(), long.is_sign_negative(), "{cell}");
             }
-            assert_eq!(read_number(cell, &ty), long, "{cell} as {ty}");
+            // Read either way, an amount with a thousands point is then refused.
+            let slip = |n: Decimal| thousands_point(trimmed(cell), &ty).filter(|_| n.scale() == 3);
+            let expected = long.and_then(|n| slip(n).map_or(Ok(n), Err));
+            assert_eq!(read_number(cell, &ty), expected, "{cell} as {ty}");
         }
     }
 }
