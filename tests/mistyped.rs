@@ -191,7 +191,7 @@ fn overhead_in_the_accounts_above_the_cap_is_said_and_not_counted() {
         "-410000"
     );
     assert!(
-        said(&stderr).contains("the accounts' overhead is above 6,1 % of the other costs"),
+        said(&stderr).contains("the accounts' overhead is above 6,1 % of the offer's other costs"),
         "{stderr}"
     );
 }
