@@ -69,6 +69,7 @@ codes! {
     NoGroup => "no_group",
     GroupIncomplete => "group_incomplete",
     NamedTwiceInGroup => "named_twice_in_group",
+    GroupSpeltTwoWays => "group_spelt_two_ways",
     CheckFailed => "check_failed",
     ExampleFailed => "example_failed",
     OneReading => "one_reading",

@@ -23,6 +23,9 @@ use crate::value::{Table, Value};
 pub struct Gathering {
     slot: SlotId,
     groups: HashMap<Arc<str>, Group>,
+    /// Each group's name as [`spelling`] reads it, with the name as first written
+    /// and its line: two groups of one spelling are one group written two ways.
+    spellings: HashMap<String, (Arc<str>, usize)>,
     /// What a row that names no group is given: made once, for every such row.
     no_group: std::sync::OnceLock<Value>,
 }
@@ -31,8 +34,8 @@ pub struct Gathering {
 enum Group {
     Rows {
         entries: Vec<(Key, Value)>,
-        /// The line of each name, to say where a name was first given.
-        lines: HashMap<Arc<str>, usize>,
+        /// By each name's [`spelling`]: the line it was first given on, and how.
+        lines: HashMap<String, (usize, Arc<str>)>,
     },
     /// The group's table cannot be made: why.
     Broken(Arc<EvalError>),
@@ -46,6 +49,7 @@ impl Gathering {
         Gathering {
             slot,
             groups: HashMap::new(),
+            spellings: HashMap::new(),
             no_group: std::sync::OnceLock::new(),
         }
     }
@@ -78,6 +82,9 @@ impl Gathering {
         let group = group.trim();
         if group.is_empty() {
             return;
+        }
+        if !self.groups.contains_key(group) {
+            self.spelt_once(program, group, line);
         }
         let entry = match self.groups.get_mut(group) {
             Some(entry) => entry,
@@ -114,18 +121,22 @@ impl Gathering {
             );
             return;
         };
-        if let Some(first) = lines.get(name) {
+        if let Some((first, written)) = lines.get(spelling(name).as_str()) {
+            let named = match &**written == name {
+                true => format!("`{name}`"),
+                false => format!("`{written}` and `{name}`"),
+            };
             *entry = broken(
                 Code::NamedTwiceInGroup,
-                format!("two rows of the {group_name} `{group}` are named `{name}` (lines {first} and {line})"),
-                format!("give each offer of the {group_name} a name of its own: `{table}` holds one entry per name"),
+                format!("two rows of the {group_name} `{group}` are named {named} (lines {first} and {line})"),
+                format!("give each offer of the {group_name} a name of its own (not only in capitals or spaces): `{table}` holds one entry per name"),
             );
             return;
         }
         match figure {
             Ok(value) => {
                 let name: Arc<str> = Arc::from(name);
-                lines.insert(name.clone(), line);
+                lines.insert(spelling(&name), (line, name.clone()));
                 entries.push((Key::Label(name), value));
             }
             Err(why) => {
@@ -135,6 +146,37 @@ impl Gathering {
                     format!("correct line {line}: every row of the {group_name} gives its `{figure_name}` to the table"),
                 );
             }
+        }
+    }
+
+    /// Notes the new group `group`, first written on `line`; if another group has
+    /// its spelling, both are broken: one group written two ways would be two
+    /// tables (an operator's pools split twice).
+    fn spelt_once(&mut self, program: &Program, group: &str, line: usize) {
+        let (first, first_line) = match self.spellings.get(&spelling(group)) {
+            Some((first, first_line)) => (first.clone(), *first_line),
+            None => {
+                let written = (Arc::from(group), line);
+                self.spellings.insert(spelling(group), written);
+                return;
+            }
+        };
+        let gathered = program.slot(self.slot);
+        let span = gathered.gathered.as_ref().map_or(gathered.span, |g| g.span);
+        let group_name =
+            (gathered.gathered.as_ref()).map_or("", |g| program.slot(g.group).name.as_str());
+        let error = Arc::new(
+            EvalError::new(
+                Code::GroupSpeltTwoWays,
+                span,
+                format!(
+                    "the {group_name} `{first}` (line {first_line}) is written `{group}` on line {line}: read as two, each would get a table of its own"
+                ),
+            )
+            .help(format!("write the {group_name} the same way on every row")),
+        );
+        for name in [first, Arc::from(group)] {
+            self.groups.insert(name, Group::Broken(error.clone()));
         }
     }
 
@@ -181,6 +223,12 @@ impl Gathering {
             )),
         ))
     }
+}
+
+/// A name as it is compared: capitals and runs of spaces do not count.
+fn spelling(name: &str) -> String {
+    let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+    words.join(" ")
 }
 
 #[cfg(test)]
@@ -259,5 +307,53 @@ mod tests {
         assert_eq!(c, Code::GroupIncomplete);
         assert!(title.contains("line 4 (Toften)"), "{title}");
         assert_eq!(code("Odder").map(|c| c.0), Some(Code::GroupIncomplete));
+    }
+
+    #[test]
+    fn a_group_or_a_name_written_two_ways_is_said() {
+        // One operator written two ways would be two groups, each splitting the
+        // whole pools: both are broken, for every row that reads them.
+        let program = program();
+        let slot = program.slot_id("budgets").expect("declared");
+        let mut g = Gathering::new(slot);
+        g.add(&program, "Aarhus Kommune", Some("Engen"), 2, Ok(money(100)));
+        g.add(
+            &program,
+            "Aarhus  kommune",
+            Some("Toften"),
+            3,
+            Ok(money(50)),
+        );
+        g.add(
+            &program,
+            "Aarhus Kommune",
+            Some("Lyngen"),
+            4,
+            Ok(money(300)),
+        );
+        g.add(&program, "Randers", Some("Hvidsten"), 5, Ok(money(1)));
+        g.add(&program, "Randers", Some("hvidsten "), 6, Ok(money(1)));
+        g.add(&program, "Odder", Some("Ny"), 7, Ok(money(1)));
+        g.finish();
+        let failed = |group| match g.table(&program, Some(group)) {
+            Value::Failed(e) => Some((e.code, e.title.clone())),
+            _ => None,
+        };
+        for group in ["Aarhus Kommune", "Aarhus  kommune"] {
+            let (code, title) = failed(group).expect("broken");
+            assert_eq!(code, Code::GroupSpeltTwoWays);
+            assert_eq!(
+                title,
+                "the operator `Aarhus Kommune` (line 2) is written `Aarhus  kommune` on line 3: \
+                 read as two, each would get a table of its own"
+            );
+        }
+        let (code, title) = failed("Randers").expect("broken");
+        assert_eq!(code, Code::NamedTwiceInGroup);
+        assert!(
+            title.contains("`Hvidsten` and `hvidsten` (lines 5 and 6)"),
+            "{title}"
+        );
+        assert_eq!(failed("Odder"), None);
     }
 }
