@@ -88,6 +88,23 @@ impl Worker {
                 .label_in(file.clone(), span.clone(), "no column for this cell")
                 .help("name the column in the header, or remove the cell"),
             );
+        } else if let Some((_, span)) =
+            (cells.last()).filter(|_| context.every_cell_written && cells.len() < context.width)
+        {
+            // A separator left out in the middle of a row moves every cell after it
+            // into the wrong column: a row of fewer cells is not read as blanks.
+            errors.push(
+                Diagnostic::error(
+                    Code::BadInput,
+                    format!(
+                        "{} cells, but the header has {} columns",
+                        cells.len(),
+                        context.width
+                    ),
+                )
+                .label_in(file.clone(), span.clone(), "the row's last cell")
+                .help("a cell left out moves every cell after it into the wrong column: give every column its cell, an empty one where there is no figure"),
+            );
         }
         // Two offers of one name cannot be told apart in the results.
         if let (Some(first), Some((_, span))) =
