@@ -514,7 +514,8 @@ fn an_input_missing_from_a_row_says_which_column() {
 }
 
 /// A workbook of one Midtjylland offer whose central pools (column H) are the
-/// formula `=G2*0.01`, stored as `stored` (`None`: no value at all), written as a
+/// formula `=G2*0.01`, stored as `stored` (`None`: no value at all; `""`: empty
+/// text), written as a
 /// program that does not compute formulas writes it (asking to be recalculated
 /// when opened) or, with `saved_by_a_spreadsheet`, as Excel saves it.
 fn workbook_with_formula(
@@ -558,6 +559,13 @@ fn workbook_with_formula(
         if stored.is_none() {
             text = text.replace("<f>G2*0.01</f><v>0</v>", "<f>G2*0.01</f>");
         }
+        if stored == Some("") {
+            // Empty text, as =IFERROR(…;"") gives when its lookup finds nothing.
+            let formula = cell_xml(&text, "H2");
+            if let Some(cell) = formula {
+                text = text.replace(&cell, "<c r=\"H2\" t=\"str\"><f>G2*0.01</f><v></v></c>");
+            }
+        }
         if saved_by_a_spreadsheet {
             text = text.replace(" fullCalcOnLoad=\"1\"", "");
         }
@@ -571,6 +579,13 @@ fn workbook_with_formula(
     }
     out.finish().expect("the workbook");
     path
+}
+
+/// The XML of the cell `name` (`<c r="H2" …>…</c>`) in a sheet's XML, if it is there.
+fn cell_xml(xml: &str, name: &str) -> Option<String> {
+    let start = xml.find(&format!("<c r=\"{name}\""))?;
+    let end = start + xml[start..].find("</c>")? + "</c>".len();
+    Some(xml[start..end].to_string())
 }
 
 /// A formula cell is read as the value the workbook stores for it — but only a
@@ -603,6 +618,14 @@ fn a_formula_is_read_by_its_computed_value_and_never_as_a_blank_or_a_stale_zero(
     };
     assert!(
         flat(&err).contains("cell H2 holds a formula whose value is not stored in the workbook"),
+        "{err}"
+    );
+
+    let empty = workbook_with_formula("empty-text.xlsx", Some(""), true);
+    let (out, err, code) = takst_at(&["batch", "-a", "midtjylland", &empty.display().to_string()]);
+    assert_eq!((code, out.as_str()), (Some(1), ""), "{err}");
+    assert!(
+        flat(&err).contains("cell H2 holds a formula whose value is empty text"),
         "{err}"
     );
 

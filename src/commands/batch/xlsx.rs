@@ -142,10 +142,30 @@ struct Uncomputed {
     /// formulas hold were not computed (a program that writes workbooks without
     /// computing them stores 0).
     stale: bool,
+    /// The first few cells whose formula gives empty text (`=IFERROR(…;"")`), and
+    /// how many: read, each would be a blank, its input taking its default.
+    empty_text: Vec<String>,
+    empty_text_count: usize,
 }
 
 /// How many cells without a value are named in the message.
 const UNCOMPUTED_SHOWN: usize = 5;
+
+/// "cell H2 holds", or "7 cells (H2, H3, … and 2 more) hold": `count` cells, the
+/// first of them `shown`; none if there are none.
+fn named(shown: &[String], count: usize) -> Option<String> {
+    let first = shown.first()?;
+    Some(match count {
+        1 => format!("cell {first} holds"),
+        n => {
+            let more = match n - shown.len() {
+                0 => String::new(),
+                m => format!(" and {m} more"),
+            };
+            format!("{n} cells ({}{more}) hold", shown.join(", "))
+        }
+    })
+}
 
 impl Uncomputed {
     fn error(&self, sheet: &str) -> Option<Diagnostic> {
@@ -169,16 +189,19 @@ impl Uncomputed {
                 ),
             );
         }
-        let first = self.shown.first()?;
-        let cells = match self.count {
-            1 => format!("cell {first} holds"),
-            n => {
-                let more = match n - self.shown.len() {
-                    0 => String::new(),
-                    m => format!(" and {m} more"),
-                };
-                format!("{n} cells ({}{more}) hold", self.shown.join(", "))
-            }
+        let Some(cells) = named(&self.shown, self.count) else {
+            let cells = named(&self.empty_text, self.empty_text_count)?;
+            return Some(
+                Diagnostic::error(
+                    Code::BadInput,
+                    format!("{sheet}: {cells} a formula whose value is empty text"),
+                )
+                .help(
+                    "read, the cell would be blank and its input would take its default (a \
+                     lookup that found nothing, =IFERROR(…;\"\"), would count as 0 kr or the \
+                     agreement's rate); make the formula give the figure, or 0 where it is 0",
+                ),
+            );
         };
         Some(
             Diagnostic::error(
@@ -212,6 +235,17 @@ fn uncomputed_formulas<R: std::io::Read + std::io::Seek>(
             found.count += 1;
             if found.shown.len() < UNCOMPUTED_SHOWN {
                 found.shown.push(cell_name(cell.pos));
+            }
+        }
+        let empty_text = match &cell.value {
+            DataRef::String(s) => s.trim().is_empty(),
+            DataRef::SharedString(s) => s.trim().is_empty(),
+            _ => false,
+        };
+        if empty_text {
+            found.empty_text_count += 1;
+            if found.empty_text.len() < UNCOMPUTED_SHOWN {
+                found.empty_text.push(cell_name(cell.pos));
             }
         }
     }
