@@ -99,16 +99,12 @@ impl Gathering {
         let Group::Rows { entries, lines } = entry else {
             return;
         };
-        let gathered = &program.slot(self.slot);
-        let (table, span) = (&gathered.name, gathered.gathered.as_ref().map(|g| g.span));
-        let span = span.unwrap_or(gathered.span);
-        let (figure_name, group_name) = match &gathered.gathered {
-            Some(g) => (
-                program.slot(g.value).name.as_str(),
-                program.slot(g.group).name.as_str(),
-            ),
-            None => ("", ""),
-        };
+        let Named {
+            span,
+            table,
+            figure: figure_name,
+            group: group_name,
+        } = Named::of(program, self.slot);
         let broken = |code, title: String, help: String| {
             Group::Broken(Arc::new(EvalError::new(code, span, title).help(help)))
         };
@@ -161,10 +157,11 @@ impl Gathering {
                 return;
             }
         };
-        let gathered = program.slot(self.slot);
-        let span = gathered.gathered.as_ref().map_or(gathered.span, |g| g.span);
-        let group_name =
-            (gathered.gathered.as_ref()).map_or("", |g| program.slot(g.group).name.as_str());
+        let Named {
+            span,
+            group: group_name,
+            ..
+        } = Named::of(program, self.slot);
         let error = Arc::new(
             EvalError::new(
                 Code::GroupSpeltTwoWays,
@@ -207,11 +204,12 @@ impl Gathering {
 
     /// The failure of a row that names no group (or one whose table is not made).
     fn no_group(&self, program: &Program) -> Value {
-        let gathered = program.slot(self.slot);
-        let span = gathered.gathered.as_ref().map_or(gathered.span, |g| g.span);
-        let group_name =
-            (gathered.gathered.as_ref()).map_or("", |g| program.slot(g.group).name.as_str());
-        let table = &gathered.name;
+        let Named {
+            span,
+            table,
+            group: group_name,
+            ..
+        } = Named::of(program, self.slot);
         Value::Failed(Arc::new(
             EvalError::new(
                 Code::NoGroup,
@@ -222,6 +220,34 @@ impl Gathering {
                 "fill the row's `{group_name}` cell (a column `{group_name}` in the header, the same text on every row of one {group_name})"
             )),
         ))
+    }
+}
+
+/// What a gathered input's messages call it: its table, the figure each row gives
+/// and the group, and where the rule file gathers it.
+struct Named<'p> {
+    span: dsl::span::Span,
+    table: &'p str,
+    figure: &'p str,
+    group: &'p str,
+}
+
+impl<'p> Named<'p> {
+    fn of(program: &'p Program, slot: SlotId) -> Named<'p> {
+        let gathered = program.slot(slot);
+        let (figure, group) = match &gathered.gathered {
+            Some(g) => (
+                program.slot(g.value).name.as_str(),
+                program.slot(g.group).name.as_str(),
+            ),
+            None => ("", ""),
+        };
+        Named {
+            span: gathered.gathered.as_ref().map_or(gathered.span, |g| g.span),
+            table: gathered.name.as_str(),
+            figure,
+            group,
+        }
     }
 }
 

@@ -24,6 +24,9 @@ pub enum Decimals {
     /// `1.234.567,89`: a decimal comma, points grouping thousands (a file
     /// separated by semicolons, as Danish spreadsheets write it).
     Comma,
+    /// A workbook's cells: a number cell as it holds it, a text cell as a file of
+    /// points writes it (`1234567.89`).
+    Workbook,
 }
 
 /// What one column of the header gives.

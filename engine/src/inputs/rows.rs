@@ -169,9 +169,10 @@ impl Inputs {
             // agreement; anything else read and judged by `Cells::value` — also one
             // of three decimals, which may be an amount with a thousands point.
             let plain = match (ty, decimals) {
-                (Type::Number { kind, .. }, Decimals::Point) => (numbers.plain(at, text))
-                    .filter(|n| n.scale() != 3)
-                    .map(|n| (n, *kind)),
+                (Type::Number { kind, .. }, Decimals::Point | Decimals::Workbook) => (numbers
+                    .plain(at, text))
+                .filter(|n| n.scale() != 3)
+                .map(|n| (n, *kind)),
                 _ => None,
             };
             let cell = match plain {
@@ -401,9 +402,7 @@ impl Cells<'_> {
                 (Type::Number { .. }, Decimals::Comma) => String::from(
                     "this file is separated by semicolons, so numbers are written with a decimal comma: `1.234.567,89` or `0,45`",
                 ),
-                // A workbook's sheet is named `book.xlsx (sheet S)`: its text cells
-                // are read as a file of points is.
-                (Type::Number { .. }, Decimals::Point) if self.file.name.contains(".xlsx (sheet ") => String::from(
+                (Type::Number { .. }, Decimals::Workbook) => String::from(
                     "give a number cell, or text with a decimal point and no grouping: `1234567.89`",
                 ),
                 (Type::Number { .. }, Decimals::Point) => String::from(
@@ -430,7 +429,7 @@ impl Cells<'_> {
     ) -> Result<Value, Diagnostic> {
         let bad = |what: String| self.bad(name, span, ty, what);
         let written = match self.decimals {
-            Decimals::Point => Some(std::borrow::Cow::Borrowed(text)),
+            Decimals::Point | Decimals::Workbook => Some(std::borrow::Cow::Borrowed(text)),
             Decimals::Comma => with_decimal_comma(text),
         };
         let number = match written.as_deref().map(|w| read_number(w, ty)) {
@@ -448,7 +447,7 @@ impl Cells<'_> {
             // What is said of points, commas and grouping is said of a
             // file of points; the help says how a file of commas writes them.
             Some(Err(NotRead::Malformed { why, .. }))
-                if self.decimals == Decimals::Point
+                if self.decimals != Decimals::Comma
                     || !(why.contains('.') || why.contains(',') || why.contains('_')) =>
             {
                 return Err(bad(format!("`{text}` is not a number: {why}")))

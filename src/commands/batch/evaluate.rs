@@ -243,7 +243,6 @@ pub fn run<S: Sink>(
         decimals: sheet.decimals(),
         separator,
         width,
-        every_cell_written: sheet.every_cell_written(),
         name_column,
         locale: settings.locale,
         tables: &tables,
@@ -316,8 +315,6 @@ struct Context<'a> {
     separator: char,
     /// How many columns the header names.
     width: usize,
-    /// Whether a row of fewer cells than that left one out (`Sheet::every_cell_written`).
-    every_cell_written: bool,
     name_column: Option<usize>,
     locale: Locale,
     /// The tables gathered across rows, per agreement, per gathered input.

@@ -194,18 +194,13 @@ impl Sheet {
         self.header.len()
     }
 
-    /// Whether each row writes a cell for every column: a text file does (a
-    /// separator left out is a slip); a workbook leaves a row's empty cells out.
-    pub fn every_cell_written(&self) -> bool {
-        !self.xlsx
-    }
-
     /// How numbers are written in the cells: a file of semicolons writes decimal
     /// commas; a workbook's numbers are read from the cells themselves.
     pub fn decimals(&self) -> Decimals {
         match (self.xlsx, self.dialect.separator) {
+            (true, _) => Decimals::Workbook,
             (false, ';') => Decimals::Comma,
-            _ => Decimals::Point,
+            (false, _) => Decimals::Point,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use dsl::span::SourceFile;
 use dsl::{Code, Diagnostic, Program};
-use engine::Value;
+use engine::{Decimals, Value};
 
 use super::{Agreement, Context, Found, Outcome, Row, Sink, Worker};
 use crate::commands::batch::order::{name_of, row_label, Noted, Warned};
@@ -88,11 +88,12 @@ impl Worker {
                 .label_in(file.clone(), span.clone(), "no column for this cell")
                 .help("name the column in the header, or remove the cell"),
             );
-        } else if let Some((_, span)) =
-            (cells.last()).filter(|_| context.every_cell_written && cells.len() < context.width)
+        } else if let Some((_, span)) = (cells.last())
+            .filter(|_| context.decimals != Decimals::Workbook && cells.len() < context.width)
         {
             // A separator left out in the middle of a row moves every cell after it
-            // into the wrong column: a row of fewer cells is not read as blanks.
+            // into the wrong column: a row of fewer cells is not read as blanks. (A
+            // workbook leaves a row's empty cells out.)
             errors.push(
                 Diagnostic::error(
                     Code::BadInput,
